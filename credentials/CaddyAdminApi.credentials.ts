@@ -1,0 +1,64 @@
+import type {
+	IAuthenticate,
+	ICredentialTestRequest,
+	ICredentialType,
+	Icon,
+	INodeProperties,
+} from 'n8n-workflow';
+
+export class CaddyAdminApi implements ICredentialType {
+	name = 'caddyAdminApi';
+
+	displayName = 'Caddy Admin API';
+
+	icon: Icon = { light: 'file:caddy.svg', dark: 'file:caddy.dark.svg' };
+
+	documentationUrl = 'https://caddyserver.com/docs/api';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'Admin API URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'http://localhost:2019',
+			placeholder: 'http://localhost:2019',
+			description:
+				'Where Caddy\'s admin API listens. Keep it on localhost or behind the tunnel: anyone who reaches it controls the proxy.',
+		},
+		{
+			displayName: 'Auth Header Name',
+			name: 'headerName',
+			type: 'string',
+			default: '',
+			placeholder: 'Authorization',
+			description:
+				'Only when the admin API sits behind an authenticating proxy: the header that proxy expects. Leave empty for a plain Caddy admin endpoint.',
+		},
+		{
+			displayName: 'Auth Header Value',
+			name: 'headerSecret',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			displayOptions: { hide: { headerName: [''] } },
+		},
+	];
+
+	// A function rather than a generic header map: the header is optional and its name is user-chosen.
+	authenticate: IAuthenticate = async (credentials, requestOptions) => {
+		const name = String(credentials.headerName ?? '').trim();
+		if (!name) return requestOptions;
+		return {
+			...requestOptions,
+			headers: { ...(requestOptions.headers ?? {}), [name]: String(credentials.headerSecret ?? '') },
+		};
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			url: '/config/',
+			method: 'GET',
+		},
+	};
+}

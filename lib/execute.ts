@@ -1,0 +1,44 @@
+import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
+
+import { InputError } from './validation';
+
+/** Input errors become NodeOperationError naming the field; n8n errors pass through with their item index. */
+export function toNodeError(this: IExecuteFunctions, error: unknown, itemIndex?: number): Error {
+	if (error instanceof InputError) {
+		return new NodeOperationError(this.getNode(), error.message, { itemIndex });
+	}
+	if (error && typeof error === 'object' && 'node' in error) {
+		if (itemIndex !== undefined) (error as { context?: IDataObject }).context = { itemIndex };
+		return error as unknown as Error;
+	}
+	return new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+}
+
+/**
+ * Runs `handler` once per input item with the usual n8n contract: pairedItem on every output item,
+ * and with "Continue On Fail" an `{ error }` item instead of a failed execution.
+ */
+export async function mapItems(
+	this: IExecuteFunctions,
+	handler: (itemIndex: number) => Promise<IDataObject | IDataObject[]>,
+): Promise<INodeExecutionData[]> {
+	const output: INodeExecutionData[] = [];
+	const items = this.getInputData();
+	for (let i = 0; i < items.length; i++) {
+		try {
+			const result = await handler(i);
+			for (const json of Array.isArray(result) ? result : [result]) {
+				output.push({ json, pairedItem: { item: i } });
+			}
+		} catch (error) {
+			const nodeError = toNodeError.call(this, error, i);
+			if (this.continueOnFail()) {
+				output.push({ json: { error: nodeError.message }, pairedItem: { item: i } });
+				continue;
+			}
+			throw nodeError;
+		}
+	}
+	return output;
+}

@@ -1,0 +1,99 @@
+import { isIP } from 'node:net';
+
+/** Bad user input, tied to the parameter it came from so the message can name it. */
+export class InputError extends Error {
+	constructor(
+		readonly field: string,
+		message: string,
+	) {
+		super(`Invalid ${field}: ${message}`);
+		this.name = 'InputError';
+	}
+}
+
+const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+
+/**
+ * An RFC 1123 host name, lower-cased. A wildcard is accepted only as the whole leftmost label
+ * (`*.example.com`), and only when the caller allows it.
+ */
+export function parseHostname(field: string, raw: string, allowWildcard = true): string {
+	if (/[\r\n\0]/.test(raw)) throw new InputError(field, 'host names cannot contain control characters');
+	const host = raw.trim().toLowerCase().replace(/\.$/, '');
+	if (!host) throw new InputError(field, 'a host name is required');
+	if (host.length > 253) throw new InputError(field, `"${host}" is longer than 253 characters`);
+	const labels = host.split('.');
+	labels.forEach((label, index) => {
+		if (label === '*' && index === 0 && labels.length > 1) {
+			if (!allowWildcard) throw new InputError(field, `"${host}": a wildcard is not allowed here`);
+			return;
+		}
+		if (label.includes('*')) {
+			throw new InputError(field, `"${host}": a wildcard may only be the whole leftmost label, as in *.example.com`);
+		}
+		if (!LABEL.test(label)) {
+			throw new InputError(
+				field,
+				`"${host}" is not a valid host name (RFC 1123: labels of 1-63 letters, digits or inner hyphens)`,
+			);
+		}
+	});
+	return host;
+}
+
+/** Splits a comma/space/newline separated list, or takes an array as it is. */
+export function toList(value: unknown): string[] {
+	if (Array.isArray(value)) return value.map((v) => String(v).trim()).filter(Boolean);
+	if (value === undefined || value === null) return [];
+	return String(value)
+		.split(/[\s,]+/)
+		.map((v) => v.trim())
+		.filter(Boolean);
+}
+
+export function parsePort(field: string, raw: string | number): number {
+	const text = String(raw).trim();
+	if (!/^\d{1,5}$/.test(text)) throw new InputError(field, `"${text}" is not a port number`);
+	const port = Number(text);
+	if (port < 1 || port > 65535) throw new InputError(field, `port ${port} is outside 1-65535`);
+	return port;
+}
+
+export interface HostPort {
+	host: string;
+	port: number;
+	/** 4 or 6 for an IP literal, 0 for a host name. */
+	ipVersion: 0 | 4 | 6;
+}
+
+/** `host:port`, `[v6]:port` or `v4:port`; no scheme, no path. */
+export function parseHostPort(field: string, raw: string): HostPort {
+	const text = raw.trim();
+	if (/[\r\n\0\s]/.test(text)) throw new InputError(field, `"${text}" contains whitespace or control characters`);
+	if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
+		throw new InputError(field, `"${text}": give host:port without a scheme (switch on upstream TLS for HTTPS)`);
+	}
+	const match = /^\[([0-9a-fA-F:.]+)\]:(.+)$/.exec(text) ?? /^([^:[\]]+):([^:]+)$/.exec(text);
+	if (!match) throw new InputError(field, `"${text}" is not host:port (IPv6 as [addr]:port)`);
+	const port = parsePort(field, match[2]);
+	const version = isIP(match[1]);
+	if (version === 4 || version === 6) return { host: match[1].toLowerCase(), port, ipVersion: version };
+	if (text.startsWith('[')) throw new InputError(field, `"${match[1]}" is not an IPv6 address`);
+	return { host: parseHostname(field, match[1], false), port, ipVersion: 0 };
+}
+
+export function formatHostPort({ host, port }: { host: string; port: number }): string {
+	return isIP(host) === 6 ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/** Matches a host against a list of exact names or `*.zone` patterns. */
+export function hostMatchesPattern(host: string, pattern: string): boolean {
+	const p = pattern.trim().toLowerCase().replace(/\.$/, '');
+	if (p.startsWith('*.')) return host.endsWith(p.slice(1)) || host === p;
+	return host === p;
+}
+
+export function assertNoControlChars(field: string, value: string): string {
+	if (/[\r\n\0]/.test(value)) throw new InputError(field, 'must not contain CR, LF or NUL characters');
+	return value;
+}

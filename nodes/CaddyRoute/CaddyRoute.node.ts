@@ -1,0 +1,52 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+
+import { serverField } from './actions/common.descriptions';
+import * as route from './actions/route/Route.resource';
+import { router } from './actions/router';
+import * as server from './actions/server/Server.resource';
+import { listSearch } from './methods';
+
+export class CaddyRoute implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Caddy Route',
+		name: 'caddyRoute',
+		icon: { light: 'file:caddy.svg', dark: 'file:caddy.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Publish reverse-proxy routes in Caddy through its admin API',
+		defaults: { name: 'Caddy Route' },
+		usableAsTool: true,
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: 'caddyAdminApi', required: true }],
+		properties: [
+			{
+				displayName: 'Resource',
+				name: 'resource',
+				type: 'options',
+				noDataExpression: true,
+				options: [
+					{ name: 'Route', value: 'route' },
+					{ name: 'Server', value: 'server' },
+				],
+				default: 'route',
+			},
+			...route.description,
+			...server.description,
+			{
+				...serverField,
+				displayOptions: {
+					show: { operation: ['upsert', 'delete', 'get', 'list', 'sync', 'exportCaddyfile'] },
+				},
+			},
+		],
+	};
+
+	methods = { listSearch };
+
+	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+		return await router.call(this);
+	}
+}

@@ -1,0 +1,174 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+export const serverField: INodeProperties = {
+	displayName: 'Server',
+	name: 'server',
+	type: 'resourceLocator',
+	default: { mode: 'name', value: 'ingress' },
+	description: 'The Caddy HTTP server (a key of apps.http.servers) that holds the routes',
+	modes: [
+		{
+			displayName: 'From List',
+			name: 'list',
+			type: 'list',
+			typeOptions: { searchListMethod: 'searchServers', searchable: true },
+		},
+		{
+			displayName: 'By Name',
+			name: 'name',
+			type: 'string',
+			placeholder: 'ingress',
+			validation: [
+				{
+					type: 'regex',
+					properties: { regex: '^[A-Za-z0-9_-]{1,64}$', errorMessage: 'Letters, digits, "-" and "_" only' },
+				},
+			],
+		},
+	],
+};
+
+export const hostsField: INodeProperties = {
+	displayName: 'Hostnames',
+	name: 'hosts',
+	type: 'string',
+	default: '',
+	required: true,
+	placeholder: 'app.example.com',
+	description:
+		'Public host name(s) of the route, comma-separated. The first one names the route. A wildcard is allowed only as the whole leftmost label (*.example.com).',
+};
+
+export const upstreamsField: INodeProperties = {
+	displayName: 'Upstreams',
+	name: 'upstreams',
+	type: 'string',
+	default: '',
+	required: true,
+	placeholder: '100.64.0.5:8080',
+	description: 'Where requests go, as host:port (IPv6 as [addr]:port), comma-separated for load balancing',
+};
+
+export const routeOptionsField: INodeProperties = {
+	displayName: 'Route Options',
+	name: 'routeOptions',
+	type: 'collection',
+	placeholder: 'Add Option',
+	default: {},
+	options: [
+		{
+			displayName: 'Health Check Interval',
+			name: 'healthCheckInterval',
+			type: 'string',
+			default: '30s',
+			description: 'How often the active health check runs (e.g. 10s, 1m)',
+		},
+		{
+			displayName: 'Health Check URI',
+			name: 'healthCheckUri',
+			type: 'string',
+			default: '',
+			placeholder: '/health',
+			description: 'Path that Caddy requests on each upstream; an upstream that fails it gets no traffic',
+		},
+		{
+			displayName: 'HSTS',
+			name: 'hsts',
+			type: 'boolean',
+			default: true,
+			description: 'Whether to send Strict-Transport-Security (one year, subdomains included)',
+		},
+		{
+			displayName: 'Load Balancing Policy',
+			name: 'lbPolicy',
+			type: 'options',
+			default: 'round_robin',
+			options: [
+				{ name: 'First Available', value: 'first' },
+				{ name: 'IP Hash', value: 'ip_hash' },
+				{ name: 'Least Connections', value: 'least_conn' },
+				{ name: 'Random', value: 'random' },
+				{ name: 'Round Robin', value: 'round_robin' },
+				{ name: 'URI Hash', value: 'uri_hash' },
+			],
+			description: 'How Caddy picks an upstream when there are several',
+		},
+		{
+			displayName: 'Offline Message',
+			name: 'offlineMessage',
+			type: 'string',
+			default: '',
+			displayOptions: { show: { offlinePage: [true] } },
+			description: 'Text of the offline page; a sensible default is used when empty',
+		},
+		{
+			displayName: 'Offline Page',
+			name: 'offlinePage',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to answer 503 with a clear "home is offline" page when no upstream answers, instead of a bare 502',
+		},
+		{
+			displayName: 'Path',
+			name: 'path',
+			type: 'string',
+			default: '',
+			placeholder: '/api/*',
+			description: 'Only requests whose path matches go to this route (Caddy path matcher)',
+		},
+		{
+			displayName: 'Security Headers',
+			name: 'securityHeaders',
+			type: 'boolean',
+			default: true,
+			description: 'Whether to send X-Content-Type-Options, X-Frame-Options and Referrer-Policy',
+		},
+		{
+			displayName: 'TLS CA Certificate',
+			name: 'tlsCaPem',
+			type: 'string',
+			typeOptions: { rows: 4 },
+			default: '',
+			placeholder: '-----BEGIN CERTIFICATE-----',
+			description: 'PEM certificate(s) that the upstream\'s certificate must chain to (e.g. a home CA)',
+		},
+		{
+			displayName: 'TLS Server Name',
+			name: 'tlsServerName',
+			type: 'string',
+			default: '',
+			placeholder: 'app.home.arpa',
+			description:
+				'SNI name sent to the upstream and the name its certificate must carry (switches upstream TLS on)',
+		},
+		{
+			displayName: 'Upstream TLS',
+			name: 'upstreamTls',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to speak HTTPS to the upstream, verifying its certificate',
+		},
+	],
+};
+
+export const safetyFields: INodeProperties[] = [
+	{
+		displayName: 'Allow Loopback Upstreams',
+		name: 'allowLoopback',
+		type: 'boolean',
+		default: false,
+		noDataExpression: true,
+		description:
+			'Whether upstreams on 127.0.0.0/8 or ::1 are accepted. Fixed in the node (no expressions) so request data can never switch it on.',
+	},
+	{
+		displayName: 'Excluded Hosts',
+		name: 'excludedHosts',
+		type: 'string',
+		default: '',
+		placeholder: 'media.example.com, *.direct.example.com',
+		description:
+			'Host names that must never be routed through this Caddy (for example a media server that DNS points straight home)',
+	},
+];

@@ -1,0 +1,23 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { serverAt } from '../../helpers/parameters';
+import { mapItems } from '../../../../lib/execute';
+import { parseHostname } from '../../../../lib/validation';
+import { parseRoute, type CaddyRoute } from '../../helpers/routeConfig';
+import { routeIdFor } from '../../helpers/routeSpec';
+import { readServerRoutes } from '../../transport';
+import { routeKeyFields, routePathAt } from './routeKey';
+
+export const description: INodeProperties[] = routeKeyFields('get');
+
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	return await mapItems.call(this, async (i) => {
+		const server = serverAt.call(this, i);
+		const host = parseHostname('Hostname', this.getNodeParameter('host', i) as string);
+		const routeId = routeIdFor(host, routePathAt.call(this, i));
+		const routes = (await readServerRoutes.call(this, server)) as CaddyRoute[];
+		const route = routes.find((r) => r['@id'] === routeId);
+		const spec = route ? parseRoute(route) : undefined;
+		return spec ? { found: true, server, ...spec } : { found: false, server, host, routeId };
+	});
+}

@@ -1,0 +1,20 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import { serverAt } from '../../helpers/parameters';
+import { mapItems } from '../../../../lib/execute';
+import { parseRoute, type CaddyRoute } from '../../helpers/routeConfig';
+import { readServerRoutes } from '../../transport';
+
+export const description: INodeProperties[] = [];
+
+/** Lists only the routes this package manages; other routes in the server are not shown. */
+export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	return await mapItems.call(this, async (i) => {
+		const server = serverAt.call(this, i);
+		const routes = (await readServerRoutes.call(this, server)) as CaddyRoute[];
+		return routes.flatMap((route) => {
+			const spec = parseRoute(route);
+			return spec ? [{ server, ...spec }] : [];
+		});
+	});
+}

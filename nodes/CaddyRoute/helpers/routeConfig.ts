@@ -1,0 +1,221 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import { isManagedId, routeIdFor, type LbPolicy, type RouteSpec } from './routeSpec';
+
+export type CaddyRoute = IDataObject & { '@id'?: string };
+
+const SECURITY_HEADERS: Record<string, string[]> = {
+	'X-Content-Type-Options': ['nosniff'],
+	'X-Frame-Options': ['SAMEORIGIN'],
+	'Referrer-Policy': ['strict-origin-when-cross-origin'],
+};
+const HSTS_VALUE = 'max-age=31536000; includeSubDomains';
+const DEFAULT_OFFLINE_MESSAGE = 'This service is hosted at home, and home is offline right now. Please try again later.';
+
+export function routeIdOf(spec: Pick<RouteSpec, 'hosts' | 'path'>): string {
+	return routeIdFor(spec.hosts[0], spec.path);
+}
+
+function escapeHtml(text: string): string {
+	return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+export function offlinePageHtml(message: string | undefined): string {
+	const text = escapeHtml(message ?? DEFAULT_OFFLINE_MESSAGE);
+	return `<!doctype html><html><head><meta charset="utf-8"><title>Temporarily offline</title></head><body><h1>Temporarily offline</h1><p>${text}</p></body></html>\n`;
+}
+
+/** PEM certificates → the base64 DER list Caddy's `root_ca_pool` takes, so no file is needed on the VPS. */
+function pemToDerBase64(pem: string): string[] {
+	return (pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []).map((block) =>
+		block.replace(/-----(BEGIN|END) CERTIFICATE-----|\s/g, ''),
+	);
+}
+
+/** Builds the Caddy JSON for one managed route. Same spec → same JSON, so unchanged routes compare equal. */
+export function buildRoute(spec: RouteSpec): CaddyRoute {
+	const headers: Record<string, string[]> = {};
+	if (spec.hsts) headers['Strict-Transport-Security'] = [HSTS_VALUE];
+	if (spec.securityHeaders) Object.assign(headers, SECURITY_HEADERS);
+
+	const proxy: IDataObject = {
+		handler: 'reverse_proxy',
+		upstreams: spec.upstreams.map((dial) => ({ dial })),
+		load_balancing: { selection_policy: { policy: spec.lbPolicy } },
+	};
+	if (spec.upstreamTls) {
+		const tls: IDataObject = {};
+		if (spec.tlsServerName) tls.server_name = spec.tlsServerName;
+		if (spec.tlsCaPem) tls.root_ca_pool = pemToDerBase64(spec.tlsCaPem);
+		proxy.transport = { protocol: 'http', tls };
+	}
+	if (spec.healthCheckUri) {
+		proxy.health_checks = {
+			active: { uri: spec.healthCheckUri, interval: spec.healthCheckInterval, timeout: '5s' },
+		};
+	}
+
+	const handle: IDataObject[] = [];
+	if (Object.keys(headers).length > 0) {
+		handle.push({ handler: 'headers', response: { set: headers, deferred: true } });
+	}
+	handle.push(proxy);
+
+	const match: IDataObject = { host: spec.hosts };
+	if (spec.path) match.path = [spec.path];
+
+	const route: CaddyRoute = { '@id': routeIdOf(spec), match: [match], terminal: true };
+	if (spec.offlinePage) {
+		// A subroute's own error routes answer only for this route: 502/503 from the proxy become a page.
+		route.handle = [
+			{
+				handler: 'subroute',
+				routes: [{ handle }],
+				errors: {
+					routes: [
+						{
+							handle: [
+								{
+									handler: 'static_response',
+									status_code: 503,
+									headers: { 'Content-Type': ['text/html; charset=utf-8'], 'Retry-After': ['60'] },
+									body: offlinePageHtml(spec.offlineMessage),
+								},
+							],
+						},
+					],
+				},
+			},
+		];
+	} else {
+		route.handle = handle;
+	}
+	return route;
+}
+
+function asObject(value: unknown): IDataObject {
+	return value && typeof value === 'object' && !Array.isArray(value) ? (value as IDataObject) : {};
+}
+
+function asArray(value: unknown): IDataObject[] {
+	return Array.isArray(value) ? (value as IDataObject[]) : [];
+}
+
+/** Reads a managed route back into its spec (for Get/List/Export); undefined for unmanaged routes. */
+export function parseRoute(route: CaddyRoute): (RouteSpec & { routeId: string }) | undefined {
+	if (!isManagedId(route['@id'])) return undefined;
+	const match = asObject(asArray(route.match)[0]);
+	let handle = asArray(route.handle);
+	let offlineBody: string | undefined;
+	const subroute = handle.find((h) => h.handler === 'subroute');
+	if (subroute) {
+		handle = asArray(asObject(asArray(subroute.routes)[0]).handle);
+		const errorHandler = asObject(asArray(asObject(asArray(asObject(subroute.errors).routes)[0]).handle)[0]);
+		offlineBody = typeof errorHandler.body === 'string' ? errorHandler.body : '';
+	}
+	const headerSet = asObject(asObject(handle.find((h) => h.handler === 'headers')?.response).set);
+	const proxy = asObject(handle.find((h) => h.handler === 'reverse_proxy'));
+	const transport = asObject(proxy.transport);
+	const tls = transport.tls === undefined ? undefined : asObject(transport.tls);
+	const active = asObject(asObject(proxy.health_checks).active);
+	const pool = Array.isArray(tls?.root_ca_pool) ? (tls?.root_ca_pool as string[]) : [];
+	const offlineMessage = offlineBody
+		?.match(/<p>([\s\S]*)<\/p>/)?.[1]
+		?.replace(/&#(\d+);/g, (_, code: string) => String.fromCharCode(Number(code)));
+
+	return {
+		routeId: route['@id'] as string,
+		hosts: (match.host as string[]) ?? [],
+		upstreams: asArray(proxy.upstreams).map((u) => String(u.dial)),
+		path: Array.isArray(match.path) ? String(match.path[0]) : undefined,
+		upstreamTls: tls !== undefined,
+		tlsServerName: typeof tls?.server_name === 'string' ? tls.server_name : undefined,
+		tlsCaPem: pool.length
+			? pool
+					.map((der) => `-----BEGIN CERTIFICATE-----\n${der.replace(/.{1,64}/g, '$&\n')}-----END CERTIFICATE-----`)
+					.join('\n')
+			: undefined,
+		hsts: 'Strict-Transport-Security' in headerSet,
+		securityHeaders: 'X-Content-Type-Options' in headerSet,
+		healthCheckUri: typeof active.uri === 'string' ? active.uri : undefined,
+		healthCheckInterval: typeof active.interval === 'string' ? active.interval : undefined,
+		lbPolicy: (asObject(asObject(proxy.load_balancing).selection_policy).policy as LbPolicy) ?? 'round_robin',
+		offlinePage: subroute !== undefined,
+		offlineMessage: offlineMessage === DEFAULT_OFFLINE_MESSAGE ? undefined : offlineMessage,
+	};
+}
+
+/** Serialises with sorted keys, as Caddy itself returns config, so equal routes compare equal as text. */
+export function canonicalJson(value: unknown): string {
+	return JSON.stringify(value, (_key, v: unknown) =>
+		v && typeof v === 'object' && !Array.isArray(v)
+			? Object.fromEntries(Object.entries(v as IDataObject).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+			: v,
+	);
+}
+
+/** More specific routes first: exact hosts before wildcards, path routes before whole-host routes. */
+function specificity(route: CaddyRoute): [number, number, string] {
+	const match = asObject(asArray(route.match)[0]);
+	const hosts = (match.host as string[] | undefined) ?? [];
+	const wildcard = hosts.some((h) => h.startsWith('*.')) ? 1 : 0;
+	const noPath = Array.isArray(match.path) ? 0 : 1;
+	return [wildcard, noPath, String(route['@id'])];
+}
+
+function compareRoutes(a: CaddyRoute, b: CaddyRoute): number {
+	const [wa, pa, ia] = specificity(a);
+	const [wb, pb, ib] = specificity(b);
+	return wa - wb || pa - pb || (ia < ib ? -1 : ia > ib ? 1 : 0);
+}
+
+/**
+ * Replaces the managed block of a server's routes with `managed`, leaving every unmanaged route where
+ * it was. The block goes where the first managed route stood, or before the first catch-all (a route
+ * without a matcher, which would otherwise shadow it), or at the end.
+ */
+export function replaceManagedRoutes(routes: CaddyRoute[], managed: CaddyRoute[]): CaddyRoute[] {
+	const unmanaged: CaddyRoute[] = [];
+	let insertAt = -1;
+	for (const route of routes) {
+		if (isManagedId(route['@id'])) {
+			if (insertAt < 0) insertAt = unmanaged.length;
+		} else {
+			unmanaged.push(route);
+		}
+	}
+	if (insertAt < 0) {
+		const catchAll = unmanaged.findIndex((r) => !Array.isArray(r.match) || r.match.length === 0);
+		insertAt = catchAll < 0 ? unmanaged.length : catchAll;
+	}
+	const block = [...managed].sort(compareRoutes);
+	return [...unmanaged.slice(0, insertAt), ...block, ...unmanaged.slice(insertAt)];
+}
+
+export function managedRoutesOf(routes: CaddyRoute[]): CaddyRoute[] {
+	return routes.filter((r) => isManagedId(r['@id']));
+}
+
+export interface RouteDiff {
+	added: string[];
+	updated: string[];
+	removed: string[];
+	unchanged: string[];
+}
+
+/** Compares the current managed routes with the desired ones, by route id. */
+export function diffRoutes(current: CaddyRoute[], desired: CaddyRoute[]): RouteDiff {
+	const before = new Map(managedRoutesOf(current).map((r) => [r['@id'] as string, canonicalJson(r)]));
+	const diff: RouteDiff = { added: [], updated: [], removed: [], unchanged: [] };
+	const seen = new Set<string>();
+	for (const route of desired) {
+		const id = route['@id'] as string;
+		seen.add(id);
+		const old = before.get(id);
+		if (old === undefined) diff.added.push(id);
+		else if (old === canonicalJson(route)) diff.unchanged.push(id);
+		else diff.updated.push(id);
+	}
+	for (const id of before.keys()) if (!seen.has(id)) diff.removed.push(id);
+	return diff;
+}

@@ -1,0 +1,200 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	JsonObject,
+} from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
+
+type CaddyContext = IExecuteFunctions | ILoadOptionsFunctions;
+
+const CREDENTIAL = 'caddyAdminApi';
+const REQUEST_TIMEOUT_MS = 30_000;
+const MAX_CONFLICT_RETRIES = 40;
+
+export interface CaddyResponse {
+	status: number;
+	body: Buffer;
+	etag?: string;
+}
+
+/**
+ * Caddy's config ETag: `"<path> <fnv-1a 32 hex of the GET body>"`. Caddy 2.6 sends it only as an HTTP
+ * trailer, which HTTP clients drop, so it is computed from the body bytes; a header wins when present.
+ */
+export function computeEtag(path: string, body: Buffer): string {
+	let hash = 0x811c9dc5;
+	for (const byte of body) {
+		hash ^= byte;
+		hash = Math.imul(hash, 0x01000193) >>> 0;
+	}
+	return `"${path} ${hash.toString(16).padStart(8, '0')}"`;
+}
+
+export async function adminBaseUrl(this: CaddyContext): Promise<string> {
+	const credentials = await this.getCredentials<{ baseUrl: string }>(CREDENTIAL);
+	return String(credentials.baseUrl || 'http://localhost:2019').replace(/\/+$/, '');
+}
+
+function caddyMessage(body: Buffer): string {
+	const text = body.toString('utf8').trim();
+	try {
+		const parsed = JSON.parse(text) as { error?: string };
+		if (parsed && typeof parsed.error === 'string') return parsed.error;
+	} catch {
+		// not JSON: Caddy (or a proxy in front of it) answered with plain text
+	}
+	return text.slice(0, 500) || 'empty response';
+}
+
+type RawResponse = { statusCode: number; body: unknown; headers: IDataObject };
+
+const RESET_CODES = ['ECONNRESET', 'EPIPE', 'ECONNABORTED'];
+const RESET_RETRIES = 3;
+
+/**
+ * Caddy drops idle keep-alive connections when it reloads, so a request that reuses one can die with
+ * a reset. Those are sent again on a new connection: GETs are safe, and writes carry If-Match, so a
+ * write that did land is answered 412 instead of being applied twice.
+ */
+async function sendWithReconnect(
+	this: CaddyContext,
+	options: IHttpRequestOptions,
+	baseURL: string,
+): Promise<RawResponse> {
+	for (let attempt = 1; ; attempt++) {
+		try {
+			return (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL, options)) as RawResponse;
+		} catch (error) {
+			const reason = (error as { cause?: { code?: string }; code?: string; message?: string }) ?? {};
+			const code = reason.cause?.code ?? reason.code ?? '';
+			const retryable = RESET_CODES.includes(code) && (options.method === 'GET' || options.headers?.['If-Match']);
+			if (retryable && attempt < RESET_RETRIES) continue;
+			// A bare error object: given the original, n8n would replace our message with a generic one.
+			throw new NodeApiError(this.getNode(), { error: String(reason.message ?? error) } as JsonObject, {
+				message: `Caddy admin API unreachable at ${baseURL}`,
+				description: `${code || 'Connection failed'}: check that Caddy runs with its admin API enabled and that the credential URL points at it.`,
+			});
+		}
+	}
+}
+
+/** One request to the admin API. Network failures and error statuses become NodeApiError with Caddy's words. */
+export async function caddyRequest(
+	this: CaddyContext,
+	method: IHttpRequestMethods,
+	path: string,
+	body?: unknown,
+	headers: IDataObject = {},
+	allowStatus: number[] = [],
+): Promise<CaddyResponse> {
+	const baseURL = await adminBaseUrl.call(this);
+	const options: IHttpRequestOptions = {
+		method,
+		baseURL,
+		url: path,
+		headers: { ...headers },
+		encoding: 'arraybuffer',
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		json: false,
+		timeout: REQUEST_TIMEOUT_MS,
+		disableFollowRedirect: true,
+	};
+	if (body !== undefined) {
+		options.body = typeof body === 'string' ? body : JSON.stringify(body);
+		options.headers!['Content-Type'] = typeof body === 'string' ? 'text/caddyfile' : 'application/json';
+	}
+	if ('getExecutionCancelSignal' in this) options.abortSignal = this.getExecutionCancelSignal();
+
+	const response = await sendWithReconnect.call(this, options, baseURL);
+	const raw = response.body;
+	const bytes = Buffer.isBuffer(raw)
+		? raw
+		: raw instanceof ArrayBuffer
+			? Buffer.from(raw)
+			: Buffer.from(typeof raw === 'string' ? raw : JSON.stringify(raw ?? ''));
+	const status = response.statusCode;
+	if (status >= 400 && !allowStatus.includes(status)) {
+		throw new NodeApiError(
+			this.getNode(),
+			{ error: caddyMessage(bytes) } as JsonObject,
+			{ message: `Caddy: ${caddyMessage(bytes)}`, httpCode: String(status) },
+		);
+	}
+	const etagHeader = response.headers?.etag;
+	return { status, body: bytes, etag: typeof etagHeader === 'string' ? etagHeader : undefined };
+}
+
+export interface ConfigSnapshot {
+	value: IDataObject | null;
+	etag: string;
+}
+
+/** Reads config at `path` (under /config/) together with the ETag that guards a later change. */
+export async function readConfig(this: CaddyContext, path: string): Promise<ConfigSnapshot> {
+	const url = `/config/${path}`;
+	const response = await caddyRequest.call(this, 'GET', url);
+	const value = JSON.parse(response.body.toString('utf8') || 'null') as IDataObject | null;
+	return { value, etag: response.etag ?? computeEtag(url, response.body) };
+}
+
+/** The routes array of one HTTP server (empty when the server or its routes are absent). */
+export async function readServerRoutes(this: CaddyContext, server: string): Promise<IDataObject[]> {
+	const { value } = await readConfig.call(this, `${serverPath(server)}/routes`);
+	return Array.isArray(value) ? (value as IDataObject[]) : [];
+}
+
+export function serverPath(server: string): string {
+	return `apps/http/servers/${encodeURIComponent(server)}`;
+}
+
+export interface ServerChange {
+	/** The server config to write, or undefined to leave Caddy untouched. */
+	next?: IDataObject;
+	/** What the operation reports back, whether or not it wrote. */
+	result: IDataObject;
+}
+
+/**
+ * Read-modify-write of one HTTP server's config as a single admin-API change (one Caddy reload),
+ * guarded by If-Match. A concurrent change makes Caddy answer 412; the server is then re-read and
+ * `change` re-applied, so parallel executions never overwrite each other.
+ */
+export async function changeServer(
+	this: IExecuteFunctions,
+	server: string,
+	change: (current: IDataObject) => ServerChange,
+): Promise<IDataObject & { changed: boolean }> {
+	const path = serverPath(server);
+	for (let attempt = 1; ; attempt++) {
+		const snapshot = await readConfig.call(this, path);
+		if (!snapshot.value) {
+			throw new NodeOperationError(
+				this.getNode(),
+				`Caddy has no HTTP server named "${server}"`,
+				{ description: 'Run the Ensure Server operation first, or pick the server that holds your sites.' },
+			);
+		}
+		const { next, result } = change(structuredClone(snapshot.value));
+		if (!next) return { ...result, changed: false };
+		const response = await caddyRequest.call(
+			this,
+			'PATCH',
+			`/config/${path}`,
+			next,
+			{ 'If-Match': snapshot.etag },
+			[412],
+		);
+		if (response.status !== 412) return { ...result, changed: true };
+		if (attempt >= MAX_CONFLICT_RETRIES) {
+			throw new NodeApiError(this.getNode(), { error: 'config changed concurrently' } as JsonObject, {
+				message: `Caddy config kept changing under us; gave up after ${attempt} attempts`,
+				httpCode: '412',
+			});
+		}
+		await sleep(Math.min(1000, 10 * 2 ** Math.min(attempt, 6)) * (0.5 + Math.random()));
+	}
+}

@@ -1,0 +1,75 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { httpCall, type SimpleResponse } from './http';
+import { freePort, startProcess, stopProcess, waitFor, type Started } from './process';
+
+export interface CaddyServer {
+	adminUrl: string;
+	adminPort: number;
+	httpPort: number;
+	pid: number;
+	/** GET through Caddy's HTTP listener with a Host header. */
+	get(host: string, path?: string): Promise<SimpleResponse>;
+	config(): Promise<string>;
+	stop(): Promise<void>;
+	running(): boolean;
+}
+
+/**
+ * Starts a real Caddy with its admin API on a free loopback port and one HTTP server ("ingress",
+ * plain HTTP on another free loopback port) that the Caddy Route node manages.
+ */
+export async function startCaddy(extraRoutes: object[] = []): Promise<CaddyServer> {
+	const dir = mkdtempSync(join(tmpdir(), 'hli-caddy-'));
+	const adminPort = await freePort();
+	const httpPort = await freePort();
+	const config = {
+		admin: { listen: `127.0.0.1:${adminPort}`, config: { persist: false } },
+		logging: { logs: { default: { level: 'ERROR' } } },
+		apps: {
+			http: {
+				servers: {
+					ingress: {
+						listen: [`127.0.0.1:${httpPort}`],
+						automatic_https: { disable: true },
+						routes: extraRoutes,
+					},
+				},
+			},
+		},
+	};
+	writeFileSync(join(dir, 'caddy.json'), JSON.stringify(config));
+	const env = { ...process.env, HOME: dir, XDG_CONFIG_HOME: join(dir, 'config'), XDG_DATA_HOME: join(dir, 'data') };
+	let started: Started | undefined = startProcess('caddy', ['run', '--config', join(dir, 'caddy.json')], env);
+	const adminUrl = `http://127.0.0.1:${adminPort}`;
+	try {
+		await waitFor('Caddy admin API', async () => (await fetch(`${adminUrl}/config/`)).ok, 15_000);
+	} catch (error) {
+		const output = started.output();
+		await stopProcess(started);
+		throw new Error(`${(error as Error).message}\n${output}`);
+	}
+	const pid = started.pid;
+	return {
+		adminUrl,
+		adminPort,
+		httpPort,
+		pid,
+		async get(host, path = '/') {
+			return await httpCall(httpPort, { host, path });
+		},
+		async config() {
+			return await (await fetch(`${adminUrl}/config/`)).text();
+		},
+		running() {
+			return started !== undefined && started.child.exitCode === null && started.child.signalCode === null;
+		},
+		async stop() {
+			await stopProcess(started);
+			started = undefined;
+			rmSync(dir, { recursive: true, force: true });
+		},
+	};
+}

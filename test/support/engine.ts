@@ -1,0 +1,270 @@
+/**
+ * Runs workflows made of this package's nodes inside n8n's real execution engine (n8n-core's
+ * WorkflowExecute): real parameter and expression resolution, real helpers (HTTP, binary data), and
+ * credentials injected through each credential type's own `authenticate` definition.
+ */
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+process.env.N8N_USER_FOLDER ??= mkdtempSync(join(tmpdir(), 'hli-engine-'));
+
+import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import type {
+	ICredentialDataDecryptedObject,
+	ICredentials,
+	ICredentialType,
+	IDataObject,
+	IExecuteData,
+	IHttpRequestOptions,
+	INode,
+	INodeCredentialsDetails,
+	INodeExecutionData,
+	INodeProperties,
+	INodeType,
+	INodeTypes,
+	IRun,
+	IWorkflowExecuteAdditionalData,
+	IConnections,
+	IRequestOptionsSimplified,
+} from 'n8n-workflow';
+import { createRunExecutionData, ICredentialsHelper, isExpression, NodeHelpers, Workflow } from 'n8n-workflow';
+
+import { CaddyAdminApi } from '../../credentials/CaddyAdminApi.credentials';
+import { CaddyRoute } from '../../nodes/CaddyRoute/CaddyRoute.node';
+
+export const PACKAGE = 'n8n-nodes-homelab-ingress';
+
+const nodeClasses: Record<string, new () => INodeType> = {
+	caddyRoute: CaddyRoute,
+};
+const credentialClasses: Array<new () => ICredentialType> = [CaddyAdminApi];
+
+const nodeTypes: INodeTypes = {
+	getByName: (type) => nodeTypeFor(type),
+	getByNameAndVersion: (type, version) => NodeHelpers.getVersionedNodeType(nodeTypeFor(type), version),
+	getKnownTypes: () => ({}),
+};
+
+function nodeTypeFor(type: string): INodeType {
+	const short = type.startsWith(`${PACKAGE}.`) ? type.slice(PACKAGE.length + 1) : type;
+	const NodeClass = nodeClasses[short];
+	if (!NodeClass) throw new Error(`Unknown node type ${type}`);
+	return new NodeClass();
+}
+
+export const credentialTypes = new Map(credentialClasses.map((C) => [new C().name, new C()]));
+
+function withDefaults(properties: INodeProperties[], data: IDataObject): ICredentialDataDecryptedObject {
+	const result: IDataObject = {};
+	for (const property of properties) result[property.name] = property.default as IDataObject[string];
+	return { ...result, ...data } as ICredentialDataDecryptedObject;
+}
+
+/** Credentials held in memory by type; authentication follows the credential type's own definition. */
+class TestCredentialsHelper extends ICredentialsHelper {
+	constructor(private readonly store: Record<string, IDataObject>) {
+		super();
+	}
+
+	getParentTypes(): string[] {
+		return [];
+	}
+
+	isCredentialUsableByNode(): boolean {
+		return true;
+	}
+
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		requestOptions: IHttpRequestOptions | IRequestOptionsSimplified,
+		workflow?: Workflow,
+		node?: INode,
+	): Promise<IHttpRequestOptions> {
+		const type = credentialTypes.get(typeName);
+		const options = requestOptions as IHttpRequestOptions;
+		if (!type?.authenticate) return options;
+		if (typeof type.authenticate === 'function') return await type.authenticate(credentials, options);
+		if (!workflow || !node) throw new Error('generic authentication needs the workflow and node');
+		// The same resolution n8n's own CredentialsHelper applies to generic (declarative) definitions.
+		const resolve = (value: string) =>
+			isExpression(value)
+				? String(
+						workflow.expression.getSimpleParameterValue(node, value, 'internal', { $credentials: credentials }, undefined, '') ??
+							'',
+					)
+				: value;
+		const target = options as unknown as Record<string, IDataObject>;
+		for (const [outerKey, outerValue] of Object.entries(type.authenticate.properties)) {
+			target[outerKey] ??= {};
+			for (const [key, value] of Object.entries(outerValue as IDataObject)) {
+				target[outerKey][resolve(key)] = resolve(String(value));
+			}
+		}
+		return options;
+	}
+
+	async preAuthentication(): Promise<ICredentialDataDecryptedObject | undefined> {
+		return undefined;
+	}
+
+	async runPreAuthentication(): Promise<ICredentialDataDecryptedObject | undefined> {
+		return undefined;
+	}
+
+	async getCredentials(_details: INodeCredentialsDetails, type: string): Promise<ICredentials> {
+		throw new Error(`getCredentials(${type}) is not used by the harness`);
+	}
+
+	async getDecrypted(
+		_additionalData: IWorkflowExecuteAdditionalData,
+		_details: INodeCredentialsDetails,
+		type: string,
+	): Promise<ICredentialDataDecryptedObject> {
+		const data = this.store[type];
+		if (!data) throw new Error(`No test credentials of type ${type}`);
+		return withDefaults(credentialTypes.get(type)?.properties ?? [], data);
+	}
+
+	async updateCredentials(): Promise<void> {}
+
+	async updateCredentialsOauthTokenData(): Promise<void> {}
+
+	getCredentialsProperties(type: string): INodeProperties[] {
+		return credentialTypes.get(type)?.properties ?? [];
+	}
+}
+
+export interface WorkflowNode {
+	name: string;
+	/** Short type (`caddyRoute`) or full type (`n8n-nodes-homelab-ingress.caddyRoute`). */
+	type: string;
+	parameters: IDataObject;
+	onError?: INode['onError'];
+}
+
+export interface RunOptions {
+	nodes: WorkflowNode[];
+	connections?: IConnections;
+	/** Items fed to the first node. */
+	input?: IDataObject[];
+	credentials?: Record<string, IDataObject>;
+}
+
+export interface RunResult {
+	run: IRun;
+	/** Output items (json) of a node's first output, from its last run. */
+	output(nodeName: string): IDataObject[];
+	items(nodeName: string): INodeExecutionData[];
+	/** The execution error, if the workflow failed. */
+	error?: Error & { description?: string; httpCode?: string; context?: IDataObject };
+}
+
+let executionCounter = 0;
+
+export async function runWorkflow(options: RunOptions): Promise<RunResult> {
+	const credentials = options.credentials ?? {};
+	const nodes: INode[] = options.nodes.map((node, index) => {
+		const type = node.type.includes('.') ? node.type : `${PACKAGE}.${node.type}`;
+		const nodeType = nodeTypeFor(type);
+		const declared = nodeType.description.credentials ?? [];
+		return {
+			id: `node-${index}`,
+			name: node.name,
+			type,
+			typeVersion: 1,
+			position: [index * 200, 0],
+			parameters: node.parameters,
+			onError: node.onError,
+			credentials: Object.fromEntries(
+				declared
+					.filter((c) => credentials[c.name])
+					.map((c) => [c.name, { id: `cred-${c.name}`, name: `${c.name} (test)` }]),
+			),
+		} as INode;
+	});
+	const workflowData = {
+		id: 'engineTest',
+		name: 'engine test',
+		active: false,
+		nodes,
+		connections: options.connections ?? {},
+		settings: { executionOrder: 'v1' as const },
+		createdAt: new Date(),
+		updatedAt: new Date(),
+		isArchived: false,
+		activeVersionId: null,
+	};
+	const workflow = new Workflow({
+		id: workflowData.id,
+		name: workflowData.name,
+		nodes,
+		connections: workflowData.connections,
+		active: false,
+		nodeTypes,
+		staticData: {},
+		settings: workflowData.settings,
+	});
+
+	const executionId = String(++executionCounter);
+	const hooks = new ExecutionLifecycleHooks('manual', executionId, workflowData);
+	const additionalData = {
+		executionId,
+		hooks,
+		credentialsHelper: new TestCredentialsHelper(credentials),
+		restApiUrl: 'http://127.0.0.1:5678/rest',
+		instanceBaseUrl: 'http://127.0.0.1:5678/',
+		webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
+		webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
+		webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
+		formBaseUrl: 'http://127.0.0.1:5678/form',
+		formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
+		formTestBaseUrl: 'http://127.0.0.1:5678/form-test',
+		mcpBaseUrl: 'http://127.0.0.1:5678/mcp',
+		mcpTestBaseUrl: 'http://127.0.0.1:5678/mcp-test',
+		variables: {},
+		currentNodeExecutionIndex: 0,
+		executeWorkflow: async () => {
+			throw new Error('sub-workflows are not supported by the harness');
+		},
+		getRunExecutionData: async () => undefined,
+		getRuntimeCredential: async () => undefined,
+		logAiEvent: () => {},
+		startRunnerTask: async () => {
+			throw new Error('task runners are not available in the harness');
+		},
+	} as unknown as IWorkflowExecuteAdditionalData;
+
+	const startNode = nodes[0];
+	const nodeExecutionStack: IExecuteData[] = [
+		{
+			node: startNode,
+			data: { main: [(options.input ?? [{}]).map((json) => ({ json }))] },
+			source: null,
+		},
+	];
+	const runExecutionData = createRunExecutionData({ executionData: { nodeExecutionStack } });
+	const run = await new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(workflow);
+
+	const items = (nodeName: string): INodeExecutionData[] => {
+		const runs = run.data.resultData.runData[nodeName];
+		return runs?.[runs.length - 1]?.data?.main?.[0] ?? [];
+	};
+	return {
+		run,
+		items,
+		output: (nodeName) => items(nodeName).map((item) => item.json),
+		error: run.data.resultData.error as RunResult['error'],
+	};
+}
+
+/** Runs a single node with the given parameters and input items. */
+export async function runNode(
+	type: string,
+	parameters: IDataObject,
+	options: Omit<RunOptions, 'nodes'> & { onError?: INode['onError'] } = {},
+): Promise<RunResult & { json: IDataObject[] }> {
+	const result = await runWorkflow({ ...options, nodes: [{ name: 'Node', type, parameters, onError: options.onError }] });
+	return { ...result, json: result.output('Node') };
+}
