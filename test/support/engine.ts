@@ -30,15 +30,28 @@ import type {
 } from 'n8n-workflow';
 import { createRunExecutionData, ICredentialsHelper, isExpression, NodeHelpers, Workflow } from 'n8n-workflow';
 
-import { CaddyAdminApi } from '../../credentials/CaddyAdminApi.credentials';
-import { CaddyRoute } from '../../nodes/CaddyRoute/CaddyRoute.node';
+import packageJson from '../../package.json';
 
-export const PACKAGE = 'n8n-nodes-homelab-ingress';
+export const PACKAGE = packageJson.name;
 
-const nodeClasses: Record<string, new () => INodeType> = {
-	caddyRoute: CaddyRoute,
-};
-const credentialClasses: Array<new () => ICredentialType> = [CaddyAdminApi];
+/**
+ * Loads the classes that package.json's n8n block registers, from their TypeScript sources
+ * (dist/nodes/X/X.node.js → nodes/X/X.node.ts), so every registered node and credential is testable.
+ */
+function loadRegistered<T>(distPaths: string[]): T[] {
+	return distPaths.map((distPath) => {
+		const source = join(__dirname, '..', '..', distPath.replace(/^dist\//, '').replace(/\.js$/, ''));
+		// eslint-disable-next-line @typescript-eslint/no-require-imports -- the class list comes from package.json at run time
+		const exported = require(source) as Record<string, new () => T>;
+		const Class = Object.values(exported).find((value) => typeof value === 'function');
+		if (!Class) throw new Error(`${source} exports no class`);
+		return new Class();
+	});
+}
+
+const registeredNodes = new Map(
+	loadRegistered<INodeType>(packageJson.n8n.nodes).map((node) => [node.description.name, node]),
+);
 
 const nodeTypes: INodeTypes = {
 	getByName: (type) => nodeTypeFor(type),
@@ -48,12 +61,14 @@ const nodeTypes: INodeTypes = {
 
 function nodeTypeFor(type: string): INodeType {
 	const short = type.startsWith(`${PACKAGE}.`) ? type.slice(PACKAGE.length + 1) : type;
-	const NodeClass = nodeClasses[short];
-	if (!NodeClass) throw new Error(`Unknown node type ${type}`);
-	return new NodeClass();
+	const node = registeredNodes.get(short);
+	if (!node) throw new Error(`Unknown node type ${type}`);
+	return node;
 }
 
-export const credentialTypes = new Map(credentialClasses.map((C) => [new C().name, new C()]));
+export const credentialTypes = new Map(
+	loadRegistered<ICredentialType>(packageJson.n8n.credentials).map((credential) => [credential.name, credential]),
+);
 
 function withDefaults(properties: INodeProperties[], data: IDataObject): ICredentialDataDecryptedObject {
 	const result: IDataObject = {};
