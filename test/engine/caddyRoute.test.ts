@@ -50,7 +50,7 @@ describeWithServer('caddy', 'Caddy Route node against a real Caddy', () => {
 			action: 'created',
 			changed: true,
 			host: 'app.example.com',
-			routeId: 'homelab-ingress_app.example.com',
+			routeId: 'homelab-ingress_app.example.com@ingress',
 		});
 		const first = await caddy.get('app.example.com', '/hello');
 		expect(first.status).toBe(200);
@@ -163,9 +163,9 @@ describeWithServer('caddy', 'Caddy Route node against a real Caddy', () => {
 		const preview = await sync(true);
 		expect(preview.json[0]).toMatchObject({ dryRun: true, changed: false });
 		expect(preview.json[0].added).toEqual(
-			expect.arrayContaining(['homelab-ingress_one.example.com', 'homelab-ingress_two.example.com']),
+			expect.arrayContaining(['homelab-ingress_one.example.com@ingress', 'homelab-ingress_two.example.com@ingress']),
 		);
-		expect(preview.json[0].removed).toContain('homelab-ingress_stale.example.com');
+		expect(preview.json[0].removed).toContain('homelab-ingress_stale.example.com@ingress');
 		expect(await caddy.config()).toBe(before);
 
 		const applied = await sync(false);

@@ -40,7 +40,7 @@ export const PACKAGE = packageJson.name;
  */
 function loadRegistered<T>(distPaths: string[]): T[] {
 	return distPaths.map((distPath) => {
-		const source = join(__dirname, '..', '..', distPath.replace(/^dist\//, '').replace(/\.js$/, ''));
+		const source = join(__dirname, '..', '..', distPath.replace(/^dist\//, '').replace(/\.js$/, '.ts'));
 		// eslint-disable-next-line @typescript-eslint/no-require-imports -- the class list comes from package.json at run time
 		const exported = require(source) as Record<string, new () => T>;
 		const Class = Object.values(exported).find((value) => typeof value === 'function');

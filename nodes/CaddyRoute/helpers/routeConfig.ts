@@ -12,8 +12,8 @@ const SECURITY_HEADERS: Record<string, string[]> = {
 const HSTS_VALUE = 'max-age=31536000; includeSubDomains';
 const DEFAULT_OFFLINE_MESSAGE = 'This service is hosted at home, and home is offline right now. Please try again later.';
 
-export function routeIdOf(spec: Pick<RouteSpec, 'hosts' | 'path'>): string {
-	return routeIdFor(spec.hosts[0], spec.path);
+export function routeIdOf(spec: Pick<RouteSpec, 'hosts' | 'path'>, server: string): string {
+	return routeIdFor(server, spec.hosts[0], spec.path);
 }
 
 function escapeHtml(text: string): string {
@@ -33,7 +33,7 @@ function pemToDerBase64(pem: string): string[] {
 }
 
 /** Builds the Caddy JSON for one managed route. Same spec → same JSON, so unchanged routes compare equal. */
-export function buildRoute(spec: RouteSpec): CaddyRoute {
+export function buildRoute(spec: RouteSpec, server: string): CaddyRoute {
 	const headers: Record<string, string[]> = {};
 	if (spec.hsts) headers['Strict-Transport-Security'] = [HSTS_VALUE];
 	if (spec.securityHeaders) Object.assign(headers, SECURITY_HEADERS);
@@ -64,7 +64,7 @@ export function buildRoute(spec: RouteSpec): CaddyRoute {
 	const match: IDataObject = { host: spec.hosts };
 	if (spec.path) match.path = [spec.path];
 
-	const route: CaddyRoute = { '@id': routeIdOf(spec), match: [match], terminal: true };
+	const route: CaddyRoute = { '@id': routeIdOf(spec, server), match: [match], terminal: true };
 	if (spec.offlinePage) {
 		// A subroute's own error routes answer only for this route: 502/503 from the proxy become a page.
 		route.handle = [

@@ -50,13 +50,13 @@ export const ROUTE_ID_PREFIX = 'homelab-ingress_';
 
 /**
  * The deterministic `@id` of a managed route: the prefix marks ownership, the primary host makes it
- * stable across runs, a short path hash keeps path routes of one host apart. `*` becomes `_` (never
- * valid in a host name) so the id can be used in `/id/<id>` URLs.
+ * stable across runs, a short path hash keeps path routes of one host apart, and the server name keeps
+ * it unique across Caddy servers (`/id/` addresses are global). `*` becomes `_` (never valid in a host
+ * name) so the id can be used in `/id/<id>` URLs.
  */
-export function routeIdFor(host: string, path?: string): string {
-	const base = ROUTE_ID_PREFIX + host.replace(/\*/g, '_');
-	if (!path) return base;
-	return `${base}_${createHash('sha256').update(path).digest('hex').slice(0, 10)}`;
+export function routeIdFor(server: string, host: string, path?: string): string {
+	const pathPart = path ? `_${createHash('sha256').update(path).digest('hex').slice(0, 10)}` : '';
+	return `${ROUTE_ID_PREFIX}${host.replace(/\*/g, '_')}${pathPart}@${server}`;
 }
 
 export function isManagedId(id: unknown): id is string {

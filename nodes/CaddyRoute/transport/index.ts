@@ -151,40 +151,41 @@ export function serverPath(server: string): string {
 	return `apps/http/servers/${encodeURIComponent(server)}`;
 }
 
-export interface ServerChange {
-	/** The server config to write, or undefined to leave Caddy untouched. */
-	next?: IDataObject;
+export interface RoutesChange {
+	/** The server's new routes array, or undefined to leave Caddy untouched. */
+	next?: IDataObject[];
 	/** What the operation reports back, whether or not it wrote. */
 	result: IDataObject;
 }
 
+const SERVERS_PATH = 'apps/http/servers';
+
 /**
- * Read-modify-write of one HTTP server's config as a single admin-API change (one Caddy reload),
- * guarded by If-Match. A concurrent change makes Caddy answer 412; the server is then re-read and
- * `change` re-applied, so parallel executions never overwrite each other.
+ * Read-modify-write of one HTTP server's routes as a single admin-API change (one Caddy reload),
+ * guarded by If-Match on all servers' config. A concurrent change makes Caddy answer 412; the config is
+ * then re-read and `change` re-applied, so parallel executions never overwrite each other.
  */
-export async function changeServer(
+export async function changeRoutes(
 	this: IExecuteFunctions,
 	server: string,
-	change: (current: IDataObject) => ServerChange,
+	change: (routes: IDataObject[]) => RoutesChange,
 ): Promise<IDataObject & { changed: boolean }> {
-	const path = serverPath(server);
 	for (let attempt = 1; ; attempt++) {
-		const snapshot = await readConfig.call(this, path);
-		if (!snapshot.value) {
-			throw new NodeOperationError(
-				this.getNode(),
-				`Caddy has no HTTP server named "${server}"`,
-				{ description: 'Run the Ensure Server operation first, or pick the server that holds your sites.' },
-			);
+		const snapshot = await readConfig.call(this, SERVERS_PATH);
+		const current = snapshot.value?.[server] as IDataObject | undefined;
+		if (!current) {
+			throw new NodeOperationError(this.getNode(), `Caddy has no HTTP server named "${server}"`, {
+				description: 'Run the Ensure Server operation first, or pick the server that holds your sites.',
+			});
 		}
-		const { next, result } = change(structuredClone(snapshot.value));
+		const routes = Array.isArray(current.routes) ? (current.routes as IDataObject[]) : [];
+		const { next, result } = change(structuredClone(routes));
 		if (!next) return { ...result, changed: false };
 		const response = await caddyRequest.call(
 			this,
 			'PATCH',
-			`/config/${path}`,
-			next,
+			`/config/${serverPath(server)}`,
+			{ ...current, routes: next },
 			{ 'If-Match': snapshot.etag },
 			[412],
 		);
@@ -197,4 +198,20 @@ export async function changeServer(
 		}
 		await sleep(Math.min(1000, 10 * 2 ** Math.min(attempt, 6)) * (0.5 + Math.random()));
 	}
+}
+
+/** The object carrying `"@id": id`, or undefined when Caddy knows no such id. */
+export async function readById(this: IExecuteFunctions, id: string): Promise<IDataObject | undefined> {
+	const response = await caddyRequest.call(this, 'GET', `/id/${encodeURIComponent(id)}`, undefined, {}, [404]);
+	if (response.status === 404) return undefined;
+	return JSON.parse(response.body.toString('utf8')) as IDataObject;
+}
+
+/**
+ * Replaces the object carrying `"@id": id` in place — Caddy resolves the id under its config lock, so
+ * this is one atomic change that cannot clobber other routes. False when the id vanished meanwhile.
+ */
+export async function replaceById(this: IExecuteFunctions, id: string, value: IDataObject): Promise<boolean> {
+	const response = await caddyRequest.call(this, 'PATCH', `/id/${encodeURIComponent(id)}`, value, {}, [404]);
+	return response.status !== 404;
 }

@@ -5,7 +5,7 @@ import { mapItems } from '../../../../lib/execute';
 import { parseHostname } from '../../../../lib/validation';
 import { managedRoutesOf, replaceManagedRoutes, type CaddyRoute } from '../../helpers/routeConfig';
 import { routeIdFor } from '../../helpers/routeSpec';
-import { changeServer, type ServerChange } from '../../transport';
+import { changeRoutes, type RoutesChange } from '../../transport';
 import { routeKeyFields, routePathAt } from './routeKey';
 
 export const description: INodeProperties[] = routeKeyFields('delete');
@@ -14,13 +14,12 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	return await mapItems.call(this, async (i) => {
 		const server = serverAt.call(this, i);
 		const host = parseHostname('Hostname', this.getNodeParameter('host', i) as string);
-		const routeId = routeIdFor(host, routePathAt.call(this, i));
-		const outcome = await changeServer.call(this, server, (current): ServerChange => {
-			const routes = (current.routes as CaddyRoute[] | undefined) ?? [];
-			const managed = managedRoutesOf(routes);
+		const routeId = routeIdFor(server, host, routePathAt.call(this, i));
+		const outcome = await changeRoutes.call(this, server, (routes): RoutesChange => {
+			const managed = managedRoutesOf(routes as CaddyRoute[]);
 			if (!managed.some((r) => r['@id'] === routeId)) return { result: { removed: false } };
 			return {
-				next: { ...current, routes: replaceManagedRoutes(routes, managed.filter((r) => r['@id'] !== routeId)) },
+				next: replaceManagedRoutes(routes as CaddyRoute[], managed.filter((r) => r['@id'] !== routeId)),
 				result: { removed: true },
 			};
 		});

@@ -14,7 +14,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	return await mapItems.call(this, async (i) => {
 		const server = serverAt.call(this, i);
 		const host = parseHostname('Hostname', this.getNodeParameter('host', i) as string);
-		const routeId = routeIdFor(host, routePathAt.call(this, i));
+		const routeId = routeIdFor(server, host, routePathAt.call(this, i));
 		const routes = (await readServerRoutes.call(this, server)) as CaddyRoute[];
 		const route = routes.find((r) => r['@id'] === routeId);
 		const spec = route ? parseRoute(route) : undefined;

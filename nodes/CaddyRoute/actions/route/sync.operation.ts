@@ -12,7 +12,7 @@ import {
 	type CaddyRoute,
 } from '../../helpers/routeConfig';
 import type { RouteInput } from '../../helpers/routeSpec';
-import { changeServer, readServerRoutes, type ServerChange } from '../../transport';
+import { changeRoutes, readServerRoutes, type RoutesChange } from '../../transport';
 import { hostsField, routeOptionsField, safetyFields, upstreamsField } from '../common.descriptions';
 
 const showFor = { resource: ['route'], operation: ['sync'] };
@@ -90,7 +90,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	try {
 		const server = serverAt.call(this, 0);
 		const dryRun = this.getNodeParameter('dryRun', 0) as boolean;
-		const desired = (await validateRoutes.call(this, desiredInputs.call(this), 0)).map(buildRoute);
+		const desired = (await validateRoutes.call(this, desiredInputs.call(this), 0)).map((spec) => buildRoute(spec, server));
 		const ids = new Set<string>();
 		for (const route of desired) {
 			const id = route['@id'] as string;
@@ -103,12 +103,11 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			const routes = (await readServerRoutes.call(this, server)) as CaddyRoute[];
 			summary = { ...diffRoutes(routes, desired), changed: false };
 		} else {
-			summary = await changeServer.call(this, server, (current): ServerChange => {
-				const routes = (current.routes as CaddyRoute[] | undefined) ?? [];
-				const diff = diffRoutes(routes, desired);
+			summary = await changeRoutes.call(this, server, (routes): RoutesChange => {
+				const diff = diffRoutes(routes as CaddyRoute[], desired);
 				const unchanged = !diff.added.length && !diff.updated.length && !diff.removed.length;
-				if (unchanged && managedRoutesOf(routes).length === desired.length) return { result: { ...diff } };
-				return { next: { ...current, routes: replaceManagedRoutes(routes, desired) }, result: { ...diff } };
+				if (unchanged && managedRoutesOf(routes as CaddyRoute[]).length === desired.length) return { result: { ...diff } };
+				return { next: replaceManagedRoutes(routes as CaddyRoute[], desired), result: { ...diff } };
 			});
 		}
 		return [{ json: { server, dryRun, ...summary }, pairedItem }];

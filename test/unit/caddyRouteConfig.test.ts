@@ -1,0 +1,143 @@
+import {
+	buildRoute,
+	canonicalJson,
+	diffRoutes,
+	parseRoute,
+	replaceManagedRoutes,
+	type CaddyRoute,
+} from '../../nodes/CaddyRoute/helpers/routeConfig';
+import { parseRouteSpec, routeIdFor } from '../../nodes/CaddyRoute/helpers/routeSpec';
+import { computeEtag } from '../../nodes/CaddyRoute/transport';
+
+const unmanaged = (id: string, withMatch = true): CaddyRoute => ({
+	'@id': id,
+	...(withMatch ? { match: [{ host: [`${id}.example.com`] }] } : {}),
+	handle: [{ handler: 'static_response' }],
+});
+const managed = (host: string, path?: string) =>
+	buildRoute(parseRouteSpec({ hosts: host, upstreams: '10.0.0.1:80', path }), 'ingress');
+
+describe('route ids', () => {
+	it('are deterministic, prefixed, and keep path routes of one host apart', () => {
+		expect(routeIdFor('ingress', 'app.example.com')).toBe('homelab-ingress_app.example.com@ingress');
+		expect(routeIdFor('ingress', '*.example.com')).toBe('homelab-ingress__.example.com@ingress');
+		expect(routeIdFor('tailnet', 'app.example.com')).toBe('homelab-ingress_app.example.com@tailnet');
+		const withPath = routeIdFor('ingress', 'app.example.com', '/api/*');
+		expect(withPath).toMatch(/^homelab-ingress_app\.example\.com_[0-9a-f]{10}@ingress$/);
+		expect(routeIdFor('ingress', 'app.example.com', '/api/*')).toBe(withPath);
+		expect(routeIdFor('ingress', 'app.example.com', '/web/*')).not.toBe(withPath);
+	});
+});
+
+describe('buildRoute / parseRoute', () => {
+	it('round-trips every setting through Caddy JSON', () => {
+		const spec = parseRouteSpec({
+			hosts: 'app.example.com, www.app.example.com',
+			upstreams: '100.64.0.5:8443, [fd7a::5]:8443',
+			path: '/api/*',
+			tlsServerName: 'app.home.arpa',
+			tlsCaPem: '-----BEGIN CERTIFICATE-----\nTUlJQg==\n-----END CERTIFICATE-----',
+			hsts: false,
+			securityHeaders: true,
+			healthCheckUri: '/health',
+			healthCheckInterval: '10s',
+			lbPolicy: 'least_conn',
+			offlinePage: true,
+			offlineMessage: 'Back soon',
+		});
+		const route = buildRoute(spec, 'ingress');
+		const parsed = parseRoute(route);
+		expect(parsed).toMatchObject({ ...spec, tlsCaPem: expect.stringContaining('TUlJQg==') });
+		expect(buildRoute({ ...spec, tlsCaPem: parsed?.tlsCaPem }, 'ingress')).toEqual(route);
+	});
+
+	it('ignores routes the package does not manage', () => {
+		expect(parseRoute(unmanaged('other'))).toBeUndefined();
+	});
+
+	it('compares equal regardless of key order, as Caddy returns config with sorted keys', () => {
+		const route = managed('a.example.com');
+		const reordered = JSON.parse(canonicalJson(route)) as CaddyRoute;
+		expect(canonicalJson(reordered)).toBe(canonicalJson(route));
+		expect(diffRoutes([reordered], [route]).unchanged).toEqual([route['@id']]);
+	});
+});
+
+describe('replaceManagedRoutes', () => {
+	it('keeps unmanaged routes in place and puts the managed block where it was', () => {
+		const routes = [unmanaged('first'), managed('old.example.com'), unmanaged('last')];
+		const next = replaceManagedRoutes(routes, [managed('b.example.com'), managed('a.example.com')]);
+		expect(next.map((r) => r['@id'])).toEqual([
+			'first',
+			'homelab-ingress_a.example.com@ingress',
+			'homelab-ingress_b.example.com@ingress',
+			'last',
+		]);
+	});
+
+	it('inserts a new block before a catch-all route so it is not shadowed', () => {
+		const next = replaceManagedRoutes([unmanaged('x'), unmanaged('catch-all', false)], [managed('a.example.com')]);
+		expect(next.map((r) => r['@id'])).toEqual(['x', 'homelab-ingress_a.example.com@ingress', 'catch-all']);
+	});
+
+	it('orders exact hosts before wildcards and path routes before whole-host routes', () => {
+		const next = replaceManagedRoutes([], [managed('*.example.com'), managed('app.example.com'), managed('app.example.com', '/api/*')]);
+		expect(next.map((r) => r['@id'])).toEqual([
+			routeIdFor('ingress', 'app.example.com', '/api/*'),
+			'homelab-ingress_app.example.com@ingress',
+			'homelab-ingress__.example.com@ingress',
+		]);
+	});
+});
+
+describe('diffRoutes', () => {
+	it('reports added, updated, removed and unchanged by route id', () => {
+		const keep = managed('keep.example.com');
+		const change = managed('change.example.com');
+		const current = [keep, change, managed('gone.example.com'), unmanaged('manual')];
+		const desired = [keep, buildRoute(parseRouteSpec({ hosts: 'change.example.com', upstreams: '10.0.0.2:80' }), 'ingress'), managed('new.example.com')];
+		expect(diffRoutes(current, desired)).toEqual({
+			added: ['homelab-ingress_new.example.com@ingress'],
+			updated: ['homelab-ingress_change.example.com@ingress'],
+			removed: ['homelab-ingress_gone.example.com@ingress'],
+			unchanged: ['homelab-ingress_keep.example.com@ingress'],
+		});
+	});
+});
+
+describe('parseRouteSpec', () => {
+	it('applies safe defaults', () => {
+		expect(parseRouteSpec({ hosts: 'a.example.com', upstreams: '10.0.0.1:80' })).toMatchObject({
+			hsts: true,
+			securityHeaders: true,
+			lbPolicy: 'round_robin',
+			upstreamTls: false,
+			offlinePage: false,
+		});
+	});
+
+	it.each([
+		[{ path: 'api' }, 'Path'],
+		[{ path: '/a/../b' }, 'Path'],
+		[{ healthCheckUri: '/h', healthCheckInterval: 'soon' }, 'Health Check Interval'],
+		[{ lbPolicy: 'fastest' }, 'Load Balancing Policy'],
+		[{ tlsCaPem: 'not a certificate' }, 'TLS CA Certificate'],
+		[{ tlsServerName: 'bad name' }, 'TLS Server Name'],
+		[{ offlineMessage: 'line\r\nbreak' }, 'Offline Message'],
+	])('refuses %j naming %s', (extra, field) => {
+		expect(() => parseRouteSpec({ hosts: 'a.example.com', upstreams: '10.0.0.1:80', ...extra })).toThrow(`Invalid ${field}`);
+	});
+
+	it('turns upstream TLS on when a server name or CA is given', () => {
+		expect(parseRouteSpec({ hosts: 'a.example.com', upstreams: '10.0.0.1:443', tlsServerName: 'a.home' }).upstreamTls).toBe(true);
+	});
+});
+
+describe('computeEtag', () => {
+	it('is Caddy 2.6\'s "<path> <fnv-1a 32>" of the body bytes', () => {
+		// Hash checked against a real Caddy 2.6.2 ETag trailer for this exact body.
+		const body = Buffer.from('{"automatic_https":{"disable":true},"listen":["127.0.0.1:28080"],"routes":[]}\n');
+		expect(computeEtag('/config/apps/http/servers/ingress', body)).toBe('"/config/apps/http/servers/ingress 87a34356"');
+		expect(computeEtag('/config/', Buffer.from(''))).toBe('"/config/ 811c9dc5"');
+	});
+});
