@@ -1,0 +1,43 @@
+import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
+
+export class VultrApi implements ICredentialType {
+	name = 'vultrApi';
+
+	displayName = 'Vultr API';
+
+	icon: Icon = { light: 'file:vultr.svg', dark: 'file:vultr.dark.svg' };
+
+	documentationUrl = 'https://www.vultr.com/api/#section/Authentication';
+
+	properties: INodeProperties[] = [
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: 'Personal access token from Account → API. Restrict it to the IP n8n calls from.',
+		},
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'https://api.vultr.com/v2',
+			description: 'Change only for a proxy or the local simulator',
+		},
+	];
+
+	authenticate: IAuthenticateGeneric = {
+		type: 'generic',
+		properties: { headers: { Authorization: '=Bearer {{$credentials.apiKey}}' } },
+	};
+
+	test: ICredentialTestRequest = {
+		request: {
+			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
+			url: '/account',
+			method: 'GET',
+		},
+	};
+}

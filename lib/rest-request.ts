@@ -1,0 +1,105 @@
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+	JsonObject,
+} from 'n8n-workflow';
+import { NodeApiError } from 'n8n-workflow';
+
+import { sendWithRetry, UncertainOutcomeError } from './http-retry';
+import type { RateLimiter } from './rate-limiter';
+
+export type RestContext = IExecuteFunctions | ILoadOptionsFunctions;
+
+export interface RestRequest {
+	/** Service name for messages ("Vultr", "Tailscale"). */
+	service: string;
+	credential: string;
+	method: IHttpRequestMethods;
+	baseURL: string;
+	url: string;
+	qs?: IDataObject;
+	body?: IDataObject;
+	/** Sending it twice is harmless. Default: GET and DELETE. */
+	safe?: boolean;
+	limiter?: RateLimiter;
+	timeoutMs?: number;
+	/** Pulls the service's own error message out of an error body. */
+	errorMessage: (body: unknown) => string | undefined;
+}
+
+interface FullResponse {
+	statusCode: number;
+	headers: Record<string, unknown>;
+	body: unknown;
+}
+
+/** Only the failure's code: the original error carries the request, secrets and user data included. */
+function networkFailure(context: RestContext, request: RestRequest, error: unknown): NodeApiError {
+	const reason = (error ?? {}) as { code?: string; cause?: { code?: string } };
+	const code = reason.cause?.code ?? reason.code ?? 'connection failed';
+	return new NodeApiError(context.getNode(), { error: String(code) } as JsonObject, {
+		message: `${request.service} API unreachable at ${request.baseURL} (${code})`,
+		description: 'Check the credential URL and the network; the request was not confirmed.',
+	});
+}
+
+/**
+ * One JSON request through n8n's HTTP helper with the credential's authentication, a timeout,
+ * cancellation, rate limiting and retries (http-retry.ts). Error statuses become NodeApiError with
+ * the service's message and the HTTP status. An unsafe request whose outcome is unknown throws
+ * `UncertainOutcomeError` for the caller to resolve.
+ */
+export async function restRequest(this: RestContext, request: RestRequest): Promise<IDataObject> {
+	const options: IHttpRequestOptions = {
+		method: request.method,
+		baseURL: request.baseURL,
+		url: request.url,
+		qs: request.qs,
+		body: request.body,
+		json: true,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		timeout: request.timeoutMs ?? 30_000,
+	};
+	const signal = 'getExecutionCancelSignal' in this ? this.getExecutionCancelSignal() : undefined;
+	if (signal) options.abortSignal = signal;
+	let response: FullResponse;
+	try {
+		response = await sendWithRetry(
+			async () => (await this.helpers.httpRequestWithAuthentication.call(this, request.credential, options)) as FullResponse,
+			{ safe: request.safe ?? (request.method === 'GET' || request.method === 'DELETE'), limiter: request.limiter, signal },
+		);
+	} catch (error) {
+		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- the caller decides (look up, or restRequestOrFail)
+		if (error instanceof UncertainOutcomeError) throw error;
+		throw networkFailure(this, request, error);
+	}
+	if (response.statusCode >= 400) {
+		const text = typeof response.body === 'string' ? response.body.trim().slice(0, 300) : '';
+		const message = request.errorMessage(response.body) ?? (text || `HTTP ${response.statusCode}`);
+		throw new NodeApiError(this.getNode(), { error: message, status: response.statusCode } as JsonObject, {
+			message: `${request.service}: ${message}`,
+			description: `${request.method} ${request.url} answered HTTP ${response.statusCode}`,
+			httpCode: String(response.statusCode),
+		});
+	}
+	return response.body && typeof response.body === 'object' ? (response.body as IDataObject) : {};
+}
+
+/** `restRequest` for calls whose unknown outcome the caller does not resolve itself: a clear error. */
+export async function restRequestOrFail(this: RestContext, request: RestRequest): Promise<IDataObject> {
+	try {
+		return await restRequest.call(this, request);
+	} catch (error) {
+		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- already a NodeApiError
+		if (!(error instanceof UncertainOutcomeError)) throw error;
+		throw new NodeApiError(this.getNode(), { error: error.message } as JsonObject, {
+			message: `${request.service}: ${request.method} ${request.url} may or may not have been applied (${error.message}); it was not repeated`,
+			description: 'Check the current state (or run the node again: ensure operations look before they create).',
+			httpCode: error.statusCode ? String(error.statusCode) : undefined,
+		});
+	}
+}

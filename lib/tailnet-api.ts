@@ -1,0 +1,119 @@
+/**
+ * Tailscale API v2 and Headscale API calls shared by the Tailscale Key node (key management) and the
+ * SSH Setup node (which mints a join key inside the node so it never appears in workflow data).
+ */
+import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-workflow';
+
+import { restRequest, restRequestOrFail } from './rest-request';
+import { InputError, toList } from './validation';
+
+export interface TailscaleSettings {
+	baseURL: string;
+	tailnet: string;
+	oauth: boolean;
+}
+
+export async function tailscaleSettings(this: IExecuteFunctions): Promise<TailscaleSettings> {
+	const credentials = await this.getCredentials<{ baseUrl?: string; tailnet?: string; authType?: string }>('tailscaleApi');
+	return {
+		baseURL: String(credentials.baseUrl || 'https://api.tailscale.com/api/v2').replace(/\/+$/, ''),
+		tailnet: encodeURIComponent(String(credentials.tailnet || '-')),
+		oauth: credentials.authType !== 'apiToken',
+	};
+}
+
+const messageOf = (body: unknown) => {
+	const message = body && typeof body === 'object' ? (body as IDataObject).message : undefined;
+	return typeof message === 'string' ? message : undefined;
+};
+
+/** A Tailscale API call (`{"message"}` errors). Creating a key is the one unsafe call. */
+export async function tailscaleRequest(
+	this: IExecuteFunctions,
+	method: IHttpRequestMethods,
+	path: string,
+	options: { body?: IDataObject; qs?: IDataObject; safe?: boolean } = {},
+): Promise<IDataObject> {
+	const { baseURL } = await tailscaleSettings.call(this);
+	return await restRequestOrFail.call(this, { service: 'Tailscale', credential: 'tailscaleApi', method, baseURL, url: path, ...options, errorMessage: messageOf });
+}
+
+export async function headscaleServerUrl(this: IExecuteFunctions): Promise<string> {
+	const credentials = await this.getCredentials<{ serverUrl?: string }>('headscaleApi');
+	return String(credentials.serverUrl ?? '').replace(/\/+$/, '');
+}
+
+/** A Headscale call (gRPC-gateway: `{"code","message"}` errors, or text/plain "Unauthorized"). */
+export async function headscaleRequest(
+	this: IExecuteFunctions,
+	method: IHttpRequestMethods,
+	path: string,
+	options: { body?: IDataObject; qs?: IDataObject; safe?: boolean; allowNotFound?: boolean } = {},
+): Promise<IDataObject> {
+	const baseURL = await headscaleServerUrl.call(this);
+	return await restRequest.call(this, { service: 'Headscale', credential: 'headscaleApi', method, baseURL, url: path, ...options, errorMessage: messageOf });
+}
+
+const TAG = /^tag:[a-z0-9][a-z0-9-]{0,62}$/i;
+
+export function parseAclTags(field: string, raw: unknown): string[] {
+	return [...new Set(toList(raw))].map((tag) => {
+		if (!TAG.test(tag)) throw new InputError(field, `"${tag}" is not an ACL tag (tag:name, letters, digits and "-")`);
+		return tag;
+	});
+}
+
+export interface AuthKeyCapabilities {
+	reusable: boolean;
+	ephemeral: boolean;
+	preauthorized: boolean;
+	tags: string[];
+}
+
+/** Mints a Tailscale auth key; the answer carries the key value (once). */
+export async function createTailscaleAuthKey(
+	this: IExecuteFunctions,
+	create: AuthKeyCapabilities,
+	expirySeconds: number,
+	description?: string,
+): Promise<IDataObject> {
+	const { tailnet } = await tailscaleSettings.call(this);
+	const body: IDataObject = { capabilities: { devices: { create: { ...create } } }, expirySeconds };
+	if (description) body.description = description;
+	return await tailscaleRequest.call(this, 'POST', `/tailnet/${tailnet}/keys`, { body });
+}
+
+const HEADSCALE_USER = /^[A-Za-z0-9][A-Za-z0-9._@+-]{0,62}$/;
+
+export function parseHeadscaleUserName(field: string, raw: unknown): string {
+	const text = String(raw ?? '').trim();
+	if (!HEADSCALE_USER.test(text)) throw new InputError(field, `"${text}" is not a Headscale user name`);
+	return text;
+}
+
+/** Headscale v0.26+ takes the numeric user id where people use the user's name. */
+export async function headscaleUserId(this: IExecuteFunctions, name: string): Promise<string> {
+	const { users = [] } = (await headscaleRequest.call(this, 'GET', '/api/v1/user', { qs: { name } })) as { users?: IDataObject[] };
+	const user = users.find((u) => u.name === name);
+	if (!user) throw new InputError('User', `no Headscale user is called "${name}"`);
+	return String(user.id);
+}
+
+/**
+ * Creates a Headscale pre-auth key. The expiration is always sent: through the API a missing one
+ * becomes the zero time and the key is born expired.
+ */
+export async function createHeadscalePreAuthKey(
+	this: IExecuteFunctions,
+	options: { userName?: string; aclTags: string[]; reusable: boolean; ephemeral: boolean; expirySeconds: number },
+): Promise<IDataObject> {
+	const body: IDataObject = {
+		reusable: options.reusable,
+		ephemeral: options.ephemeral,
+		expiration: new Date(Date.now() + options.expirySeconds * 1000).toISOString(),
+		aclTags: options.aclTags,
+	};
+	if (options.userName) body.user = await headscaleUserId.call(this, options.userName);
+	const { preAuthKey } = (await headscaleRequest.call(this, 'POST', '/api/v1/preauthkey', { body })) as { preAuthKey: IDataObject };
+	return preAuthKey;
+}

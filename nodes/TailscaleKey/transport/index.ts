@@ -1,0 +1,2 @@
+/** The Tailscale and Headscale API calls live in lib/ because SSH Setup mints join keys with them too. */
+export { headscaleRequest, tailscaleRequest, tailscaleSettings, type TailscaleSettings } from '../../../lib/tailnet-api';

@@ -1,0 +1,11 @@
+import type { INodeProperties } from 'n8n-workflow';
+
+export const prefixField = (operations: string[], required: boolean): INodeProperties => ({
+	displayName: 'Description Prefix',
+	name: 'prefix',
+	type: 'string',
+	required,
+	default: '',
+	placeholder: 'backup-ingress-',
+	displayOptions: { show: { resource: ['snapshot'], operation: operations } },
+});

@@ -1,0 +1,98 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { desiredRules, planRules } from '../../nodes/VultrInstance/helpers/firewallRules';
+import { generateHostKey } from '../../nodes/VultrInstance/helpers/hostKey';
+import { pollUntilReady } from '../../nodes/VultrInstance/helpers/readiness';
+import { snapshotsToPrune } from '../../nodes/VultrInstance/helpers/snapshotPrune';
+import { buildUserData } from '../../nodes/VultrInstance/helpers/userData';
+
+const hasSshKeygen = (() => {
+	try {
+		execFileSync('ssh-keygen', ['-?'], { stdio: 'ignore' });
+		return true;
+	} catch (error) {
+		return (error as { status?: number }).status !== undefined && (error as { code?: string }).code !== 'ENOENT';
+	}
+})();
+
+describe('host key generation', () => {
+	const key = generateHostKey('edge');
+
+	it('outputs an OpenSSH SHA256 fingerprint of the public key', () => {
+		expect(key.fingerprint).toMatch(/^SHA256:[A-Za-z0-9+/]{43}$/);
+		expect(key.publicKey).toMatch(/^ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAA[A-Za-z0-9+/]+ edge$/);
+	});
+
+	(hasSshKeygen ? it : it.skip)('produces a private key that ssh-keygen reads and fingerprints the same way', () => {
+		const dir = mkdtempSync(join(tmpdir(), 'hostkey-'));
+		try {
+			writeFileSync(join(dir, 'key'), key.privateKey, { mode: 0o600 });
+			const derived = execFileSync('ssh-keygen', ['-y', '-f', join(dir, 'key')]).toString().trim();
+			expect(derived.split(' ').slice(0, 2)).toEqual(key.publicKey.split(' ').slice(0, 2));
+			const printed = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', join(dir, 'key')]).toString();
+			expect(printed).toContain(key.fingerprint);
+		} finally {
+			rmSync(dir, { recursive: true, force: true });
+		}
+	});
+
+	it('refuses a pinned key without cloud-init, naming the field', () => {
+		expect(() => buildUserData({ mode: 'raw', raw: '#!/bin/sh', packages: '', upgrade: false, pinHostKey: true })).toThrow(
+			'Invalid Pin Host Key',
+		);
+	});
+});
+
+describe('firewall rule planning', () => {
+	it('expands "anywhere" to IPv4 and IPv6 and plans a minimal change', () => {
+		const desired = desiredRules([{ protocol: 'tcp', port: '443', sources: '' }, { protocol: 'tcp', port: '22', sources: '198.51.100.0/24' }]);
+		expect(desired).toHaveLength(3);
+		const current = [{ id: 9, ip_type: 'v4', protocol: 'tcp', port: '80', subnet: '0.0.0.0', subnet_size: 0 }];
+		const plan = planRules(current, desired, true);
+		expect(plan.add).toHaveLength(3);
+		expect(plan.remove.map((r) => r.id)).toEqual([9]);
+		expect(planRules(current, desired, false).remove).toEqual([]);
+	});
+});
+
+describe('snapshot pruning', () => {
+	it('keeps the newest N with the prefix and never touches others', () => {
+		const snaps = [
+			{ id: 'a', description: 'bk-1', date_created: '2026-01-01T00:00:00+00:00' },
+			{ id: 'b', description: 'bk-3', date_created: '2026-01-03T00:00:00+00:00' },
+			{ id: 'c', description: 'manual', date_created: '2025-01-01T00:00:00+00:00' },
+			{ id: 'd', description: 'bk-2', date_created: '2026-01-02T00:00:00+00:00' },
+		];
+		expect(snapshotsToPrune(snaps, 'bk-', 2).map((s) => s.id)).toEqual(['a']);
+		expect(snapshotsToPrune(snaps, 'bk-', 5)).toEqual([]);
+	});
+});
+
+describe('readiness polling', () => {
+	it('waits out the minimum boot time, then polls at most every 4 s, and stops at the timeout', async () => {
+		let now = 0;
+		const clock = { now: () => now, sleep: async (ms: number) => void (now += ms) };
+		const created = new Date(0).toISOString();
+		const polls: number[] = [];
+		const fetch = async () => {
+			polls.push(now);
+			return now >= 90_000
+				? { status: 'active', power_status: 'running', server_status: 'ok', date_created: created }
+				: { status: 'pending', power_status: 'running', server_status: 'none', date_created: created };
+		};
+		const plan = { minimumBootMs: 45_000, firstIntervalMs: 2_000, maxIntervalMs: 4_000, timeoutMs: 600_000 };
+		const result = await pollUntilReady(fetch, plan, clock);
+		expect(result.ready).toBe(true);
+		expect(now - 90_000).toBeLessThanOrEqual(4_000);
+		expect(polls[1]).toBe(45_000);
+		expect(result.polls).toBeLessThanOrEqual(18);
+
+		now = 0;
+		const never = await pollUntilReady(async () => ({ status: 'active', power_status: 'stopped' }), { ...plan, timeoutMs: 20_000 }, clock);
+		expect(never.ready).toBe(false);
+		expect(now).toBe(20_000);
+	});
+});
