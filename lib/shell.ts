@@ -1,0 +1,77 @@
+/**
+ * POSIX shell quoting and validators for values that end up in remote commands. Every user-given
+ * value that reaches a shell goes through `quote` (or is validated to a safe alphabet first).
+ */
+import { isIP } from 'node:net';
+
+import { InputError, assertNoControlChars } from './validation';
+
+/** Single-quotes a value for sh: nothing inside is expanded; a NUL can't be passed and is refused. */
+export function quote(value: string | number): string {
+	const text = String(value);
+	if (text.includes('\0')) throw new InputError('shell argument', 'must not contain NUL');
+	return `'${text.replace(/'/g, `'\\''`)}'`;
+}
+
+/** `argv` as one shell command line, every word quoted. */
+export function commandLine(argv: Array<string | number>): string {
+	return argv.map(quote).join(' ');
+}
+
+const USERNAME = /^[a-z_][a-z0-9_-]{0,31}$/;
+
+/** A Linux user name as useradd accepts it (lower case, no leading digit or hyphen). */
+export function parseUsername(field: string, raw: string): string {
+	const name = String(raw ?? '').trim();
+	if (!USERNAME.test(name)) {
+		throw new InputError(field, `"${name}" is not a valid user name (a-z, 0-9, "_" and "-", starting with a letter)`);
+	}
+	return name;
+}
+
+/** An absolute path without control characters or `..` segments. */
+export function parseAbsolutePath(field: string, raw: string): string {
+	const path = assertNoControlChars(field, String(raw ?? '').trim());
+	if (!path.startsWith('/')) throw new InputError(field, `"${path}" must be an absolute path`);
+	if (path.split('/').includes('..')) throw new InputError(field, `"${path}" must not contain ".." segments`);
+	return path.replace(/\/+$/, '') || '/';
+}
+
+export interface Cidr {
+	address: string;
+	prefix: number;
+	version: 4 | 6;
+}
+
+/** `addr/prefix` (or a bare address, meaning a single host). */
+export function parseCidr(field: string, raw: string): Cidr {
+	const text = String(raw ?? '').trim();
+	const [address, prefixText, ...rest] = text.split('/');
+	const version = isIP(address);
+	if ((version !== 4 && version !== 6) || rest.length) throw new InputError(field, `"${text}" is not an IP or CIDR`);
+	const max = version === 4 ? 32 : 128;
+	if (prefixText !== undefined && !/^\d{1,3}$/.test(prefixText)) {
+		throw new InputError(field, `"${text}" has an invalid prefix length`);
+	}
+	const prefix = prefixText === undefined ? max : Number(prefixText);
+	if (prefix > max) throw new InputError(field, `"${text}": prefix length must be at most ${max}`);
+	return { address: address.toLowerCase(), prefix, version };
+}
+
+export function formatCidr({ address, prefix }: Cidr): string {
+	return `${address}/${prefix}`;
+}
+
+/** Environment variable names as POSIX shells accept them. */
+export function parseEnvName(field: string, raw: string): string {
+	const name = String(raw ?? '').trim();
+	if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new InputError(field, `"${name}" is not a valid variable name`);
+	return name;
+}
+
+/** `export NAME='value'; ` lines for an environment map. */
+export function exportLines(env: Record<string, string>): string {
+	return Object.entries(env)
+		.map(([name, value]) => `export ${parseEnvName('Environment', name)}=${quote(value)}\n`)
+		.join('');
+}

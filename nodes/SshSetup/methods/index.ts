@@ -1,0 +1,1 @@
+export { sshSetupConnectionTest } from './credentialTest';

@@ -1,0 +1,250 @@
+/**
+ * The one place that talks SSH. Every connection checks the server's host key against a pinned
+ * SHA-256 fingerprint inside ssh2's key exchange, i.e. before authentication or any command is sent.
+ * (n8n's pooled getSSHClient helper cannot pin host keys, which is why this node has its own layer.)
+ */
+import { createHash } from 'node:crypto';
+import type { Readable } from 'node:stream';
+import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
+
+import { quote } from '../../../lib/shell';
+
+export interface SshTarget {
+	host: string;
+	port: number;
+	username: string;
+	privateKey: string;
+	passphrase?: string;
+	/** `SHA256:<base64>`; required unless `trustOnFirstUse`. */
+	fingerprint?: string;
+	trustOnFirstUse?: boolean;
+	sudoPassword?: string;
+	readyTimeoutMs?: number;
+	commandTimeoutMs?: number;
+	signal?: AbortSignal;
+}
+
+export interface RunOptions {
+	/** Written to the command's stdin, then stdin is closed. */
+	stdin?: string | Buffer;
+	/** Run without root privileges even when the login user is not root (sudo is skipped). */
+	unprivileged?: boolean;
+	timeoutMs?: number;
+}
+
+export interface RunResult {
+	code: number;
+	stdout: string;
+	stderr: string;
+}
+
+/** A failed connection, a refused host key, a timeout: never carries secrets. */
+export class SshError extends Error {
+	constructor(
+		message: string,
+		readonly description?: string,
+	) {
+		super(message);
+		this.name = 'SshError';
+	}
+}
+
+export class SshCommandError extends SshError {
+	constructor(
+		readonly step: string,
+		readonly result: RunResult,
+	) {
+		super(
+			`${step} failed with exit code ${result.code}`,
+			tail(result.stderr) || tail(result.stdout) || 'no output',
+		);
+		this.name = 'SshCommandError';
+	}
+}
+
+function tail(text: string, lines = 15): string {
+	return text.trim().split('\n').slice(-lines).join('\n').slice(-2000);
+}
+
+/** The fingerprint `ssh-keygen -lf` prints: SHA256 of the raw public key blob, base64 without padding. */
+export function fingerprintOf(hostKey: Buffer): string {
+	return `SHA256:${createHash('sha256').update(hostKey).digest('base64').replace(/=+$/, '')}`;
+}
+
+export function normalizeFingerprint(raw: string): string {
+	const text = String(raw ?? '').trim().replace(/=+$/, '');
+	if (!text) return '';
+	if (!/^SHA256:[A-Za-z0-9+/]{43}$/.test(text)) {
+		throw new SshError(
+			`The pinned host key fingerprint "${text.slice(0, 60)}" is not in the form SHA256:<43 base64 characters>`,
+			'Get it on the server with: ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub',
+		);
+	}
+	return text;
+}
+
+const DEFAULT_READY_TIMEOUT_MS = 20_000;
+const DEFAULT_COMMAND_TIMEOUT_MS = 10 * 60_000;
+
+export class SshSession {
+	private constructor(
+		private readonly client: Client,
+		readonly target: SshTarget,
+		/** The fingerprint the server presented (what a trust-on-first-use run should pin next time). */
+		readonly seenFingerprint: string,
+	) {}
+
+	get isRoot(): boolean {
+		return this.target.username === 'root';
+	}
+
+	static async open(target: SshTarget): Promise<SshSession> {
+		const pinned = target.trustOnFirstUse ? '' : normalizeFingerprint(target.fingerprint ?? '');
+		if (!pinned && !target.trustOnFirstUse) {
+			throw new SshError(
+				'No host key fingerprint is pinned for this server',
+				'Set the fingerprint in the credential (or the node), or explicitly choose trust on first use.',
+			);
+		}
+		if (target.signal?.aborted) throw new SshError('The execution was cancelled');
+		const client = new Client();
+		let seen = '';
+		const config: ConnectConfig = {
+			host: target.host,
+			port: target.port,
+			username: target.username,
+			privateKey: target.privateKey,
+			passphrase: target.passphrase || undefined,
+			readyTimeout: target.readyTimeoutMs ?? DEFAULT_READY_TIMEOUT_MS,
+			keepaliveInterval: 15_000,
+			keepaliveCountMax: 4,
+			// Called during key exchange: returning false ends the connection before user auth.
+			hostVerifier: (key: Buffer) => {
+				seen = fingerprintOf(key);
+				return target.trustOnFirstUse === true || seen === pinned;
+			},
+		};
+		await new Promise<void>((resolve, reject) => {
+			const onAbort = () => {
+				client.end();
+				reject(new SshError('The execution was cancelled'));
+			};
+			target.signal?.addEventListener('abort', onAbort, { once: true });
+			client.once('ready', () => {
+				target.signal?.removeEventListener('abort', onAbort);
+				resolve();
+			});
+			client.once('error', (error: Error & { level?: string }) => {
+				target.signal?.removeEventListener('abort', onAbort);
+				client.end();
+				if (seen && seen !== pinned && !target.trustOnFirstUse) {
+					reject(
+						new SshError(
+							`Host key mismatch for ${target.host}: the server presented ${seen}, the pin is ${pinned}`,
+							'Nothing was sent to the server. If the server was rebuilt, update the pinned fingerprint; otherwise someone may be intercepting the connection.',
+						),
+					);
+				} else if (error.level === 'client-authentication') {
+					reject(new SshError(`SSH login as "${target.username}" was refused by ${target.host}`, 'Check the user name and that the public key is in its authorized_keys.'));
+				} else {
+					reject(new SshError(`SSH connection to ${target.host}:${target.port} failed: ${error.message}`));
+				}
+			});
+			try {
+				client.connect(config);
+			} catch (error) {
+				reject(new SshError(`SSH connection settings rejected: ${(error as Error).message}`));
+			}
+		});
+		return new SshSession(client, target, seen);
+	}
+
+	close(): void {
+		this.client.end();
+	}
+
+	/** Wraps a bash script so it runs as root: directly, or through sudo (password on stdin, never argv). */
+	private commandFor(script: string, options: RunOptions): { command: string; stdinPrefix: string } {
+		const bash = `bash -c ${quote(script)}`;
+		if (this.isRoot || options.unprivileged) return { command: bash, stdinPrefix: '' };
+		if (this.target.sudoPassword) {
+			return { command: `sudo -S -p '' -- ${bash}`, stdinPrefix: `${this.target.sudoPassword}\n` };
+		}
+		return { command: `sudo -n -- ${bash}`, stdinPrefix: '' };
+	}
+
+	private async openChannel(script: string, options: RunOptions): Promise<ClientChannel> {
+		const { command, stdinPrefix } = this.commandFor(script, options);
+		const channel = await new Promise<ClientChannel>((resolve, reject) =>
+			this.client.exec(command, (error, stream) => (error ? reject(new SshError(error.message)) : resolve(stream))),
+		);
+		if (stdinPrefix) channel.write(stdinPrefix);
+		if (options.stdin !== undefined) channel.write(options.stdin);
+		channel.end();
+		return channel;
+	}
+
+	/**
+	 * Runs a bash script and collects its output. Times out and follows the execution's cancel signal:
+	 * both close the channel (the remote command gets SIGHUP with the session).
+	 */
+	async run(script: string, options: RunOptions = {}): Promise<RunResult> {
+		const { stdout, done } = await this.stream(script, options);
+		const chunks: Buffer[] = [];
+		stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+		const result = await done;
+		return { ...result, stdout: Buffer.concat(chunks).toString('utf8') };
+	}
+
+	/** Like `run` but hands back stdout as a stream (for archives); `done` settles when the command exits. */
+	async stream(
+		script: string,
+		options: RunOptions = {},
+	): Promise<{ stdout: Readable; done: Promise<RunResult> }> {
+		if (this.target.signal?.aborted) throw new SshError('The execution was cancelled');
+		const channel = await this.openChannel(script, options);
+		const timeoutMs = options.timeoutMs ?? this.target.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
+		let stderr = '';
+		channel.stderr.on('data', (chunk: Buffer) => {
+			stderr = (stderr + chunk.toString('utf8')).slice(-64_000);
+		});
+		const done = new Promise<RunResult>((resolve, reject) => {
+			let failure: SshError | undefined;
+			const stop = (error: SshError) => {
+				failure ??= error;
+				channel.signal('KILL');
+				channel.close();
+			};
+			const timer = setTimeout(() => stop(new SshError(`The command timed out after ${timeoutMs} ms`)), timeoutMs);
+			const onAbort = () => stop(new SshError('The execution was cancelled'));
+			this.target.signal?.addEventListener('abort', onAbort, { once: true });
+			let code: number | null = null;
+			let signal: string | undefined;
+			channel.on('exit', (exitCode: number | null, exitSignal?: string) => {
+				code = exitCode;
+				signal = exitSignal;
+			});
+			// The exit status can arrive in the same packet burst as the close: settle one tick later.
+			channel.on('close', () =>
+				setImmediate(() => {
+					clearTimeout(timer);
+					this.target.signal?.removeEventListener('abort', onAbort);
+					if (failure) return reject(failure);
+					if (signal) return reject(new SshError(`The command was ended by ${signal}`));
+					if (code === null) return reject(new SshError('The connection closed before the command finished'));
+					resolve({ code, stdout: '', stderr });
+				}),
+			);
+		});
+		// A consumer that never attaches must not turn a failure into an unhandled rejection.
+		done.catch(() => undefined);
+		return { stdout: channel, done };
+	}
+
+	/** `run`, failing on a non-zero exit with the tail of stderr. */
+	async check(step: string, script: string, options: RunOptions = {}): Promise<RunResult> {
+		const result = await this.run(script, options);
+		if (result.code !== 0) throw new SshCommandError(step, result);
+		return result;
+	}
+}
