@@ -1,0 +1,435 @@
+/**
+ * A real n8n process with this package installed the way users install it: packed with `npm pack` and
+ * unpacked as a community package into `<userFolder>/.n8n/nodes/node_modules/<package>/`, so its node
+ * types are `n8n-nodes-homelab-ingress.<node>` as in the exported workflows. Credentials and workflows
+ * are imported with the n8n CLI, the server is started on loopback, and workflows are published through
+ * the public API. Used by the end-to-end tests (test/support/n8n.ts) and by `npm start`.
+ */
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+const PROJECT_DIR = join(__dirname, '..');
+
+const packageJson = JSON.parse(readFileSync(join(PROJECT_DIR, 'package.json'), 'utf8')) as {
+	name: string;
+	n8n: { nodes: string[]; credentials: string[] };
+};
+const PACKAGE_NAME = packageJson.name;
+
+const CLI_TIMEOUT_MS = 180_000;
+const NPM_TIMEOUT_MS = 180_000;
+const HEALTH_TIMEOUT_MS = 120_000;
+const REQUEST_TIMEOUT_MS = 15_000;
+const PUBLICATION_TIMEOUT_MS = 60_000;
+// n8n's own graceful shutdown waits up to 30 s for running executions.
+const SHUTDOWN_GRACE_MS = 35_000;
+
+/** The credential ids and names the exported workflows reference. */
+const CADDY_CREDENTIAL = { id: 'hliCaddyAdmin01', name: 'Caddy admin API (VPS)', type: 'caddyAdminApi' };
+const WEBHOOK_CREDENTIAL = { id: 'hliIngressHook01', name: 'Ingress webhook token', type: 'httpHeaderAuth' };
+const DNS_CREDENTIAL = { id: 'hliDnsCloudflare1', name: 'DNS provider (Cloudflare)', type: 'cloudflareDnsApi' };
+
+export interface CredentialSeed {
+	id: string;
+	name: string;
+	type: string;
+	/** Plain values: `n8n import:credentials` encrypts an object `data` with the instance key. */
+	data: Record<string, string>;
+}
+
+/**
+ * The credentials the route workflows need: Caddy's admin API, the webhook bearer token, and the DNS
+ * provider (used only once the workflow's Ingress Settings switch DNS on; empty token until then).
+ */
+export function routeCredentials(
+	caddyAdminUrl: string,
+	webhookToken: string,
+	dns: { baseUrl: string; apiToken: string } = { baseUrl: 'https://api.cloudflare.com/client/v4', apiToken: '' },
+): CredentialSeed[] {
+	return [
+		{ ...CADDY_CREDENTIAL, data: { baseUrl: caddyAdminUrl } },
+		{ ...WEBHOOK_CREDENTIAL, data: { name: 'Authorization', value: `Bearer ${webhookToken}` } },
+		{ ...DNS_CREDENTIAL, data: dns },
+	];
+}
+
+export interface WorkflowJson {
+	id: string;
+	name: string;
+	nodes: Array<{ name: string; type: string; parameters: Record<string, unknown> }>;
+	connections: object;
+	[key: string]: unknown;
+}
+
+/** Every exported workflow in workflows/, parsed. */
+export function shippedWorkflows(): WorkflowJson[] {
+	const dir = join(PROJECT_DIR, 'workflows');
+	return readdirSync(dir)
+		.filter((file) => file.endsWith('.json'))
+		.sort()
+		.map((file) => JSON.parse(readFileSync(join(dir, file), 'utf8')) as WorkflowJson);
+}
+
+export interface Owner {
+	email: string;
+	password: string;
+	firstName: string;
+	lastName: string;
+}
+
+export interface InstanceConfig {
+	/** Path of n8n's `bin/n8n` (scripts/install-n8n.sh prints it). */
+	n8nBin: string;
+	/** N8N_USER_FOLDER: n8n keeps its data in `<userFolder>/.n8n`. */
+	userFolder: string;
+	encryptionKey: string;
+	owner: Owner;
+	listenAddress: string;
+	port: number;
+	/** n8n's internal task-runner broker listens on a fixed 5679 unless told otherwise; two instances would clash. */
+	runnerBrokerPort: number;
+	/** Stream n8n's log to this process's stdout/stderr (`npm start`) instead of keeping it for error messages. */
+	inheritOutput?: boolean;
+}
+
+export function randomSecret(bytes = 24): string {
+	return randomBytes(bytes).toString('base64url');
+}
+
+/** n8n refuses Node < 24; run its CLI with this very Node so PATH does not matter. */
+function assertNode24(): void {
+	const major = Number(process.versions.node.split('.')[0]);
+	if (major < 24) throw new Error(`n8n 2.x needs Node >= 24, this is ${process.version} (see scripts/node24.sh)`);
+}
+
+/** bcrypt hash for N8N_INSTANCE_OWNER_PASSWORD_HASH, made with the bcryptjs that ships inside n8n. */
+function bcryptHash(n8nBin: string, password: string): string {
+	const requireFromN8n = createRequire(realpathSync(n8nBin));
+	const bcrypt = requireFromN8n('bcryptjs') as { hashSync(password: string, rounds: number): string };
+	return bcrypt.hashSync(password, 10);
+}
+
+function n8nEnv(config: InstanceConfig): NodeJS.ProcessEnv {
+	return {
+		...process.env,
+		// As users run it; Jest sets NODE_ENV=test, which makes n8n take test-only code paths and exit.
+		NODE_ENV: 'production',
+		N8N_USER_FOLDER: config.userFolder,
+		N8N_ENCRYPTION_KEY: config.encryptionKey,
+		N8N_ENFORCE_SETTINGS_FILE_PERMISSIONS: 'false',
+		N8N_LISTEN_ADDRESS: config.listenAddress,
+		N8N_PORT: String(config.port),
+		N8N_SECURE_COOKIE: 'false',
+		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
+		N8N_RUNNERS_BROKER_PORT: String(config.runnerBrokerPort),
+		// Nothing leaves the machine: no telemetry, update checks, templates, banners or registries.
+		N8N_DIAGNOSTICS_ENABLED: 'false',
+		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+		N8N_TEMPLATES_ENABLED: 'false',
+		N8N_PERSONALIZATION_ENABLED: 'false',
+		N8N_HIRING_BANNER_ENABLED: 'false',
+		N8N_DYNAMIC_BANNERS_ENABLED: 'false',
+		// Its start-up refresh fetches api.n8n.io/api/mcp-servers.
+		N8N_DISABLED_MODULES: [process.env.N8N_DISABLED_MODULES, 'mcp-registry'].filter(Boolean).join(','),
+		N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
+		N8N_INSTANCE_OWNER_EMAIL: config.owner.email,
+		N8N_INSTANCE_OWNER_PASSWORD_HASH: bcryptHash(config.n8nBin, config.owner.password),
+		N8N_INSTANCE_OWNER_FIRST_NAME: config.owner.firstName,
+		N8N_INSTANCE_OWNER_LAST_NAME: config.owner.lastName,
+	};
+}
+
+function run(command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs: number }): string {
+	const result = spawnSync(command, args, {
+		cwd: options.cwd,
+		env: options.env ?? process.env,
+		encoding: 'utf8',
+		timeout: options.timeoutMs,
+		maxBuffer: 64 * 1024 * 1024,
+	});
+	if (result.status !== 0) {
+		const why = result.error?.message ?? (result.signal ? `killed by ${result.signal}` : `exit code ${result.status}`);
+		const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.slice(-4_000);
+		throw new Error(`${command} ${args.join(' ')} failed (${why}):\n${output}`);
+	}
+	return result.stdout;
+}
+
+/** A temp dir for the duration of `body`, removed afterwards (it may hold credentials in plain text). */
+function withTempDir<T>(prefix: string, body: (dir: string) => T): T {
+	const dir = mkdtempSync(join(tmpdir(), prefix));
+	try {
+		return body(dir);
+	} finally {
+		rmSync(dir, { recursive: true, force: true });
+	}
+}
+
+/**
+ * Packs the built package (dist/ must be current: `npm run build`) and installs it as a community
+ * package, replacing any earlier copy. Like n8n's own installer, dev, peer and optional dependencies are
+ * dropped before `npm install` (n8n-workflow comes from n8n itself) and install scripts never run.
+ */
+function installPackage(userFolder: string): void {
+	const missing = [...packageJson.n8n.nodes, ...packageJson.n8n.credentials].filter(
+		(file) => !existsSync(join(PROJECT_DIR, file)),
+	);
+	if (missing.length > 0) throw new Error(`the package is not built (missing ${missing.join(', ')}): run npm run build`);
+	const target = join(userFolder, '.n8n', 'nodes', 'node_modules', PACKAGE_NAME);
+	withTempDir('hli-pack-', (packDir) => {
+		const packed = JSON.parse(
+			run('npm', ['pack', '--json', '--pack-destination', packDir], { cwd: PROJECT_DIR, timeoutMs: NPM_TIMEOUT_MS }),
+		) as Array<{ filename: string }>;
+		rmSync(target, { recursive: true, force: true });
+		mkdirSync(target, { recursive: true });
+		run('tar', ['-xzf', join(packDir, packed[0].filename), '-C', target, '--strip-components=1'], {
+			cwd: packDir,
+			timeoutMs: NPM_TIMEOUT_MS,
+		});
+	});
+	const manifestPath = join(target, 'package.json');
+	const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, unknown>;
+	delete manifest.devDependencies;
+	delete manifest.peerDependencies;
+	delete manifest.optionalDependencies;
+	writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
+	run(
+		'npm',
+		['install', '--omit=dev', '--ignore-scripts', '--package-lock=false', '--no-audit', '--no-fund', '--prefer-offline'],
+		{ cwd: target, timeoutMs: NPM_TIMEOUT_MS },
+	);
+}
+
+/** Runs one n8n CLI command against the instance's user folder (n8n must not be running for imports to take effect). */
+function n8nCli(config: InstanceConfig, args: string[]): string {
+	assertNode24();
+	// cwd is the user folder: n8n loads a .env from its working directory.
+	return run(process.execPath, [realpathSync(config.n8nBin), ...args], {
+		cwd: config.userFolder,
+		env: n8nEnv(config),
+		timeoutMs: CLI_TIMEOUT_MS,
+	});
+}
+
+/** Imports (upserts by id) credentials; their plain `data` is encrypted by n8n on import. */
+function importCredentials(config: InstanceConfig, credentials: CredentialSeed[]): void {
+	withTempDir('hli-creds-', (dir) => {
+		const file = join(dir, 'credentials.json');
+		writeFileSync(file, JSON.stringify(credentials), { mode: 0o600 });
+		n8nCli(config, ['import:credentials', `--input=${file}`]);
+	});
+}
+
+/** Imports (upserts by id) workflows; imported workflows are inactive until published. */
+function importWorkflows(config: InstanceConfig, workflows: WorkflowJson[]): void {
+	withTempDir('hli-workflows-', (dir) => {
+		const file = join(dir, 'workflows.json');
+		writeFileSync(file, JSON.stringify(workflows));
+		n8nCli(config, ['import:workflow', `--input=${file}`]);
+	});
+}
+
+async function assertPortFree(host: string, port: number): Promise<void> {
+	await new Promise<void>((resolve, reject) => {
+		const probe = createServer();
+		probe.once('error', () => reject(new Error(`${host}:${port} is already in use; set N8N_PORT to another port`)));
+		probe.listen(port, host, () => probe.close(() => resolve()));
+	});
+}
+
+async function sleep(ms: number): Promise<void> {
+	await new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+export interface RunningN8n {
+	baseUrl: string;
+	pid: number;
+	/** Resolves with the exit code when n8n exits (for whatever reason). */
+	exited: Promise<number | null>;
+	/** The tail of n8n's log (empty when it goes to the terminal). */
+	output(): string;
+	/** SIGTERM to n8n's PID, SIGKILL to the same PID if it has not exited after the grace period. */
+	stop(): Promise<void>;
+}
+
+/** Starts `n8n start` and waits until it is ready; `cancel` stops the wait (and n8n) early, e.g. on Ctrl-C. */
+async function startN8n(config: InstanceConfig, cancel?: AbortSignal): Promise<RunningN8n> {
+	assertNode24();
+	await assertPortFree(config.listenAddress, config.port);
+	const child: ChildProcess = spawn(process.execPath, [realpathSync(config.n8nBin), 'start'], {
+		cwd: config.userFolder,
+		env: n8nEnv(config),
+		stdio: config.inheritOutput ? ['ignore', 'inherit', 'inherit'] : ['ignore', 'pipe', 'pipe'],
+		// Its own process group: Ctrl-C in a terminal reaches only our runner, which then stops n8n by PID.
+		detached: true,
+	});
+	if (!child.pid) throw new Error('could not start n8n');
+	const pid = child.pid;
+	let log = '';
+	const keep = (chunk: Buffer) => {
+		log = (log + chunk.toString()).slice(-30_000);
+	};
+	child.stdout?.on('data', keep);
+	child.stderr?.on('data', keep);
+	// 'close' rather than 'exit': by then the last of its output has been read.
+	const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+	const alive = () => child.exitCode === null && child.signalCode === null;
+	const stop = async () => {
+		if (!alive()) return;
+		process.kill(pid, 'SIGTERM');
+		const timer = setTimeout(() => alive() && process.kill(pid, 'SIGKILL'), SHUTDOWN_GRACE_MS);
+		await exited;
+		clearTimeout(timer);
+	};
+	const baseUrl = `http://${config.listenAddress}:${config.port}`;
+	const deadline = Date.now() + HEALTH_TIMEOUT_MS;
+	for (;;) {
+		if (!alive()) throw new Error(`n8n exited with code ${await exited} before it was healthy:\n${log}`);
+		// /healthz answers as soon as the port is open; /healthz/readiness only once the REST API and
+		// webhooks are mounted and the database is migrated.
+		const healthy = await fetch(`${baseUrl}/healthz/readiness`, { signal: AbortSignal.timeout(2_000) }).then(
+			(response) => response.ok,
+			() => false,
+		);
+		if (healthy) break;
+		if (cancel?.aborted) {
+			await stop();
+			throw new Error('cancelled while n8n was starting');
+		}
+		if (Date.now() > deadline) {
+			await stop();
+			throw new Error(`n8n was not healthy within ${HEALTH_TIMEOUT_MS / 1000} s:\n${log}`);
+		}
+		await sleep(250);
+	}
+	return { baseUrl, pid, exited, output: () => log, stop };
+}
+
+async function requestJson(url: string, init: RequestInit): Promise<{ status: number; body: unknown; response: Response }> {
+	const response = await fetch(url, {
+		...init,
+		headers: { 'Content-Type': 'application/json', ...init.headers },
+		signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+	});
+	const text = await response.text();
+	let body: unknown = text;
+	try {
+		body = JSON.parse(text);
+	} catch {
+		// not JSON: keep the text for the error message
+	}
+	return { status: response.status, body, response };
+}
+
+/** Logs in as the owner and returns the session cookie for n8n's internal REST API. */
+async function login(baseUrl: string, owner: Owner): Promise<string> {
+	const { status, body, response } = await requestJson(`${baseUrl}/rest/login`, {
+		method: 'POST',
+		body: JSON.stringify({ emailOrLdapLoginId: owner.email, password: owner.password }),
+	});
+	const cookie = response.headers
+		.getSetCookie()
+		.map((header) => header.split(';')[0])
+		.find((pair) => pair.startsWith('n8n-auth='));
+	if (status !== 200 || !cookie) throw new Error(`login as ${owner.email} failed: HTTP ${status} ${JSON.stringify(body)}`);
+	return cookie;
+}
+
+/**
+ * Publishes (activates) workflows through the public API with a short-lived API key that is deleted
+ * afterwards, so repeated starts do not pile up keys. Returns once their triggers are live.
+ */
+async function publishWorkflows(baseUrl: string, owner: Owner, workflowIds: string[]): Promise<void> {
+	const cookie = await login(baseUrl, owner);
+	const rest = (path: string, init: RequestInit = {}) =>
+		requestJson(`${baseUrl}/rest${path}`, { ...init, headers: { Cookie: cookie } });
+	const created = await rest('/api-keys', {
+		method: 'POST',
+		// workflow:activate is the scope POST /api/v1/workflows/{id}/publish checks.
+		body: JSON.stringify({ label: `publish ${new Date().toISOString()}`, scopes: ['workflow:activate'], expiresAt: null }),
+	});
+	const key = (created.body as { data?: { id: string; rawApiKey: string } }).data;
+	if (created.status !== 200 || !key) {
+		throw new Error(`creating an API key failed: HTTP ${created.status} ${JSON.stringify(created.body)}`);
+	}
+	try {
+		for (const id of workflowIds) {
+			const published = await requestJson(`${baseUrl}/api/v1/workflows/${id}/publish`, {
+				method: 'POST',
+				headers: { 'X-N8N-API-KEY': key.rawApiKey },
+				body: '{}',
+			});
+			if (published.status !== 200 || (published.body as { active?: boolean }).active !== true) {
+				throw new Error(`publishing workflow ${id} failed: HTTP ${published.status} ${JSON.stringify(published.body)}`);
+			}
+		}
+	} finally {
+		await rest(`/api-keys/${key.id}`, { method: 'DELETE' });
+	}
+	for (const id of workflowIds) await waitUntilLive(id, rest);
+}
+
+/**
+ * n8n 2.41 publishes through an outbox by default (N8N_USE_WORKFLOW_PUBLICATION_SERVICE): the publish call
+ * returns before the webhooks are registered, and production webhooks answer 404 until then.
+ */
+async function waitUntilLive(
+	workflowId: string,
+	rest: (path: string) => Promise<{ status: number; body: unknown }>,
+): Promise<void> {
+	const deadline = Date.now() + PUBLICATION_TIMEOUT_MS;
+	for (;;) {
+		const { status, body } = await rest(`/workflows/${workflowId}/publication-status`);
+		// 404: the publication service is switched off, and publishing activated the triggers synchronously.
+		if (status === 404) return;
+		const publication = (body as { data?: PublicationStatus }).data;
+		if (publication?.status === 'published') return;
+		if (publication?.status === 'failed' || publication?.status === 'partial') {
+			throw new Error(`workflow ${workflowId} did not go live: ${JSON.stringify(publication.triggers)}`);
+		}
+		if (Date.now() > deadline) {
+			throw new Error(`workflow ${workflowId} was not live within ${PUBLICATION_TIMEOUT_MS / 1000} s: ${JSON.stringify(body)}`);
+		}
+		await sleep(200);
+	}
+}
+
+interface PublicationStatus {
+	status: 'in_progress' | 'not_published' | 'published' | 'partial' | 'failed';
+	triggers: Array<{ nodeId: string; status: string; errorMessage: string | null }>;
+}
+
+export interface Seed {
+	credentials: CredentialSeed[];
+	workflows: WorkflowJson[];
+	/** Ids of the imported workflows to publish; the others stay inactive. */
+	publish: string[];
+	/** Install this package as a community package (default). Off only to measure n8n without it. */
+	withPackage?: boolean;
+}
+
+/**
+ * The whole sequence: install the freshly packed package, import credentials and workflows, start n8n,
+ * publish the chosen workflows. Safe to repeat on the same user folder (imports upsert by id).
+ */
+export async function launchN8n(config: InstanceConfig, seed: Seed, cancel?: AbortSignal): Promise<RunningN8n> {
+	// Before touching the database: an n8n already on this port may be using the same user folder.
+	await assertPortFree(config.listenAddress, config.port);
+	mkdirSync(config.userFolder, { recursive: true });
+	if (seed.withPackage !== false) installPackage(config.userFolder);
+	importCredentials(config, seed.credentials);
+	importWorkflows(config, seed.workflows);
+	const n8n = await startN8n(config, cancel);
+	try {
+		await publishWorkflows(n8n.baseUrl, config.owner, seed.publish);
+	} catch (error) {
+		await n8n.stop();
+		throw new Error(`${(error as Error).message}\n${n8n.output()}`);
+	}
+	return n8n;
+}

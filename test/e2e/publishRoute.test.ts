@@ -1,0 +1,201 @@
+/**
+ * The exported publish/unpublish route workflows, imported into a real n8n with the packed package
+ * installed as a community package, driving a real Caddy. Webhooks are called over HTTP.
+ */
+import { randomSecret, routeCredentials, shippedWorkflows, type WorkflowJson } from '../../scripts/n8n-instance';
+import { CLOUDFLARE_TOKEN, createCloudflareSimulator, type CloudflareSimulator } from '../simulators/cloudflare';
+import { startCaddy, type CaddyServer } from '../support/caddy';
+import { startUpstream, type Upstream } from '../support/http';
+import { describeWithN8n, startTestN8n, type TestN8n } from '../support/n8n';
+import { describeWithServer } from '../support/servers';
+
+jest.setTimeout(30_000);
+
+const CADDY_NODE_TYPE = 'n8n-nodes-homelab-ingress.caddyRoute';
+const PUBLISH_ROUTE_ID = 'hliPublishRoute01';
+const UNPUBLISH_ROUTE_ID = 'hliUnpublishRte01';
+
+function workflowWithId(workflows: WorkflowJson[], id: string): WorkflowJson {
+	const workflow = workflows.find((candidate) => candidate.id === id);
+	if (!workflow) throw new Error(`workflows/ has no workflow with id ${id}`);
+	return workflow;
+}
+
+const DNS_ZONE = 'example.test';
+const VPS_IPV4 = '203.0.113.10';
+
+/** What a user edits after import to switch the DNS step on: the workflow's Ingress Settings node. */
+function enableDns(workflow: WorkflowJson): void {
+	const settings = workflow.nodes.find((node) => node.name === 'Ingress Settings');
+	if (!settings) throw new Error(`${workflow.name} has no Ingress Settings node`);
+	const assignments = (settings.parameters.assignments as { assignments: Array<{ name: string; value: unknown }> }).assignments;
+	const values: Record<string, unknown> = { dnsEnabled: true, dnsZone: DNS_ZONE, vpsIpv4: VPS_IPV4 };
+	for (const assignment of assignments) {
+		expect(assignment.name in values).toBe(true);
+		assignment.value = values[assignment.name];
+	}
+}
+
+function caddyNodeOf(workflow: WorkflowJson) {
+	const nodes = workflow.nodes.filter((node) => node.type === CADDY_NODE_TYPE);
+	expect(nodes).toHaveLength(1);
+	return nodes[0];
+}
+
+describeWithServer('caddy', 'publish/unpublish route workflows', () => {
+	describeWithN8n('in a real n8n driving a real Caddy', () => {
+		const token = randomSecret();
+		const host = 'app.example.test';
+		let caddy: CaddyServer;
+		let upstream: Upstream;
+		let n8n: TestN8n;
+		let cloudflare: CloudflareSimulator;
+		const dnsRecords = () =>
+			[...(cloudflare.zones.values().next().value?.records.values() ?? [])].map((r) => ({ name: r.name, type: r.type, content: r.content }));
+
+		const callRoutes = async (method: 'POST' | 'DELETE', body: string, authorization?: string) => {
+			const response = await fetch(`${n8n.baseUrl}/webhook/ingress/routes`, {
+				method,
+				headers: { 'Content-Type': 'application/json', ...(authorization ? { Authorization: authorization } : {}) },
+				body,
+				signal: AbortSignal.timeout(20_000),
+			});
+			const text = await response.text();
+			return { status: response.status, text };
+		};
+		const publish = (payload: unknown, authorization = `Bearer ${token}`) =>
+			callRoutes('POST', JSON.stringify(payload), authorization);
+
+		beforeAll(async () => {
+			caddy = await startCaddy();
+			upstream = await startUpstream('home-app');
+			cloudflare = createCloudflareSimulator();
+			cloudflare.addZone(DNS_ZONE);
+			await cloudflare.listen();
+			const shipped = shippedWorkflows();
+			const publishRoute = workflowWithId(shipped, PUBLISH_ROUTE_ID);
+			expect(caddyNodeOf(publishRoute).parameters.allowLoopback).toBe(false);
+			// The one change to the shipped code path: the test upstream is on loopback. Besides that, the
+			// copies get the settings a user fills in after import (DNS on, zone, VPS address).
+			const testCopy = structuredClone(publishRoute);
+			caddyNodeOf(testCopy).parameters.allowLoopback = true;
+			const unpublishCopy = structuredClone(workflowWithId(shipped, UNPUBLISH_ROUTE_ID));
+			enableDns(testCopy);
+			enableDns(unpublishCopy);
+			n8n = await startTestN8n({
+				credentials: routeCredentials(caddy.adminUrl, token, { baseUrl: cloudflare.url, apiToken: CLOUDFLARE_TOKEN }),
+				workflows: [testCopy, unpublishCopy],
+				publish: [PUBLISH_ROUTE_ID, UNPUBLISH_ROUTE_ID],
+			});
+		}, 180_000);
+
+		afterAll(async () => {
+			await n8n?.stop();
+			await upstream?.close();
+			await caddy?.stop();
+			await cloudflare?.close();
+		}, 60_000);
+
+		it('publishes a route that Caddy then serves from the upstream', async () => {
+			const response = await publish({ host, upstream: `127.0.0.1:${upstream.port}` });
+			expect(response.status).toBe(200);
+			const published = JSON.parse(response.text) as { routeId: string };
+			expect(published).toEqual({
+				host,
+				upstreams: [`127.0.0.1:${upstream.port}`],
+				routeId: expect.stringContaining(host),
+				dns: false,
+			});
+			expect(await caddy.config()).toContain(`"@id":"${published.routeId}"`);
+			const proxied = await caddy.get(host, '/hello');
+			expect(proxied.status).toBe(200);
+			expect(proxied.body).toBe('home-app /hello');
+		});
+
+		it.each([
+			['no Authorization header', undefined],
+			['a wrong token', `Bearer ${randomSecret()}`],
+			['the token without "Bearer "', token],
+		])('refuses a request with %s and leaves Caddy untouched', async (_case, authorization) => {
+			const before = await caddy.config();
+			const response = await callRoutes(
+				'POST',
+				JSON.stringify({ host: 'intruder.example.test', upstream: `127.0.0.1:${upstream.port}` }),
+				authorization,
+			);
+			expect([401, 403]).toContain(response.status);
+			expect(await caddy.config()).toBe(before);
+		});
+
+		it.each([
+			['a missing host', { upstream: '10.0.0.5:8080' }, /host and upstream must be non-empty strings/],
+			['an invalid host name', { host: 'bad_host!.example.test', upstream: '10.0.0.5:8080' }, /not a valid host name/],
+			['a cloud metadata upstream', { host: 'meta.example.test', upstream: '169.254.169.254:80' }, /link-local or cloud metadata/],
+			['a number as host', { host: 42, upstream: '10.0.0.5:8080' }, /host and upstream must be non-empty strings/],
+		])('answers 400 {error} for %s and leaves Caddy untouched', async (_case, payload, reason) => {
+			const before = await caddy.config();
+			const response = await publish(payload);
+			expect(response.status).toBe(400);
+			expect(JSON.parse(response.text)).toEqual({ error: expect.stringMatching(reason) });
+			expect(await caddy.config()).toBe(before);
+		});
+
+		it('refuses an unpublish request without the token and keeps the route', async () => {
+			const before = await caddy.config();
+			const response = await callRoutes('DELETE', JSON.stringify({ host }), `Bearer ${randomSecret()}`);
+			expect([401, 403]).toContain(response.status);
+			expect(await caddy.config()).toBe(before);
+			expect((await caddy.get(host, '/still')).body).toBe('home-app /still');
+		});
+
+		it('unpublishes the route, after which Caddy no longer reaches the upstream', async () => {
+			const hitsBefore = upstream.hits;
+			const response = await callRoutes('DELETE', JSON.stringify({ host }), `Bearer ${token}`);
+			expect(response.status).toBe(200);
+			expect(JSON.parse(response.text)).toMatchObject({ host, removed: true });
+			expect(await caddy.config()).not.toContain(host);
+			const after = await caddy.get(host, '/hello');
+			expect(after.body).not.toContain('home-app');
+			expect(upstream.hits).toBe(hitsBefore);
+		});
+		it('with "dns": true, writes the A record to the VPS address before the route goes live', async () => {
+			const dnsHost = `www.${DNS_ZONE}`;
+			const response = await publish({ host: dnsHost, upstream: `127.0.0.1:${upstream.port}`, dns: true });
+			expect(response.status).toBe(200);
+			expect(JSON.parse(response.text)).toMatchObject({ host: dnsHost, dns: true });
+			expect(dnsRecords()).toContainEqual({ name: dnsHost, type: 'A', content: VPS_IPV4 });
+			expect((await caddy.get(dnsHost, '/')).body).toBe('home-app /');
+
+			const removed = await callRoutes('DELETE', JSON.stringify({ host: dnsHost }), `Bearer ${token}`);
+			expect(removed.status).toBe(200);
+			expect(JSON.parse(removed.text)).toMatchObject({ host: dnsHost, removed: true, dns: true });
+			expect(dnsRecords().filter((r) => r.name === dnsHost)).toEqual([]);
+			expect(await caddy.config()).not.toContain(dnsHost);
+		});
+
+		it('removes the DNS record it created when the route then fails', async () => {
+			const dnsHost = `broken.${DNS_ZONE}`;
+			const before = await caddy.config();
+			const writesBefore = cloudflare.mutatingRequests().length;
+			const response = await publish({ host: dnsHost, upstream: '169.254.169.254:80', dns: true });
+			expect(response.status).toBe(400);
+			expect(JSON.parse(response.text)).toEqual({ error: expect.stringMatching(/link-local or cloud metadata/) });
+			// the record was written first (DNS before the route), then taken back
+			const writes = cloudflare.mutatingRequests().slice(writesBefore);
+			expect(writes.length).toBeGreaterThanOrEqual(2);
+			expect(JSON.stringify(writes[0].body)).toContain(dnsHost);
+			expect(dnsRecords().filter((r) => r.name === dnsHost)).toEqual([]);
+			expect(await caddy.config()).toBe(before);
+		});
+
+		it('refuses a host outside the DNS zone with 400 and changes nothing', async () => {
+			const before = await caddy.config();
+			const recordsBefore = dnsRecords();
+			const response = await publish({ host: 'app.elsewhere.test', upstream: `127.0.0.1:${upstream.port}`, dns: true });
+			expect(response.status).toBe(400);
+			expect(JSON.parse(response.text).error).toMatch(/outside the zone/);
+			expect(dnsRecords()).toEqual(recordsBefore);
+			expect(await caddy.config()).toBe(before);
+		});
+	});
+});

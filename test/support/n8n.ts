@@ -1,0 +1,80 @@
+/**
+ * A throw-away real n8n for end-to-end tests: the n8n binary from HLI_N8N_BIN (scripts/test.sh sets it
+ * from scripts/install-n8n.sh), a fresh user folder in the temp dir, free loopback ports, random secrets.
+ * The install/import/start/publish sequence itself lives in scripts/n8n-instance.ts, shared with `npm start`.
+ */
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+import { launchN8n, randomSecret, type Owner, type RunningN8n, type Seed } from '../../scripts/n8n-instance';
+import { freePort } from './process';
+import { inCI } from './servers';
+
+export const n8nBin = process.env.HLI_N8N_BIN;
+
+function n8nUnavailableReason(): string | undefined {
+	if (!n8nBin) return 'HLI_N8N_BIN is not set (scripts/test.sh sets it from scripts/install-n8n.sh)';
+	if (!existsSync(n8nBin)) return `HLI_N8N_BIN points at ${n8nBin}, which does not exist`;
+	return undefined;
+}
+
+/** `describe` that needs a real n8n: skipped visibly without one, and a failure under CI=true. */
+export function describeWithN8n(title: string, body: () => void): void {
+	const reason = n8nUnavailableReason();
+	if (!reason) {
+		describe(title, body);
+	} else if (inCI) {
+		describe(title, () => {
+			it('needs a real n8n', () => {
+				throw new Error(`CI needs n8n: ${reason}`);
+			});
+		});
+	} else {
+		// Jest does not print the titles of a fully skipped file, so say why here.
+		process.stderr.write(`\n[skip] ${title}: ${reason}\n`);
+		describe(`${title} [skipped: ${reason}]`, () => {
+			it.skip('needs a real n8n', () => undefined);
+		});
+	}
+}
+
+export interface TestN8n {
+	baseUrl: string;
+	owner: Owner;
+	n8n: RunningN8n;
+	/** Stops n8n by its PID and removes its user folder. */
+	stop(): Promise<void>;
+}
+
+export async function startTestN8n(seed: Seed): Promise<TestN8n> {
+	if (!n8nBin) throw new Error('HLI_N8N_BIN is not set');
+	const userFolder = mkdtempSync(join(tmpdir(), 'hli-n8n-'));
+	const owner: Owner = { email: 'owner@example.com', password: randomSecret(), firstName: 'Test', lastName: 'Owner' };
+	try {
+		const n8n = await launchN8n(
+			{
+				n8nBin,
+				userFolder,
+				encryptionKey: randomSecret(),
+				owner,
+				listenAddress: '127.0.0.1',
+				port: await freePort(),
+				runnerBrokerPort: await freePort(),
+			},
+			seed,
+		);
+		return {
+			baseUrl: n8n.baseUrl,
+			owner,
+			n8n,
+			async stop() {
+				await n8n.stop();
+				rmSync(userFolder, { recursive: true, force: true });
+			},
+		};
+	} catch (error) {
+		rmSync(userFolder, { recursive: true, force: true });
+		throw error;
+	}
+}
