@@ -19,9 +19,12 @@ function handlebars(): typeof HandlebarsModule {
 	return engine;
 }
 
-/** Compiles Handlebars source for plain-text output: never HTML-escaped, and missing fields are errors. */
-export function compileTemplate(source: string): HandlebarsModule.TemplateDelegate {
-	return handlebars().compile(source, { noEscape: true, strict: true });
+/**
+ * Compiles Handlebars source for plain-text output (never HTML-escaped). The package's own templates
+ * are strict, so a missing field is an error; a user's inline template renders it as empty text.
+ */
+export function compileTemplate(source: string, strict = true): HandlebarsModule.TemplateDelegate {
+	return handlebars().compile(source, { noEscape: true, strict });
 }
 
 /** Renders `templates/<name>` with Handlebars. */

@@ -3,11 +3,15 @@
  * WorkflowExecute): real parameter and expression resolution, real helpers (HTTP, binary data), and
  * credentials injected through each credential type's own `authenticate` definition.
  */
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-process.env.N8N_USER_FOLDER ??= mkdtempSync(join(tmpdir(), 'hli-engine-'));
+if (!process.env.N8N_USER_FOLDER) {
+	const userFolder = mkdtempSync(join(tmpdir(), 'hli-engine-'));
+	process.env.N8N_USER_FOLDER = userFolder;
+	process.on('exit', () => rmSync(userFolder, { recursive: true, force: true }));
+}
 
 import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
 import type {

@@ -3,7 +3,6 @@
  * a private config dir and a sqlite database made from the schema the Debian package ships, DNS and
  * the HTTP API on free 127.0.0.1 ports, no root, no systemd, stopped by PID.
  */
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,32 +10,18 @@ import { DatabaseSync } from 'node:sqlite';
 
 import { httpCall } from './http';
 import { freePort, startProcess, stopProcess, waitFor, type Started } from './process';
-import { inCI } from './servers';
+import { ensureDebianPackage, markUnavailable, serverAvailability } from './servers';
 
 export const SQLITE_SCHEMA = '/usr/share/pdns-backend-sqlite3/schema/schema.sqlite3.sql';
-const UNAVAILABLE_ENV = 'HLI_SERVER_UNAVAILABLE_POWERDNS';
 
 /**
  * Global setup, after `prepareServer('powerdns', …)`: the gsqlite3 backend is a second Debian package
  * with no binary of its own, so it is recognised by the schema file it ships.
  */
 export function preparePowerDnsBackend(): void {
-	if (process.env[UNAVAILABLE_ENV] || existsSync(SQLITE_SCHEMA)) return;
-	let reason: string | undefined;
-	if (process.getuid?.() !== 0) {
-		reason = 'pdns-backend-sqlite3 is not installed and installing it needs root';
-	} else {
-		const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-		const install = spawnSync('apt-get', ['install', '-y', '-qq', 'pdns-backend-sqlite3'], { env, encoding: 'utf8', timeout: 600_000 });
-		if (install.status !== 0 || !existsSync(SQLITE_SCHEMA)) {
-			reason = `apt-get install pdns-backend-sqlite3 failed: ${(install.stderr || install.error?.message || '').slice(-300)}`;
-		}
-	}
-	if (!reason) return;
-	if (inCI) throw new Error(`CI needs powerdns: ${reason}`);
-	// Same convention as servers.ts: describeWithServer('powerdns', …) then skips with this reason.
-	process.env[UNAVAILABLE_ENV] = reason;
-	process.stderr.write(`\n[skip] tests that need powerdns are skipped: ${reason}\n`);
+	if (!serverAvailability('powerdns').available) return;
+	const reason = ensureDebianPackage('pdns-backend-sqlite3', () => existsSync(SQLITE_SCHEMA));
+	if (reason) markUnavailable('powerdns', reason);
 }
 
 export interface PowerDns {

@@ -17,31 +17,44 @@ function which(binary: string): string | undefined {
 	return found.status === 0 ? found.stdout.trim() : undefined;
 }
 
-/** Makes sure `binary` exists, installing the Debian package when we are root. Returns why not, if not. */
-export function ensureDebianBinary(binary: string, debPackage: string): string | undefined {
-	if (which(binary)) return undefined;
-	if (process.getuid?.() !== 0) return `${binary} is not installed and installing ${debPackage} needs root`;
+/**
+ * Installs a Debian package when `present()` says it is missing, as root (apt-get update once if the
+ * package lists are stale). Returns why it could not be had, or undefined when it is there.
+ */
+export function ensureDebianPackage(debPackage: string, present: () => boolean): string | undefined {
+	if (present()) return undefined;
+	if (process.getuid?.() !== 0) return `${debPackage} is not installed and installing it needs root`;
 	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-	let install = spawnSync('apt-get', ['install', '-y', '-qq', debPackage], { env, encoding: 'utf8', timeout: 600_000 });
-	if (install.status !== 0) {
+	const install = () => spawnSync('apt-get', ['install', '-y', '-qq', debPackage], { env, encoding: 'utf8', timeout: 600_000 });
+	let result = install();
+	if (result.status !== 0) {
 		spawnSync('apt-get', ['update', '-qq'], { env, timeout: 300_000 });
-		install = spawnSync('apt-get', ['install', '-y', '-qq', debPackage], { env, encoding: 'utf8', timeout: 600_000 });
+		result = install();
 	}
-	if (install.status !== 0 || !which(binary)) {
-		return `apt-get install ${debPackage} failed: ${(install.stderr || install.error?.message || '').slice(-300)}`;
+	if (result.status !== 0 || !present()) {
+		return `apt-get install ${debPackage} failed: ${(result.stderr || result.error?.message || '').slice(-300)}`;
 	}
 	return undefined;
 }
 
+/** Makes sure `binary` exists, installing the Debian package when we are root. Returns why not, if not. */
+export function ensureDebianBinary(binary: string, debPackage: string): string | undefined {
+	return ensureDebianPackage(debPackage, () => which(binary) !== undefined);
+}
+
 const ENV_PREFIX = 'HLI_SERVER_UNAVAILABLE_';
+
+/** Records (for the test workers) that a server cannot be had; under CI that fails the run instead. */
+export function markUnavailable(name: string, reason: string): void {
+	if (inCI) throw new Error(`CI needs ${name}: ${reason}`);
+	process.env[ENV_PREFIX + name.toUpperCase()] = reason;
+	process.stderr.write(`\n[skip] tests that need ${name} are skipped: ${reason}\n`);
+}
 
 /** Called from Jest's global setup: records availability in the environment the test workers inherit. */
 export function prepareServer(name: string, binary: string, debPackage: string): void {
 	const reason = ensureDebianBinary(binary, debPackage);
-	if (!reason) return;
-	if (inCI) throw new Error(`CI needs ${name}: ${reason}`);
-	process.env[ENV_PREFIX + name.toUpperCase()] = reason;
-	process.stderr.write(`\n[skip] tests that need ${name} are skipped: ${reason}\n`);
+	if (reason) markUnavailable(name, reason);
 }
 
 export function serverAvailability(name: string): Availability {

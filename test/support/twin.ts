@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { waitFor } from './process';
-import { inCI, serverAvailability } from './servers';
+import { markUnavailable, serverAvailability } from './servers';
 import { ensureTwinRootfs } from './twin/rootfs';
 
 export interface ExecResult {
@@ -54,10 +54,7 @@ function must(what: string, result: ExecResult): ExecResult {
 /** Called from Jest's global setup. Under CI the twin is required; elsewhere its tests skip with the reason. */
 export function prepareTwin(): void {
 	const { reason } = ensureTwinRootfs();
-	if (!reason) return;
-	if (inCI) throw new Error(`CI needs the VPS twin: ${reason}`);
-	process.env.HLI_SERVER_UNAVAILABLE_TWIN = reason;
-	process.stderr.write(`\n[skip] tests that need the VPS twin are skipped: ${reason}\n`);
+	if (reason) markUnavailable('twin', reason);
 }
 
 export const twinAvailability = () => serverAvailability('twin');

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { toNodeError } from '../../../lib/execute';
+import { selectOperation } from '../../../lib/router';
 import { openStore } from '../storage/open';
 import type { HeartbeatStore } from '../storage/types';
 import * as deadLetter from './deadLetter/DeadLetter.resource';
@@ -23,12 +23,7 @@ const resources: Record<string, Record<string, Operation>> = {
 
 /** Runs the operation on the chosen store (kept open between executions, see openStore). */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-	const resource = this.getNodeParameter('resource', 0) as string;
-	const operation = this.getNodeParameter('operation', 0) as string;
-	const handler = resources[resource]?.[operation];
-	if (!handler) {
-		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
-	}
+	const handler = selectOperation(this, resources);
 	let store: HeartbeatStore;
 	try {
 		store = await openStore.call(this);

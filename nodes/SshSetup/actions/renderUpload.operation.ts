@@ -1,10 +1,9 @@
-import Handlebars from 'handlebars';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { mapItems } from '../../../lib/execute';
 import { parseAbsolutePath, parseUsername } from '../../../lib/shell';
-import { renderTemplate } from '../../../lib/templates';
+import { compileTemplate, renderTemplate } from '../../../lib/templates';
 import { InputError } from '../../../lib/validation';
 import { withSession } from '../helpers/connection';
 import { ensureFile } from '../helpers/files';
@@ -44,7 +43,7 @@ export const description: INodeProperties[] = [
 
 /** Renders a template of the package (by file name) or inline text; output is never HTML-escaped. */
 export function renderSource(source: string, name: string, text: string, data: object): string {
-	if (source === 'inline') return Handlebars.compile(text, { noEscape: true })(data);
+	if (source === 'inline') return compileTemplate(text, false)(data);
 	if (!/^[A-Za-z0-9._-]+\.hbs$/.test(name)) throw new InputError('Template Name', `"${name}" is not a template file name`);
 	return renderTemplate(name, data);
 }

@@ -5,9 +5,18 @@
  */
 import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
-import { Client, type ClientChannel, type ConnectConfig } from 'ssh2';
+import type { Client, ClientChannel, ConnectConfig } from 'ssh2';
 
 import { quote } from '../../../lib/shell';
+
+let ssh2: typeof import('ssh2') | undefined;
+
+/** ssh2 is loaded on first connection: an idle n8n need not carry it for every node of the package. */
+function loadSsh2(): typeof import('ssh2') {
+	// eslint-disable-next-line @typescript-eslint/no-require-imports -- deferred load keeps n8n's start-up memory down
+	ssh2 ??= require('ssh2') as typeof import('ssh2');
+	return ssh2;
+}
 
 export interface SshTarget {
 	host: string;
@@ -107,7 +116,7 @@ export class SshSession {
 			);
 		}
 		if (target.signal?.aborted) throw new SshError('The execution was cancelled');
-		const client = new Client();
+		const client = new (loadSsh2().Client)();
 		let seen = '';
 		const config: ConnectConfig = {
 			host: target.host,

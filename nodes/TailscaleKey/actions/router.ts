@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
+import { selectOperation } from '../../../lib/router';
 import * as authKey from './authKey/AuthKey.resource';
 import * as device from './device/Device.resource';
 import * as node from './headscaleNode/HeadscaleNode.resource';
@@ -28,11 +28,5 @@ const backends: Record<string, Record<string, Record<string, Operation>>> = {
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const backend = this.getNodeParameter('backend', 0) as string;
-	const resource = this.getNodeParameter('resource', 0) as string;
-	const operation = this.getNodeParameter('operation', 0) as string;
-	const handler = backends[backend]?.[resource]?.[operation];
-	if (!handler) {
-		throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported on ${backend}`);
-	}
-	return [await handler.execute.call(this)];
+	return [await selectOperation(this, backends[backend] ?? {}, backend).execute.call(this)];
 }
