@@ -1,27 +1,6 @@
-import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
 export type Backend = 'tailscale' | 'headscale';
-
-/** Operation selector of one resource of one backend, followed by the operations' fields. */
-export function operationSelector(
-	backend: Backend,
-	resource: string,
-	options: INodePropertyOptions[],
-	fields: INodeProperties[] = [],
-): INodeProperties[] {
-	return [
-		{
-			displayName: 'Operation',
-			name: 'operation',
-			type: 'options',
-			noDataExpression: true,
-			displayOptions: { show: { backend: [backend], resource: [resource] } },
-			options,
-			default: String(options[0].value),
-		},
-		...fields,
-	];
-}
 
 export const show = (backend: Backend, resource: string, operations: string[]) => ({
 	show: { backend: [backend], resource: [resource], operation: operations },

@@ -1,4 +1,4 @@
-import { operationSelector } from '../fields';
+import { operationSelector } from '../../../../lib/descriptions';
 import * as create from './create.operation';
 import * as del from './delete.operation';
 import * as get from './get.operation';
@@ -6,9 +6,7 @@ import * as list from './list.operation';
 
 export { create, del as delete, get, list };
 
-export const description = operationSelector(
-	'tailscale',
-	'authKey',
+export const description = operationSelector({ backend: ['tailscale'], resource: ['authKey'] },
 	[
 		{ name: 'Create', value: 'create', description: 'Mint an auth key for a device to join', action: 'Create an auth key' },
 		{ name: 'Delete', value: 'delete', description: 'Revoke an auth key', action: 'Delete an auth key' },

@@ -1,4 +1,4 @@
-import { operationSelector } from '../fields';
+import { operationSelector } from '../../../../lib/descriptions';
 import * as authorize from './authorize.operation';
 import * as del from './delete.operation';
 import * as get from './get.operation';
@@ -8,9 +8,7 @@ import * as setTags from './setTags.operation';
 
 export { authorize, del as delete, get, list, resolveAddress, setTags };
 
-export const description = operationSelector(
-	'tailscale',
-	'device',
+export const description = operationSelector({ backend: ['tailscale'], resource: ['device'] },
 	[
 		{ name: 'Authorize', value: 'authorize', description: 'Approve a device', action: 'Authorize a device' },
 		{ name: 'Delete', value: 'delete', description: 'Remove a device', action: 'Delete a device' },

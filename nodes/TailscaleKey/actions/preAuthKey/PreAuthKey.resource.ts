@@ -1,4 +1,4 @@
-import { operationSelector } from '../fields';
+import { operationSelector } from '../../../../lib/descriptions';
 import * as create from './create.operation';
 import * as expire from './expire.operation';
 import * as list from './list.operation';
@@ -6,9 +6,7 @@ import { apiLevelField } from './shared';
 
 export { create, expire, list };
 
-export const description = operationSelector(
-	'headscale',
-	'preAuthKey',
+export const description = operationSelector({ backend: ['headscale'], resource: ['preAuthKey'] },
 	[
 		{ name: 'Create', value: 'create', description: 'Create a pre-auth key', action: 'Create a pre-auth key' },
 		{ name: 'Expire', value: 'expire', description: 'Expire a pre-auth key', action: 'Expire a pre-auth key' },

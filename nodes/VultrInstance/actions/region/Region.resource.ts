@@ -1,8 +1,8 @@
-import { operationSelector } from '../resourceOperations';
+import { operationSelector } from '../../../../lib/descriptions';
 import * as list from './list.operation';
 
 export { list };
 
-export const description = operationSelector('region', [
+export const description = operationSelector({ resource: ['region'] }, [
 	{ name: 'Get Many', value: 'list', description: 'List Vultr regions', action: 'Get many regions' },
 ]);

@@ -1,4 +1,4 @@
-import { operationSelector } from '../resourceOperations';
+import { operationSelector } from '../../../../lib/descriptions';
 import * as create from './create.operation';
 import * as del from './delete.operation';
 import * as list from './list.operation';
@@ -6,8 +6,7 @@ import * as prune from './prune.operation';
 
 export { create, del as delete, list, prune };
 
-export const description = operationSelector(
-	'snapshot',
+export const description = operationSelector({ resource: ['snapshot'] },
 	[
 		{ name: 'Create', value: 'create', description: 'Snapshot an instance', action: 'Create a snapshot' },
 		{ name: 'Delete', value: 'delete', description: 'Delete a snapshot', action: 'Delete a snapshot' },

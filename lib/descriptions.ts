@@ -1,8 +1,11 @@
 import type { INodeProperties, INodePropertyOptions } from 'n8n-workflow';
 
-/** The Operation selector of one resource, followed by its operations' own fields. */
+/**
+ * The Operation selector shown when the node's earlier choices match `show` (e.g. one resource, or one
+ * resource of one backend), followed by the operations' own fields. The first option is the default.
+ */
 export function operationSelector(
-	resource: string,
+	show: Record<string, string[]>,
 	options: INodePropertyOptions[],
 	fields: INodeProperties[] = [],
 ): INodeProperties[] {
@@ -12,7 +15,7 @@ export function operationSelector(
 			name: 'operation',
 			type: 'options',
 			noDataExpression: true,
-			displayOptions: { show: { resource: [resource] } },
+			displayOptions: { show },
 			options,
 			default: String(options[0].value),
 		},
