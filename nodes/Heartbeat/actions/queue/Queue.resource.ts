@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { operationSelector } from '../../../../lib/descriptions';
 import * as drain from './drain.operation';
 import * as enqueue from './enqueue.operation';
 import * as forwardOrEnqueue from './forwardOrEnqueue.operation';
@@ -7,43 +8,34 @@ import * as stats from './stats.operation';
 
 export { drain, enqueue, forwardOrEnqueue, stats };
 
-export const description: INodeProperties[] = [
-	{
-		displayName: 'Operation',
-		name: 'operation',
-		type: 'options',
-		noDataExpression: true,
-		displayOptions: { show: { resource: ['queue'] } },
-		options: [
-			{
-				name: 'Drain',
-				value: 'drain',
-				description: 'Deliver queued requests to their sources, in order, with retries',
-				action: 'Drain the queue',
-			},
-			{
-				name: 'Enqueue',
-				value: 'enqueue',
-				description: 'Store a request for later delivery',
-				action: 'Enqueue a request',
-			},
-			{
-				name: 'Forward or Enqueue',
-				value: 'forwardOrEnqueue',
-				description: 'Send the request home now if it is online, otherwise store it',
-				action: 'Forward or enqueue a request',
-			},
-			{
-				name: 'Queue Stats',
-				value: 'stats',
-				description: 'Pending, dead and delivered counts per source',
-				action: 'Get queue statistics',
-			},
-		],
-		default: 'forwardOrEnqueue',
-	},
-	...forwardOrEnqueue.description,
-	...enqueue.description,
-	...drain.description,
-	...stats.description,
-];
+export const description: INodeProperties[] = operationSelector(
+	{ resource: ['queue'] },
+	[
+		{
+			name: 'Drain',
+			value: 'drain',
+			description: 'Deliver queued requests to their sources, in order, with retries',
+			action: 'Drain the queue',
+		},
+		{
+			name: 'Enqueue',
+			value: 'enqueue',
+			description: 'Store a request for later delivery',
+			action: 'Enqueue a request',
+		},
+		{
+			name: 'Forward or Enqueue',
+			value: 'forwardOrEnqueue',
+			description: 'Send the request home now if it is online, otherwise store it',
+			action: 'Forward or enqueue a request',
+		},
+		{
+			name: 'Queue Stats',
+			value: 'stats',
+			description: 'Pending, dead and delivered counts per source',
+			action: 'Get queue statistics',
+		},
+	],
+	[...forwardOrEnqueue.description, ...enqueue.description, ...drain.description, ...stats.description],
+	'forwardOrEnqueue',
+);
