@@ -327,7 +327,7 @@ async function requestJson(url: string, init: RequestInit): Promise<{ status: nu
 }
 
 /** Logs in as the owner and returns the session cookie for n8n's internal REST API. */
-async function login(baseUrl: string, owner: Owner): Promise<string> {
+export async function login(baseUrl: string, owner: Owner): Promise<string> {
 	const { status, body, response } = await requestJson(`${baseUrl}/rest/login`, {
 		method: 'POST',
 		body: JSON.stringify({ emailOrLdapLoginId: owner.email, password: owner.password }),

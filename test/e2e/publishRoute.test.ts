@@ -2,7 +2,8 @@
  * The exported publish/unpublish route workflows, imported into a real n8n with the packed package
  * installed as a community package, driving a real Caddy. Webhooks are called over HTTP.
  */
-import { randomSecret, routeCredentials, shippedWorkflows, type WorkflowJson } from '../../scripts/n8n-instance';
+import { login, randomSecret, routeCredentials, shippedWorkflows, type WorkflowJson } from '../../scripts/n8n-instance';
+import { freePort } from '../support/process';
 import { CLOUDFLARE_TOKEN, createCloudflareSimulator, type CloudflareSimulator } from '../simulators/cloudflare';
 import { startCaddy, type CaddyServer } from '../support/caddy';
 import { startUpstream, type Upstream } from '../support/http';
@@ -196,6 +197,35 @@ describeWithServer('caddy', 'publish/unpublish route workflows', () => {
 			expect(JSON.parse(response.text).error).toMatch(/outside the zone/);
 			expect(dnsRecords()).toEqual(recordsBefore);
 			expect(await caddy.config()).toBe(before);
+		});
+		describe('credential tests, run by n8n itself', () => {
+			// As the editor does for a stored credential whose fields were just changed: its id plus the new data.
+			const credentialIds: Record<string, string> = { caddyAdminApi: 'hliCaddyAdmin01', cloudflareDnsApi: 'hliDnsCloudflare1' };
+			const testCredential = async (type: string, data: Record<string, string>) => {
+				const cookie = await login(n8n.baseUrl, n8n.owner);
+				const response = await fetch(`${n8n.baseUrl}/rest/credentials/test`, {
+					method: 'POST',
+					headers: { 'Content-Type': 'application/json', Cookie: cookie },
+					body: JSON.stringify({ credentials: { id: credentialIds[type], name: `${type} test`, type, data } }),
+					signal: AbortSignal.timeout(20_000),
+				});
+				expect(response.status).toBe(200);
+				return ((await response.json()) as { data: { status: string; message: string } }).data;
+			};
+
+			it('Caddy Admin API: OK against the real Caddy, an error when nothing listens', async () => {
+				expect(await testCredential('caddyAdminApi', { baseUrl: caddy.adminUrl })).toMatchObject({ status: 'OK' });
+				const closed = await testCredential('caddyAdminApi', { baseUrl: `http://127.0.0.1:${await freePort()}` });
+				expect(closed.status).toBe('Error');
+			});
+
+			it('Cloudflare DNS API: OK with the right token, an error with a wrong one', async () => {
+				expect(await testCredential('cloudflareDnsApi', { baseUrl: cloudflare.url, apiToken: CLOUDFLARE_TOKEN })).toMatchObject({
+					status: 'OK',
+				});
+				const wrong = await testCredential('cloudflareDnsApi', { baseUrl: cloudflare.url, apiToken: 'not-the-token' });
+				expect(wrong.status).toBe('Error');
+			});
 		});
 	});
 });
