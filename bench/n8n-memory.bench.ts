@@ -59,7 +59,11 @@ async function settledRss(pid: number): Promise<number> {
 	return samples.sort((a, b) => a - b)[2];
 }
 
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+function median(values: number[]): number {
+	const sorted = [...values].sort((a, b) => a - b);
+	const middle = Math.floor(sorted.length / 2);
+	return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+}
 
 /**
  * The baseline: the same webhooks built without this package, as a user would with n8n's own HTTP
@@ -166,7 +170,8 @@ async function main(): Promise<void> {
 	}
 	const idleDelta = median(withIdle) - median(without);
 	const afterDelta = median(withAfter) - median(withoutAfter);
-	console.log(`\nn8n 2.41.1 resident memory (process tree, median of ${ROUNDS} rounds):`);
+	const spread = (values: number[]) => Math.max(...values) - Math.min(...values);
+	console.log(`\nn8n 2.41.1 resident memory (process tree, median of ${ROUNDS} rounds; round-to-round spread of the baseline: idle ${spread(without).toFixed(0)} MiB, after calls ${spread(withoutAfter).toFixed(0)} MiB):`);
 	console.log(`  idle:                  without ${median(without).toFixed(0)} MiB, with ${median(withIdle).toFixed(0)} MiB  (+${idleDelta.toFixed(1)} MiB)`);
 	console.log(`  after 100 webhook calls: without ${median(withoutAfter).toFixed(0)} MiB, with ${median(withAfter).toFixed(0)} MiB  (+${afterDelta.toFixed(1)} MiB)`);
 	const worst = Math.max(idleDelta, afterDelta);

@@ -192,6 +192,7 @@ async function memory(target: Target, home: Awaited<ReturnType<typeof receiver>>
 		peakRssMb: number;
 		baselineRssMb: number;
 		heapMb: [number, number];
+		youngMb: [number, number];
 		externalMb: [number, number];
 		delivered: number;
 		ms: number;
@@ -202,8 +203,9 @@ async function memory(target: Target, home: Awaited<ReturnType<typeof receiver>>
 	console.log(
 		`${target.name}: drained ${COUNT} × 100 KB in ${(report.ms / 1000).toFixed(1)} s (batch 50, concurrency 8) by the built node: ` +
 			`RSS ${report.baselineRssMb} MB before, peak ${report.peakRssMb} MB (target < 200 MB), growth ${report.peakRssMb - report.baselineRssMb} MB\n` +
-			`  of which V8 heap ${report.heapMb[0]} → peak ${report.heapMb[1]} MB, Buffers outside the heap ${report.externalMb[0]} → peak ${report.externalMb[1]} MB ` +
-			`(bodies held at once: ≤ 8 workers × 1 MB; the rest is garbage V8 has not collected yet)`,
+			`  of which V8 heap ${report.heapMb[0]} → peak ${report.heapMb[1]} MB (young generation ${report.youngMb[0]} → ${report.youngMb[1]} MB), ` +
+			`Buffers outside the heap ${report.externalMb[0]} → peak ${report.externalMb[1]} MB ` +
+			`(bodies held at once: ≤ 8 workers × 1 MB; each is freed once sent)`,
 	);
 }
 

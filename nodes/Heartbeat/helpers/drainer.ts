@@ -17,6 +17,7 @@ export class ConnectionFailure extends Error {
 	}
 }
 
+/** Resolves only once the request no longer reads `item.body` (written out, or its connection closed). */
 export type Deliver = (baseUrl: string, item: QueuedItem) => Promise<DeliveryResponse>;
 
 export interface DrainOptions {
@@ -53,6 +54,18 @@ export interface DrainSummary {
 const BATCH_BYTES = 1024 * 1024;
 
 const isSuccess = (status: number) => status >= 200 && status < 300;
+
+/**
+ * Frees a sent body's memory now. Left to the GC, bodies that outlive a young-generation collection wait
+ * for V8's next full one, which it starts only after ~64 MB of such garbage. Only a Buffer that spans its
+ * whole ArrayBuffer (the store allocates one per body) is released, never a slice of a shared pool.
+ */
+function releaseBody(body: Buffer | null): void {
+	const memory = body?.buffer as (ArrayBuffer & { transfer?: (length: number) => ArrayBuffer }) | undefined;
+	if (!body || !memory?.transfer || body.byteOffset !== 0 || body.byteLength !== memory.byteLength) return;
+	memory.transfer(0);
+}
+
 const pause = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
@@ -130,6 +143,7 @@ export async function drainQueue(store: HeartbeatStore, deliver: Deliver, option
 		// A cancelled execution aborts its request: that is not home failing, so no attempt is used up.
 		if (options.signal?.aborted) return 'cancelled';
 		if (response instanceof ConnectionFailure) return { error: response.message, httpStatus: null, connection: true };
+		releaseBody(item.body);
 		if (isSuccess(response.status)) return undefined;
 		return { error: `home answered HTTP ${response.status}`, httpStatus: response.status, connection: false };
 	};
