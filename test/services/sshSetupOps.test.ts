@@ -321,4 +321,64 @@ describeTwin('SSH Setup operations on the VPS twin', () => {
 			expect(badName.error?.message).toMatch(/Invalid Environment/);
 		});
 	});
+	describe('non-root logins and first connections', () => {
+		const SUDO_PASSWORD = 'sudo-pw-4bT9!quote\'$(x)';
+		const asUser = (username: string, extra: IDataObject = {}) => ({
+			homelabSshApi: { ...credentials.homelabSshApi, username, ...extra },
+		});
+		const whoami = (sudo: boolean) => ({ operation: 'runCommands', commands: 'id -un', commandOptions: { sudo } });
+
+		beforeAll(() => {
+			// Two users with the test key: one with passwordless sudo, one whose sudo asks for a password.
+			const setup = [
+				'for u in deployer opsuser; do id -u $u >/dev/null 2>&1 || useradd -m -s /bin/bash $u; done',
+				'for u in deployer opsuser; do install -d -m 700 -o $u -g $u /home/$u/.ssh; install -m 600 -o $u -g $u /root/hli-test-key.pub /home/$u/.ssh/authorized_keys; done',
+				"echo 'deployer ALL=(ALL) NOPASSWD: ALL' > /etc/sudoers.d/90-deployer && chmod 440 /etc/sudoers.d/90-deployer",
+				"echo 'opsuser ALL=(ALL) ALL' > /etc/sudoers.d/90-opsuser && chmod 440 /etc/sudoers.d/90-opsuser",
+			].join('\n');
+			expect(twin.exec(setup).code).toBe(0);
+			const chpasswd = twin.exec('chpasswd', `opsuser:${SUDO_PASSWORD}\n`);
+			expect(chpasswd.code).toBe(0);
+		});
+
+		it('runs as root through passwordless sudo, and as the login user when sudo is off', async () => {
+			const root = await runNode('sshSetup', whoami(true), { credentials: asUser('deployer') });
+			expect(root.error).toBeUndefined();
+			expect((root.json[0].results as IDataObject[])[0].stdout).toBe('root\n');
+			const plain = await runNode('sshSetup', whoami(false), { credentials: asUser('deployer') });
+			expect((plain.json[0].results as IDataObject[])[0].stdout).toBe('deployer\n');
+		});
+
+		it('uses a sudo password through stdin: it works, and never shows in output, errors or the process list', async () => {
+			const ok = await runNode('sshSetup', { operation: 'runCommands', commands: 'id -un\nps -eo args', commandOptions: { sudo: true } }, {
+				credentials: asUser('opsuser', { sudoPassword: SUDO_PASSWORD }),
+			});
+			expect(ok.error).toBeUndefined();
+			const results = ok.json[0].results as IDataObject[];
+			expect(results[0].stdout).toBe('root\n');
+			expect(JSON.stringify(ok.json)).not.toContain(SUDO_PASSWORD);
+
+			const wrong = await runNode('sshSetup', whoami(true), { credentials: asUser('opsuser', { sudoPassword: 'not-the-password' }) });
+			expect(wrong.error).toBeDefined();
+			expect(JSON.stringify(wrong.error)).not.toContain('not-the-password');
+
+			const none = await runNode('sshSetup', whoami(true), { credentials: asUser('opsuser') });
+			expect(none.error).toBeDefined();
+		});
+
+		it('with trust on first use, connects without a pin and outputs the fingerprint it saw', async () => {
+			const result = await runNode(
+				'sshSetup',
+				{ operation: 'facts', hostKeyCheck: 'trustOnFirstUse' },
+				{ credentials: { homelabSshApi: { ...credentials.homelabSshApi, hostKeyFingerprint: '' } } },
+			);
+			expect(result.error).toBeUndefined();
+			expect(result.json[0].hostKeyFingerprint).toBe(twin.fingerprint);
+
+			const unpinned = await runNode('sshSetup', { operation: 'facts' }, {
+				credentials: { homelabSshApi: { ...credentials.homelabSshApi, hostKeyFingerprint: '' } },
+			});
+			expect(unpinned.error?.message).toMatch(/fingerprint|pin/i);
+		});
+	});
 });
