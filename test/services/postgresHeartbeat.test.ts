@@ -1,9 +1,12 @@
+import { randomBytes } from 'node:crypto';
+
 import type { ICredentialTestFunctions } from 'n8n-workflow';
 import { Client } from 'pg';
 
 import { homelabPostgresConnectionTest } from '../../nodes/Heartbeat/methods/credentialTest';
 import { postgresConfig } from '../../nodes/Heartbeat/storage/open';
 import { PostgresStore } from '../../nodes/Heartbeat/storage/postgres';
+import type { RelayRequest } from '../../nodes/Heartbeat/storage/types';
 import { credentialTypes } from '../support/engine';
 import { startPostgres, type PostgresServer } from '../support/postgres';
 import { describeWithServer } from '../support/servers';
@@ -57,6 +60,38 @@ describeWithServer('postgresql', 'homelabPostgresApi credential and migrations a
 			expect(tables.rows.map((r) => r.table_name)).toEqual(['heartbeat_migrations', 'heartbeat_queue', 'heartbeat_sources']);
 		} finally {
 			await client.end();
+		}
+	});
+
+	it('returns every body byte for byte whatever its size, across the slices it is read in', async () => {
+		const { pool, schema } = postgresConfig(server.credentials('body_slices'));
+		const store = new PostgresStore({ pool, schema });
+		try {
+			await store.migrateNow();
+			const sizes = [0, 1, 6143, 6144, 6145, 16_384, 100_000, 300_001];
+			const bodies = sizes.map((size) => randomBytes(size));
+			const requests: RelayRequest[] = bodies.map((body, n) => ({
+				source: 'slices',
+				method: 'POST',
+				path: `/item/${n}`,
+				headers: {},
+				body,
+				idempotencyKey: `slice-${n}`,
+			}));
+			requests.push({ ...requests[0], body: null, path: '/no-body', idempotencyKey: 'slice-null' });
+			const now = Date.now();
+			await store.enqueueMany(requests, now);
+			const owner = 'slice-test';
+			expect(await store.claimSource({ owner, now, leaseMs: 60_000, exclude: [] })).toBe('slices');
+			const batch = await store.nextBatch({ source: 'slices', owner, now, leaseMs: 60_000, afterId: 0, limit: 100, maxBytes: 10_000_000 });
+			expect(batch?.map((item) => item.path)).toEqual(requests.map((request) => request.path));
+			batch?.slice(0, bodies.length).forEach((item, n) => {
+				expect(item.body?.length ?? 0).toBe(sizes[n]);
+				expect(Buffer.compare(item.body ?? Buffer.alloc(0), bodies[n])).toBe(0);
+			});
+			expect(batch?.[bodies.length].body?.length ?? 0).toBe(0);
+		} finally {
+			await store.close();
 		}
 	});
 });

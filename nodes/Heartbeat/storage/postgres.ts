@@ -1,9 +1,10 @@
-import { Pool, type PoolClient, type PoolConfig } from 'pg';
+import { Pool, Query, type PoolClient, type PoolConfig } from 'pg';
 import { sleep } from 'n8n-workflow';
 
 import { migrations, migrationsTable } from './migrations';
-import { enqueueResults, requestIdentity, SqlStore, type RunResult, type StoredRequest } from './sqlStore';
-import type { EnqueueResult, RelayRequest } from './types';
+import { readBodies } from './postgresBodies';
+import { enqueueResults, requestIdentity, SqlStore, toItem, type Row, type RunResult, type StoredRequest } from './sqlStore';
+import type { EnqueueResult, QueuedItem, RelayRequest } from './types';
 
 export interface PostgresOptions {
 	pool: PoolConfig;
@@ -52,6 +53,10 @@ export class PostgresStore extends SqlStore {
 
 	protected readonly skipLocked = ' FOR UPDATE OF h SKIP LOCKED';
 
+	// Bodies are read afterwards, in slices (see readBodies): only their lengths come with the batch.
+	protected readonly itemColumns =
+		'id, source, method, path, headers, length(body) AS body_length, idempotency_key, attempts, created_at, next_attempt_at';
+
 	private readonly pool: Pool;
 
 	private readonly tables: Record<string, string>;
@@ -99,6 +104,32 @@ export class PostgresStore extends SqlStore {
 
 	protected async runClaim(text: string, params: unknown[]): Promise<RunResult> {
 		return await this.run(text, params);
+	}
+
+	protected async toItems(rows: Row[]): Promise<QueuedItem[]> {
+		const lengths = new Map<number, number>();
+		for (const row of rows) if (row.body_length !== null) lengths.set(Number(row.id), Number(row.body_length));
+		return await readBodies(async (text, params, onRow) => await this.eachRow(text, params, onRow), rows.map(toItem), lengths);
+	}
+
+	/** Hands each row to `onRow` as it arrives, without collecting them; after a lost connection rows may come twice. */
+	private async eachRow(text: string, params: unknown[], onRow: (row: Row) => void): Promise<void> {
+		await this.withReconnect(async () => {
+			const client = await this.pool.connect();
+			let failure: Error | undefined;
+			try {
+				await new Promise<void>((resolve, reject) => {
+					const query = new Query(this.sql(text), params);
+					query.on('row', onRow);
+					query.on('end', () => resolve());
+					query.on('error', (error) => reject((failure = error)));
+					client.query(query);
+				});
+			} finally {
+				// A connection that failed mid-query is not reused.
+				client.release(failure && isConnectionError(failure) ? failure : undefined);
+			}
+		});
 	}
 
 	protected inList(column: string, param: number): string {

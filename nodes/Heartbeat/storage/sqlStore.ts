@@ -48,7 +48,7 @@ function toSource(row: Row): SourceRecord {
 	};
 }
 
-function toItem(row: Row): QueuedItem {
+export function toItem(row: Row): QueuedItem {
 	return {
 		id: Number(row.id),
 		source: String(row.source),
@@ -111,6 +111,14 @@ export abstract class SqlStore implements HeartbeatStore {
 
 	/** Runs the claim statement; SQLite takes its write lock first (BEGIN IMMEDIATE). */
 	protected abstract runClaim(sql: string, params: unknown[]): Promise<RunResult>;
+
+	/** The queue columns nextBatch reads; PostgreSQL reads bodies separately (see `toItems`). */
+	protected readonly itemColumns: string = ITEM_COLUMNS;
+
+	/** Turns nextBatch's rows into items, in order; a dialect may stop early (and return fewer). */
+	protected async toItems(rows: Row[]): Promise<QueuedItem[]> {
+		return rows.map(toItem);
+	}
 
 	/** Appended to the claim's source selection: PostgreSQL skips sources another drainer is claiming. */
 	protected abstract readonly skipLocked: string;
@@ -195,7 +203,7 @@ export abstract class SqlStore implements HeartbeatStore {
 		if (renewed.count !== 1) return undefined;
 		// Bodies before each row are summed first, so a batch of large bodies is cut short without reading them.
 		const { rows } = await this.run(
-			`SELECT ${ITEM_COLUMNS} FROM {queue} WHERE id IN (
+			`SELECT ${this.itemColumns} FROM {queue} WHERE id IN (
 				SELECT id FROM (
 					SELECT id, sum(coalesce(length(body), 0)) OVER (ORDER BY id) - coalesce(length(body), 0) AS bytes_before
 					FROM (SELECT id, body FROM {queue}
@@ -204,7 +212,7 @@ export abstract class SqlStore implements HeartbeatStore {
 			 ORDER BY id`,
 			[claim.source, claim.afterId, claim.limit, claim.maxBytes],
 		);
-		return rows.map(toItem);
+		return await this.toItems(rows);
 	}
 
 	async markDelivered(ids: number[], at: number): Promise<void> {
