@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 
-import type { ICredentialTestFunctions } from 'n8n-workflow';
+import type { ICredentialDataDecryptedObject, ICredentialTestFunctions } from 'n8n-workflow';
 import { Client } from 'pg';
 
 import { homelabPostgresConnectionTest } from '../../nodes/Heartbeat/methods/credentialTest';
 import { postgresConfig } from '../../nodes/Heartbeat/storage/open';
 import { PostgresStore } from '../../nodes/Heartbeat/storage/postgres';
 import type { RelayRequest } from '../../nodes/Heartbeat/storage/types';
+import { makeTestPki, type TestPki } from '../support/certs';
 import { credentialTypes } from '../support/engine';
 import { startPostgres, type PostgresServer } from '../support/postgres';
 import { describeWithServer } from '../support/servers';
@@ -64,34 +65,88 @@ describeWithServer('postgresql', 'homelabPostgresApi credential and migrations a
 	});
 
 	it('returns every body byte for byte whatever its size, across the slices it is read in', async () => {
-		const { pool, schema } = postgresConfig(server.credentials('body_slices'));
-		const store = new PostgresStore({ pool, schema });
-		try {
-			await store.migrateNow();
-			const sizes = [0, 1, 6143, 6144, 6145, 16_384, 100_000, 300_001];
-			const bodies = sizes.map((size) => randomBytes(size));
-			const requests: RelayRequest[] = bodies.map((body, n) => ({
-				source: 'slices',
-				method: 'POST',
-				path: `/item/${n}`,
-				headers: {},
-				body,
-				idempotencyKey: `slice-${n}`,
-			}));
-			requests.push({ ...requests[0], body: null, path: '/no-body', idempotencyKey: 'slice-null' });
-			const now = Date.now();
-			await store.enqueueMany(requests, now);
-			const owner = 'slice-test';
-			expect(await store.claimSource({ owner, now, leaseMs: 60_000, exclude: [] })).toBe('slices');
-			const batch = await store.nextBatch({ source: 'slices', owner, now, leaseMs: 60_000, afterId: 0, limit: 100, maxBytes: 10_000_000 });
-			expect(batch?.map((item) => item.path)).toEqual(requests.map((request) => request.path));
-			batch?.slice(0, bodies.length).forEach((item, n) => {
-				expect(item.body?.length ?? 0).toBe(sizes[n]);
-				expect(Buffer.compare(item.body ?? Buffer.alloc(0), bodies[n])).toBe(0);
-			});
-			expect(batch?.[bodies.length].body?.length ?? 0).toBe(0);
-		} finally {
-			await store.close();
-		}
+		await expectBodiesByteForByte(server.credentials('body_slices'));
+	});
+});
+
+/** Stores bodies of sizes around the slice size and beyond, then checks the batch read back byte for byte. */
+async function expectBodiesByteForByte(credentials: ICredentialDataDecryptedObject): Promise<void> {
+	const { pool, schema } = postgresConfig(credentials);
+	const store = new PostgresStore({ pool, schema });
+	try {
+		await store.migrateNow();
+		const sizes = [0, 1, 6143, 6144, 6145, 16_384, 100_000, 300_001];
+		const bodies = sizes.map((size) => randomBytes(size));
+		const requests: RelayRequest[] = bodies.map((body, n) => ({
+			source: 'slices',
+			method: 'POST',
+			path: `/item/${n}`,
+			headers: {},
+			body,
+			idempotencyKey: `slice-${n}`,
+		}));
+		requests.push({ ...requests[0], body: null, path: '/no-body', idempotencyKey: 'slice-null' });
+		const now = Date.now();
+		await store.enqueueMany(requests, now);
+		const owner = 'slice-test';
+		expect(await store.claimSource({ owner, now, leaseMs: 60_000, exclude: [] })).toBe('slices');
+		const batch = await store.nextBatch({ source: 'slices', owner, now, leaseMs: 60_000, afterId: 0, limit: 100, maxBytes: 10_000_000 });
+		expect(batch?.map((item) => item.path)).toEqual(requests.map((request) => request.path));
+		batch?.slice(0, bodies.length).forEach((item, n) => {
+			expect(item.body?.length ?? 0).toBe(sizes[n]);
+			expect(Buffer.compare(item.body ?? Buffer.alloc(0), bodies[n])).toBe(0);
+		});
+		expect(batch?.[bodies.length].body?.length ?? 0).toBe(0);
+		// While the pool still holds its connections: are they encrypted as the credential asked?
+		expect(await storeSessionsEncrypted(credentials)).toEqual([credentials.ssl !== undefined && credentials.ssl !== 'disable']);
+	} finally {
+		await store.close();
+	}
+}
+
+/** The distinct TLS states of the node's open sessions, seen by the server (pg_stat_ssl). */
+async function storeSessionsEncrypted(credentials: ICredentialDataDecryptedObject): Promise<boolean[]> {
+	const client = new Client({ ...postgresConfig({ ...credentials, ssl: 'disable' }).pool, application_name: 'hli-test-observer' });
+	await client.connect();
+	try {
+		const { rows } = await client.query(
+			`SELECT DISTINCT s.ssl FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid)
+			 WHERE a.application_name = 'n8n-nodes-homelab-ingress'`,
+		);
+		return rows.map((row) => Boolean(row.ssl));
+	} finally {
+		await client.end();
+	}
+}
+
+describeWithServer('postgresql', 'homelabPostgresApi over TLS to a real PostgreSQL', () => {
+	let server: PostgresServer;
+	let pki: TestPki;
+	beforeAll(async () => {
+		pki = makeTestPki('localhost');
+		server = await startPostgres({ tls: pki });
+	}, 120_000);
+	afterAll(async () => {
+		await server?.stop();
+	});
+
+	const credentials = (schema: string, tls: ICredentialDataDecryptedObject) => ({ ...server.credentials(schema), host: 'localhost', ...tls });
+
+	it("encrypts the store's connections with 'Require' and with 'Verify Full' and the CA, bodies intact", async () => {
+		await expectBodiesByteForByte(credentials('tls_require', { ssl: 'require' }));
+		await expectBodiesByteForByte(credentials('tls_verify', { ssl: 'verifyFull', caCertificate: pki.caPem }));
+		await expectBodiesByteForByte(credentials('tls_disabled', { ssl: 'disable' }));
+	});
+
+	it("refuses a server certificate that the credential's CA did not sign", async () => {
+		const otherCa = makeTestPki('localhost').caPem;
+		const result = await homelabPostgresConnectionTest.call({} as ICredentialTestFunctions, {
+			id: 'c',
+			name: 'pg',
+			type: 'homelabPostgresApi',
+			data: credentials('public', { ssl: 'verifyFull', caCertificate: otherCa }) as never,
+		});
+		expect(result.status).toBe('Error');
+		expect(result.message).toMatch(/certificate/i);
 	});
 });

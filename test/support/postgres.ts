@@ -10,6 +10,7 @@ import { join } from 'node:path';
 
 import { Client } from 'pg';
 
+import type { TestPki } from './certs';
 import { freePort, startProcess, waitFor, type Started } from './process';
 
 export interface PostgresServer {
@@ -45,18 +46,25 @@ async function stopServer(started: Started | undefined): Promise<void> {
 	clearTimeout(timer);
 }
 
-export async function startPostgres(): Promise<PostgresServer> {
+/** `tls`: the server also accepts TLS, with this certificate (plain connections still work). */
+export async function startPostgres(options: { tls?: TestPki } = {}): Promise<PostgresServer> {
 	const bin = binDir();
 	const dir = mkdtempSync(join(tmpdir(), 'hli-pg-'));
 	const data = join(dir, 'data');
 	const password = `pw-${process.pid}-${Date.now()}`;
-	writeFileSync(join(dir, 'pwfile'), password);
+	const files: Record<string, string> = { pwfile: password };
+	if (options.tls) Object.assign(files, { 'server.key': options.tls.key, 'server.pem': options.tls.cert });
+	// PostgreSQL refuses a key file that others can read.
+	for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content, { mode: 0o600 });
 	if (process.getuid?.() === 0) {
 		const uid = Number(execFileSync('id', ['-u', 'postgres']).toString());
 		const gid = Number(execFileSync('id', ['-g', 'postgres']).toString());
 		chownSync(dir, uid, gid);
-		chownSync(join(dir, 'pwfile'), uid, gid);
+		for (const name of Object.keys(files)) chownSync(join(dir, name), uid, gid);
 	}
+	const tlsSettings = options.tls
+		? ['-c', 'ssl=on', '-c', `ssl_cert_file=${join(dir, 'server.pem')}`, '-c', `ssl_key_file=${join(dir, 'server.key')}`]
+		: [];
 	const [initCommand, initArgs] = asServerUser(join(bin, 'initdb'), [
 		'-D', data, '-U', 'hli', `--pwfile=${join(dir, 'pwfile')}`, '--auth-host=scram-sha-256', '--auth-local=trust',
 		'-E', 'UTF8', '--no-instructions',
@@ -68,7 +76,7 @@ export async function startPostgres(): Promise<PostgresServer> {
 	const start = async () => {
 		const [command, args] = asServerUser(join(bin, 'postgres'), [
 			'-D', data, '-p', String(port), '-k', dir, '-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=100',
-			'-c', 'shared_buffers=64MB', '-c', 'log_min_messages=warning',
+			'-c', 'shared_buffers=64MB', '-c', 'log_min_messages=warning', ...tlsSettings,
 		]);
 		server = startProcess(command, args);
 		const started = server;

@@ -3,6 +3,7 @@ import { sleep } from 'n8n-workflow';
 
 import { migrations, migrationsTable } from './migrations';
 import { readBodies } from './postgresBodies';
+import { reusedBufferSocket } from './postgresSocket';
 import { enqueueResults, requestIdentity, SqlStore, toItem, type Row, type RunResult, type StoredRequest } from './sqlStore';
 import type { EnqueueResult, QueuedItem, RelayRequest } from './types';
 
@@ -65,7 +66,8 @@ export class PostgresStore extends SqlStore {
 
 	constructor(private readonly options: PostgresOptions) {
 		super();
-		this.pool = new Pool(options.pool);
+		// Plain connections read into a reused buffer (see reusedBufferSocket); TLS ones keep pg's own socket.
+		this.pool = new Pool(options.pool.ssl ? options.pool : { ...options.pool, stream: reusedBufferSocket });
 		// Idle clients die when the server restarts; the next query opens a new connection.
 		this.pool.on('error', () => undefined);
 		const schema = quoteIdentifier(options.schema);
