@@ -262,12 +262,13 @@ describeWithServer('caddy', 'Caddy Route node against a real Caddy', () => {
 		expect(caddyfile).not.toContain('manual.example.com');
 		expect(result.items('Node')[0].binary?.data?.fileName).toBe('Caddyfile');
 
-		const adapted = await fetch(`${caddy.adminUrl}/adapt`, {
+		const adapted = await httpCall(caddy.adminPort, {
+			path: '/adapt',
 			method: 'POST',
 			headers: { 'Content-Type': 'text/caddyfile' },
 			body: caddyfile,
 		});
-		const body = (await adapted.json()) as { result?: { apps?: object }; error?: string };
+		const body = JSON.parse(adapted.body) as { result?: { apps?: object }; error?: string };
 		expect(body.error).toBeUndefined();
 		expect(adapted.status).toBe(200);
 		expect(JSON.stringify(body.result)).toContain('one.example.com');

@@ -61,7 +61,10 @@ export async function startCaddy(extraRoutes: object[] = []): Promise<CaddyServe
 			return await httpCall(httpPort, { host, path });
 		},
 		async config() {
-			return await (await fetch(`${adminUrl}/config/`)).text();
+			// Not fetch: its pooled connection may be one the admin server closes on a config change.
+			const response = await httpCall(adminPort, { path: '/config/' });
+			if (response.status !== 200) throw new Error(`GET /config/ answered ${response.status}: ${response.body}`);
+			return response.body;
 		},
 		running() {
 			return started !== undefined && started.child.exitCode === null && started.child.signalCode === null;
