@@ -96,6 +96,11 @@ const DEFAULT_READY_TIMEOUT_MS = 20_000;
 const DEFAULT_COMMAND_TIMEOUT_MS = 10 * 60_000;
 
 export class SshSession {
+	/** Why the connection ended under a running command, when ssh2 said (keepalive timeout, reset, …). */
+	private lostBecause?: string;
+
+	private connectionClosed = false;
+
 	private constructor(
 		private readonly client: Client,
 		readonly target: SshTarget,
@@ -165,7 +170,10 @@ export class SshSession {
 				reject(new SshError(`SSH connection settings rejected: ${(error as Error).message}`));
 			}
 		});
-		return new SshSession(client, target, seen);
+		const session = new SshSession(client, target, seen);
+		client.on('error', (error: Error) => (session.lostBecause ??= error.message));
+		client.on('close', () => (session.connectionClosed = true));
+		return session;
 	}
 
 	close(): void {
@@ -184,9 +192,15 @@ export class SshSession {
 
 	private async openChannel(script: string, options: RunOptions): Promise<ClientChannel> {
 		const { command, stdinPrefix } = this.commandFor(script, options);
-		const channel = await new Promise<ClientChannel>((resolve, reject) =>
-			this.client.exec(command, (error, stream) => (error ? reject(new SshError(error.message)) : resolve(stream))),
-		);
+		const cannotStart = (error: Error) => this.connectionLost() ?? new SshError(`Could not start the command: ${error.message}`);
+		const channel = await new Promise<ClientChannel>((resolve, reject) => {
+			try {
+				this.client.exec(command, (error, stream) => (error ? reject(cannotStart(error)) : resolve(stream)));
+			} catch (error) {
+				// ssh2 throws "Not connected" at once when the socket is already gone.
+				reject(cannotStart(error as Error));
+			}
+		});
 		if (stdinPrefix) channel.write(stdinPrefix);
 		if (options.stdin !== undefined) channel.write(options.stdin);
 		channel.end();
@@ -240,7 +254,9 @@ export class SshSession {
 					this.target.signal?.removeEventListener('abort', onAbort);
 					if (failure) return reject(failure);
 					if (signal) return reject(new SshError(`The command was ended by ${signal}`));
-					if (code === null) return reject(new SshError('The connection closed before the command finished'));
+					if (code === null) {
+						return reject(this.connectionLost() ?? new SshError("The server closed the command's channel without an exit status"));
+					}
 					resolve({ code, stdout: '', stderr });
 				}),
 			);
@@ -248,6 +264,14 @@ export class SshSession {
 		// A consumer that never attaches must not turn a failure into an unhandled rejection.
 		done.catch(() => undefined);
 		return { stdout: channel, done };
+	}
+
+	/** The error for a command cut short by the end of the connection (with ssh2's reason when it gave one). */
+	private connectionLost(): SshError | undefined {
+		const where = `${this.target.host}:${this.target.port}`;
+		if (this.lostBecause) return new SshError(`The SSH connection to ${where} failed before the command finished: ${this.lostBecause}`);
+		if (this.connectionClosed) return new SshError(`The SSH connection to ${where} closed before the command finished`);
+		return undefined;
 	}
 
 	/** `run`, failing on a non-zero exit with the tail of stderr. */
