@@ -116,22 +116,16 @@ export class PostgresStore extends SqlStore {
 
 	/** Hands each row to `onRow` as it arrives, without collecting them; after a lost connection rows may come twice. */
 	private async eachRow(text: string, params: unknown[], onRow: (row: Row) => void): Promise<void> {
-		await this.withReconnect(async () => {
-			const client = await this.pool.connect();
-			let failure: Error | undefined;
-			try {
+		await this.connected(
+			async (client) =>
 				await new Promise<void>((resolve, reject) => {
 					const query = new Query(this.sql(text), params);
 					query.on('row', onRow);
 					query.on('end', () => resolve());
-					query.on('error', (error) => reject((failure = error)));
+					query.on('error', reject);
 					client.query(query);
-				});
-			} finally {
-				// A connection that failed mid-query is not reused.
-				client.release(failure && isConnectionError(failure) ? failure : undefined);
-			}
-		});
+				}),
+		);
 	}
 
 	protected inList(column: string, param: number): string {
@@ -143,23 +137,28 @@ export class PostgresStore extends SqlStore {
 	}
 
 	/**
-	 * One transaction of multi-row INSERTs (arrays unnested server-side), in chunks that keep each statement
-	 * small. Retrying after a lost connection is safe: the idempotency keys make a repeated insert a no-op.
+	 * Multi-row INSERTs (arrays unnested server-side), in chunks that keep each statement small, all in one
+	 * transaction; a single chunk is one statement, atomic by itself, so it skips BEGIN and COMMIT (a relay
+	 * call stores one request). Retrying after a lost connection is safe: the idempotency keys make a
+	 * repeated insert a no-op.
 	 */
 	async enqueueMany(requests: RelayRequest[], at: number): Promise<EnqueueResult[]> {
 		if (!requests.length) return [];
-		return await this.transaction(async (client) => {
+		const statements = [...chunks(requests)];
+		const onConnection = statements.length > 1 ? this.transaction.bind(this) : this.connected.bind(this);
+		return await onConnection(async (client) => {
 			const inserted = new Map<string, StoredRequest>();
-			for (const chunk of chunks(requests)) {
-				const { rows } = await client.query(
-					this.sql(`WITH input AS (
+			for (const chunk of statements) {
+				const { rows } = await client.query({
+					name: 'homelab-ingress-enqueue',
+					text: this.sql(`WITH input AS (
 						SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[], $5::bytea[], $6::text[])
 							WITH ORDINALITY AS t(source, method, path, headers, body, idempotency_key, position)),
 					known AS (INSERT INTO {sources} (source) SELECT DISTINCT source FROM input ON CONFLICT (source) DO NOTHING)
 					INSERT INTO {queue} (source, method, path, headers, body, idempotency_key, created_at, next_attempt_at)
 					SELECT source, method, path, headers, body, idempotency_key, $7, $7 FROM input ORDER BY position
 					ON CONFLICT (source, idempotency_key) DO NOTHING RETURNING id, source, idempotency_key, status`),
-					[
+					values: [
 						chunk.map((request) => request.source),
 						chunk.map((request) => request.method),
 						chunk.map((request) => request.path),
@@ -168,7 +167,7 @@ export class PostgresStore extends SqlStore {
 						chunk.map((request) => request.idempotencyKey),
 						at,
 					],
-				);
+				});
 				for (const row of rows) {
 					inserted.set(requestIdentity(String(row.source), String(row.idempotency_key)), {
 						id: Number(row.id),
@@ -192,6 +191,20 @@ export class PostgresStore extends SqlStore {
 				}
 			}
 			return enqueueResults(requests, inserted, existing);
+		});
+	}
+
+	/** Runs `work` on one pooled connection, again from the start after a lost connection (not reused then). */
+	private async connected<T>(work: (client: PoolClient) => Promise<T>): Promise<T> {
+		return await this.withReconnect(async () => {
+			const client = await this.pool.connect();
+			const outcome = await work(client).then(
+				(value) => ({ value }),
+				(error: unknown) => ({ error }),
+			);
+			client.release('error' in outcome && isConnectionError(outcome.error) ? (outcome.error as Error) : undefined);
+			if ('error' in outcome) throw outcome.error;
+			return outcome.value;
 		});
 	}
 
