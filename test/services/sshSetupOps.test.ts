@@ -18,13 +18,6 @@ import { startTwin, twinAvailability, twinCredentials, type Twin } from '../supp
 import { createHeadscaleSimulator, HEADSCALE_API_KEY, type HeadscaleSimulator } from '../simulators/headscale';
 import { createTailscaleSimulator, TAILSCALE_OAUTH, type TailscaleSimulator } from '../simulators/tailscale';
 
-// About one run in seven, an SSH command on the twin used to end with "The connection closed before the
-// command finished" (the channel closed with no exit status); the cause is not found yet. The error now says
-// whether the connection failed (with ssh2's reason), was closed, or only the channel closed. A failed test
-// is run again, with its first error logged, so the flake stays visible without failing CI; a real failure
-// fails every attempt.
-jest.retryTimes(2, { logErrorsBeforeRetry: true });
-
 const availability = twinAvailability();
 const describeTwin = availability.available ? describe : describe.skip;
 if (!availability.available) {

@@ -41,6 +41,11 @@ export interface RunOptions {
 	timeoutMs?: number;
 }
 
+interface ExitStatus {
+	code: number | null;
+	signal?: string;
+}
+
 export interface RunResult {
 	code: number;
 	stdout: string;
@@ -172,6 +177,8 @@ export class SshSession {
 		});
 		const session = new SshSession(client, target, seen);
 		client.on('error', (error: Error) => (session.lostBecause ??= error.message));
+		// 'end' (the server closed its side) can come a while before 'close'.
+		client.on('end', () => (session.connectionClosed = true));
 		client.on('close', () => (session.connectionClosed = true));
 		return session;
 	}
@@ -190,21 +197,30 @@ export class SshSession {
 		return { command: `sudo -n -- ${bash}`, stdinPrefix: '' };
 	}
 
-	private async openChannel(script: string, options: RunOptions): Promise<ClientChannel> {
+	/**
+	 * Starts the command. Its exit status is recorded from the exec's callback on: for a quick command the
+	 * status can come in the same read as the exec's confirmation, before an awaiting caller could listen.
+	 */
+	private async openChannel(script: string, options: RunOptions): Promise<{ channel: ClientChannel; exit: ExitStatus }> {
 		const { command, stdinPrefix } = this.commandFor(script, options);
 		const cannotStart = (error: Error) => this.connectionLost() ?? new SshError(`Could not start the command: ${error.message}`);
-		const channel = await new Promise<ClientChannel>((resolve, reject) => {
+		const opened = await new Promise<{ channel: ClientChannel; exit: ExitStatus }>((resolve, reject) => {
 			try {
-				this.client.exec(command, (error, stream) => (error ? reject(cannotStart(error)) : resolve(stream)));
+				this.client.exec(command, (error, channel) => {
+					if (error) return reject(cannotStart(error));
+					const exit: ExitStatus = { code: null };
+					channel.once('exit', (code: number | null, signal?: string) => Object.assign(exit, { code, signal }));
+					resolve({ channel, exit });
+				});
 			} catch (error) {
 				// ssh2 throws "Not connected" at once when the socket is already gone.
 				reject(cannotStart(error as Error));
 			}
 		});
-		if (stdinPrefix) channel.write(stdinPrefix);
-		if (options.stdin !== undefined) channel.write(options.stdin);
-		channel.end();
-		return channel;
+		if (stdinPrefix) opened.channel.write(stdinPrefix);
+		if (options.stdin !== undefined) opened.channel.write(options.stdin);
+		opened.channel.end();
+		return opened;
 	}
 
 	/**
@@ -225,7 +241,7 @@ export class SshSession {
 		options: RunOptions = {},
 	): Promise<{ stdout: Readable; done: Promise<RunResult> }> {
 		if (this.target.signal?.aborted) throw new SshError('The execution was cancelled');
-		const channel = await this.openChannel(script, options);
+		const { channel, exit } = await this.openChannel(script, options);
 		const timeoutMs = options.timeoutMs ?? this.target.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
 		let stderr = '';
 		channel.stderr.on('data', (chunk: Buffer) => {
@@ -241,25 +257,17 @@ export class SshSession {
 			const timer = setTimeout(() => stop(new SshError(`The command timed out after ${timeoutMs} ms`)), timeoutMs);
 			const onAbort = () => stop(new SshError('The execution was cancelled'));
 			this.target.signal?.addEventListener('abort', onAbort, { once: true });
-			let code: number | null = null;
-			let signal: string | undefined;
-			channel.on('exit', (exitCode: number | null, exitSignal?: string) => {
-				code = exitCode;
-				signal = exitSignal;
+			// ssh2 emits close only after the output has ended, so the exit status is known by then.
+			channel.on('close', () => {
+				clearTimeout(timer);
+				this.target.signal?.removeEventListener('abort', onAbort);
+				if (failure) return reject(failure);
+				if (exit.signal) return reject(new SshError(`The command was ended by ${exit.signal}`));
+				if (exit.code === null) {
+					return reject(this.connectionLost() ?? new SshError("The server closed the command's channel without an exit status"));
+				}
+				resolve({ code: exit.code, stdout: '', stderr });
 			});
-			// The exit status can arrive in the same packet burst as the close: settle one tick later.
-			channel.on('close', () =>
-				setImmediate(() => {
-					clearTimeout(timer);
-					this.target.signal?.removeEventListener('abort', onAbort);
-					if (failure) return reject(failure);
-					if (signal) return reject(new SshError(`The command was ended by ${signal}`));
-					if (code === null) {
-						return reject(this.connectionLost() ?? new SshError("The server closed the command's channel without an exit status"));
-					}
-					resolve({ code, stdout: '', stderr });
-				}),
-			);
 		});
 		// A consumer that never attaches must not turn a failure into an unhandled rejection.
 		done.catch(() => undefined);
@@ -276,7 +284,9 @@ export class SshSession {
 
 	/** `run`, failing on a non-zero exit with the tail of stderr. */
 	async check(step: string, script: string, options: RunOptions = {}): Promise<RunResult> {
-		const result = await this.run(script, options);
+		const result = await this.run(script, options).catch((error: SshError) => {
+			throw new SshError(`${step}: ${error.message}`, error.description);
+		});
 		if (result.code !== 0) throw new SshCommandError(step, result);
 		return result;
 	}
