@@ -198,24 +198,46 @@ export class SshSession {
 	}
 
 	/**
-	 * Starts the command. Its exit status is recorded from the exec's callback on: for a quick command the
-	 * status can come in the same read as the exec's confirmation, before an awaiting caller could listen.
+	 * Starts the command, within the command timeout and until the execution is cancelled (a server can
+	 * leave an exec request unanswered). Its exit status is recorded from the exec's callback on: for a
+	 * quick command the status can come in the same read as the exec's confirmation, before an awaiting
+	 * caller could listen.
 	 */
-	private async openChannel(script: string, options: RunOptions): Promise<{ channel: ClientChannel; exit: ExitStatus }> {
+	private async openChannel(
+		script: string,
+		options: RunOptions,
+		timeoutMs: number,
+	): Promise<{ channel: ClientChannel; exit: ExitStatus }> {
 		const { command, stdinPrefix } = this.commandFor(script, options);
-		const cannotStart = (error: Error) => this.connectionLost() ?? new SshError(`Could not start the command: ${error.message}`);
+		const cannotStart = (error: Error) => this.connectionLost() ?? new SshError('Could not start the command', error.message);
+		const signal = this.target.signal;
+		let timer: NodeJS.Timeout | undefined;
+		let onAbort: (() => void) | undefined;
 		const opened = await new Promise<{ channel: ClientChannel; exit: ExitStatus }>((resolve, reject) => {
+			let settled = false;
+			const giveUp = (error: SshError) => {
+				settled = true;
+				reject(error);
+			};
+			timer = setTimeout(() => giveUp(new SshError(`The command did not start within ${timeoutMs} ms`)), timeoutMs);
+			onAbort = () => giveUp(new SshError('The execution was cancelled'));
+			signal?.addEventListener('abort', onAbort, { once: true });
 			try {
 				this.client.exec(command, (error, channel) => {
+					// Started after all, but nobody waits for it any more.
+					if (settled) return channel?.close();
 					if (error) return reject(cannotStart(error));
 					const exit: ExitStatus = { code: null };
-					channel.once('exit', (code: number | null, signal?: string) => Object.assign(exit, { code, signal }));
+					channel.once('exit', (code: number | null, exitSignal?: string) => Object.assign(exit, { code, signal: exitSignal }));
 					resolve({ channel, exit });
 				});
 			} catch (error) {
 				// ssh2 throws "Not connected" at once when the socket is already gone.
 				reject(cannotStart(error as Error));
 			}
+		}).finally(() => {
+			clearTimeout(timer);
+			if (onAbort) signal?.removeEventListener('abort', onAbort);
 		});
 		if (stdinPrefix) opened.channel.write(stdinPrefix);
 		if (options.stdin !== undefined) opened.channel.write(options.stdin);
@@ -241,8 +263,8 @@ export class SshSession {
 		options: RunOptions = {},
 	): Promise<{ stdout: Readable; done: Promise<RunResult> }> {
 		if (this.target.signal?.aborted) throw new SshError('The execution was cancelled');
-		const { channel, exit } = await this.openChannel(script, options);
 		const timeoutMs = options.timeoutMs ?? this.target.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
+		const { channel, exit } = await this.openChannel(script, options, timeoutMs);
 		let stderr = '';
 		channel.stderr.on('data', (chunk: Buffer) => {
 			stderr = (stderr + chunk.toString('utf8')).slice(-64_000);
@@ -277,7 +299,9 @@ export class SshSession {
 	/** The error for a command cut short by the end of the connection (with ssh2's reason when it gave one). */
 	private connectionLost(): SshError | undefined {
 		const where = `${this.target.host}:${this.target.port}`;
-		if (this.lostBecause) return new SshError(`The SSH connection to ${where} failed before the command finished: ${this.lostBecause}`);
+		// ssh2's reason goes in the description: n8n swaps a message that names an error code (ECONNRESET, …)
+		// for a generic one.
+		if (this.lostBecause) return new SshError(`The SSH connection to ${where} failed before the command finished`, this.lostBecause);
 		if (this.connectionClosed) return new SshError(`The SSH connection to ${where} closed before the command finished`);
 		return undefined;
 	}
