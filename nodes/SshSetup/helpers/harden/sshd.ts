@@ -35,8 +35,21 @@ export function assertNoLockout(profile: HardenProfile, loginUser: string): void
 
 // Ubuntu 24.04 starts sshd from ssh.socket, where /run/sshd may not exist yet and sshd -t would fail.
 const SSHD_TEST = '{ mkdir -p /run/sshd && sshd -t; }';
-const RELOAD = `for unit in ssh.service sshd.service; do
-	if systemctl is-active --quiet "$unit"; then systemctl reload "$unit"; break; fi
+// sshd re-executes itself on SIGHUP, and systemctl reload returns before it has: a login right after it
+// can still be served by the old daemon with the old settings, and so prove nothing. Wait (at most 10 s)
+// until sshd holds a socket it did not hold before, i.e. its old listeners are gone. Under ssh.socket
+// the listeners belong to systemd and stay, so there is nothing to wait for.
+const RELOAD = `sockets() { ls -l "/proc/$1/fd" 2>/dev/null | grep -o 'socket:\\[[0-9]*\\]' | sort -u | tr '\\n' ' '; }
+fresh() { for s in $(sockets "$1"); do case " $2 " in *" $s "*) ;; *) return 0;; esac; done; return 1; }
+for unit in ssh.service sshd.service; do
+	if systemctl is-active --quiet "$unit"; then
+		pid=$(systemctl show -p MainPID --value "$unit"); before=$(sockets "$pid")
+		systemctl reload "$unit"
+		if ! systemctl is-active --quiet ssh.socket; then
+			for i in $(seq 1 100); do fresh "$pid" "$before" && break; sleep 0.1; done
+		fi
+		break
+	fi
 done`;
 const INCLUDE = "grep -qE '^[[:space:]]*Include[[:space:]]+/etc/ssh/sshd_config.d/\\*\\.conf' /etc/ssh/sshd_config";
 
