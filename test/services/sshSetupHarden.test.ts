@@ -9,13 +9,8 @@ import type { IDataObject } from 'n8n-workflow';
 import { Client } from 'ssh2';
 
 import { runNode } from '../support/engine';
-import { startTwin, twinAvailability, twinCredentials, type Twin } from '../support/twin';
-
-const availability = twinAvailability();
-const describeTwin = availability.available ? describe : describe.skip;
-if (!availability.available) {
-	describe(`SSH Setup Harden [skipped: ${availability.reason}]`, () => it.skip('needs the VPS twin', () => undefined));
-}
+import { describeWithServer } from '../support/servers';
+import { startTwin, twinCredentials, type Twin } from '../support/twin';
 
 /** A login with ssh2 directly (not the node's transport): resolves on success, rejects with the reason. */
 function plainLogin(twin: Twin, auth: { username: string; privateKey?: string; password?: string }): Promise<void> {
@@ -41,7 +36,7 @@ const PASSWORD_USER = { username: 'pwuser', password: 'twin-Passw0rd' };
 
 const sh = (twin: Twin, script: string) => twin.exec(script).stdout.trim();
 
-describeTwin('SSH Setup Harden on the VPS twin', () => {
+describeWithServer('twin', 'SSH Setup Harden on the VPS twin', () => {
 	let twin: Twin;
 	let credentials: Record<string, IDataObject>;
 	const profile = (extra: Record<string, unknown> = {}) => ({

@@ -14,15 +14,10 @@ import { BinaryDataService } from 'n8n-core';
 import type { IDataObject } from 'n8n-workflow';
 
 import { runNode } from '../support/engine';
-import { startTwin, twinAvailability, twinCredentials, type Twin } from '../support/twin';
+import { describeWithServer } from '../support/servers';
+import { startTwin, twinCredentials, type Twin } from '../support/twin';
 import { createHeadscaleSimulator, HEADSCALE_API_KEY, type HeadscaleSimulator } from '../simulators/headscale';
 import { createTailscaleSimulator, TAILSCALE_OAUTH, type TailscaleSimulator } from '../simulators/tailscale';
-
-const availability = twinAvailability();
-const describeTwin = availability.available ? describe : describe.skip;
-if (!availability.available) {
-	describe(`SSH Setup operations [skipped: ${availability.reason}]`, () => it.skip('needs the VPS twin', () => undefined));
-}
 
 const sh = (twin: Twin, script: string) => twin.exec(script).stdout.trim();
 const TAILSCALE_DOUBLE = readFileSync(join(__dirname, '../support/twin/tailscale-double.sh'), 'utf8');
@@ -42,7 +37,7 @@ function doubleCalls(twin: Twin): Array<{ args: string[]; env: string[]; ps: str
 
 const PEER_KEY = 'xTIBA5rboUvnH4htodjb6e697QjLERt1NAB4mZqp8Dg=';
 
-describeTwin('SSH Setup operations on the VPS twin', () => {
+describeWithServer('twin', 'SSH Setup operations on the VPS twin', () => {
 	let twin: Twin;
 	let credentials: Record<string, IDataObject>;
 

@@ -4,6 +4,8 @@ import { prepareTwin } from './twin';
 
 export default function globalSetup(): void {
 	prepareServer('caddy', 'caddy', 'caddy');
+	// Not a server, but installed and reported the same way: tests check generated keys with it.
+	prepareServer('ssh-keygen', 'ssh-keygen', 'openssh-client');
 	// Debian keeps the server binaries off PATH, under /usr/lib/postgresql/<major>/bin (bookworm: 15).
 	prepareServer('postgresql', '/usr/lib/postgresql/15/bin/postgres', 'postgresql');
 	prepareTwin();

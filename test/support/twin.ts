@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { waitFor } from './process';
-import { markUnavailable, serverAvailability } from './servers';
+import { markUnavailable } from './servers';
 import { ensureTwinRootfs } from './twin/rootfs';
 
 export interface ExecResult {
@@ -57,7 +57,6 @@ export function prepareTwin(): void {
 	if (reason) markUnavailable('twin', reason);
 }
 
-export const twinAvailability = () => serverAvailability('twin');
 
 /** A /30 in 198.18.0.0/15 not yet used on this host (parallel test files each get their own). */
 function pickSubnet(): { host: string; twin: string } {
