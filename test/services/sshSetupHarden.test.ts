@@ -71,14 +71,15 @@ describeWithServer('twin', 'SSH Setup Harden on the VPS twin', () => {
 
 	it('refuses a wrong pinned fingerprint before any command runs', async () => {
 		const acceptedBefore = sh(twin, 'journalctl -u ssh --no-pager | grep -c "Accepted publickey" || true');
+		const marker = `${twin.scratchDir()}/pin-was-ignored`;
 		const result = await runNode(
 			'sshSetup',
-			{ operation: 'runCommands', commands: 'touch /root/pin-was-ignored', connection: { hostKeyFingerprint: `SHA256:${'A'.repeat(43)}` } },
+			{ operation: 'runCommands', commands: `touch ${marker}`, connection: { hostKeyFingerprint: `SHA256:${'A'.repeat(43)}` } },
 			{ credentials },
 		);
 		expect(result.error?.message).toMatch(/Host key mismatch/);
 		expect(result.error?.message).toContain(twin.fingerprint);
-		expect(twin.exec('test -e /root/pin-was-ignored').code).not.toBe(0);
+		expect(twin.exec(`test -e ${marker}`).code).not.toBe(0);
 		expect(sh(twin, 'journalctl -u ssh --no-pager | grep -c "Accepted publickey" || true')).toBe(acceptedBefore);
 	});
 

@@ -80,18 +80,20 @@ describeWithServer('twin', 'SSH Setup operations on the VPS twin', () => {
 	}, 60_000);
 
 	it('renders and uploads a template atomically, and does not rewrite unchanged content', async () => {
+		const marker = `${twin.scratchDir()}/rendered-ran`;
+		const greeting = `hello $(touch ${marker}) 'quoted'`;
 		const params = {
 			operation: 'renderUpload',
 			templateSource: 'inline',
 			templateText: 'greeting={{greeting}}\n',
-			templateData: JSON.stringify({ greeting: "hello $(touch /tmp/rendered-ran) 'quoted'" }),
+			templateData: JSON.stringify({ greeting }),
 			remotePath: '/opt/app/settings.conf',
 			fileOptions: { mode: '0640', owner: 'root', group: 'root' },
 		};
 		const first = await runNode('sshSetup', params, { credentials });
 		expect(first.json[0]).toEqual(expect.objectContaining({ changed: true }));
-		expect(sh(twin, 'cat /opt/app/settings.conf')).toBe("greeting=hello $(touch /tmp/rendered-ran) 'quoted'");
-		expect(twin.exec('test -e /tmp/rendered-ran').code).not.toBe(0);
+		expect(sh(twin, 'cat /opt/app/settings.conf')).toBe(`greeting=${greeting}`);
+		expect(twin.exec(`test -e ${marker}`).code).not.toBe(0);
 		expect(sh(twin, 'stat -c %a /opt/app/settings.conf')).toBe('640');
 		const inode = sh(twin, 'stat -c %i /opt/app/settings.conf');
 		const second = await runNode('sshSetup', params, { credentials });
@@ -258,10 +260,12 @@ describeWithServer('twin', 'SSH Setup operations on the VPS twin', () => {
 	});
 
 	describe('shell safety: injection strings never run', () => {
-		const canary = '/tmp/injected';
+		// A bare name, so an attack that runs creates it in whatever directory it runs in: search the whole twin.
+		const canary = 'hli-injection-canary';
 		const attacks = [`x; touch ${canary}`, `$(touch ${canary})`, `\`touch ${canary}\``, `a' ; touch ${canary} ; '`, `x\ntouch ${canary}`];
-		beforeEach(() => twin.exec(`rm -f ${canary}`));
-		afterEach(() => expect(twin.exec(`test -e ${canary}`).code).not.toBe(0));
+		const findCanary = `find / \\( -path /proc -o -path /sys \\) -prune -o -name ${canary} -print`;
+		beforeEach(() => twin.exec(`${findCanary} | xargs -r rm -f`));
+		afterEach(() => expect(sh(twin, findCanary)).toBe(''));
 
 		it.each(attacks)('in a username: %j', async (attack) => {
 			const result = await runNode('sshSetup', { operation: 'harden', steps: ['adminUser'], adminUsername: attack, adminAuthorizedKeys: twin.publicKey }, { credentials });

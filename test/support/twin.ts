@@ -35,6 +35,8 @@ export interface Twin {
 	publicKey: string;
 	/** Runs a command inside the twin through nsenter: independent of the node's SSH code. */
 	exec(script: string, stdin?: string): ExecResult;
+	/** A fresh empty directory inside the twin (mktemp -d), for marker files a test looks for. */
+	scratchDir(): string;
 	stop(): Promise<void>;
 }
 
@@ -191,6 +193,8 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
 		throw new Error(`${(error as Error).message}\n${bootErrors}`);
 	}
 
+	const exec = (script: string, stdin?: string) =>
+		sh('nsenter', ['-t', String(pid), '-m', '-p', '-n', '-u', '-i', '-r', '-w', '--', 'bash', '-c', script], stdin);
 	return {
 		address: subnet.twin,
 		hostAddress: subnet.host,
@@ -199,8 +203,8 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
 		fingerprint,
 		privateKey,
 		publicKey,
-		exec: (script, stdin) =>
-			sh('nsenter', ['-t', String(pid), '-m', '-p', '-n', '-u', '-i', '-r', '-w', '--', 'bash', '-c', script], stdin),
+		exec,
+		scratchDir: () => must('mktemp in the twin', exec('mktemp -d')).stdout.trim(),
 		stop,
 	};
 }
