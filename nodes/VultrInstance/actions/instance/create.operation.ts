@@ -8,6 +8,7 @@ import { parseFirewallGroupId, parseLabel, parseOsId, parsePlan, parseRegion, pa
 import { summarizeInstance } from '../../helpers/instanceSummary';
 import { HOST_KEY_TAG_PREFIX, MANAGED_TAG } from '../../helpers/managed';
 import { buildUserData, type UserDataMode } from '../../helpers/userData';
+import { planTypeOptions } from '../common.descriptions';
 import { vultrCall, vultrRequest } from '../../transport';
 import { findManagedByLabel, readinessOptions, readinessPlanAt, waitForInstance } from './shared';
 
@@ -33,14 +34,7 @@ export const description: INodeProperties[] = [
 		displayName: 'Plan Type',
 		name: 'planType',
 		type: 'options',
-		options: [
-			{ name: 'All', value: 'all' },
-			{ name: 'Cloud Compute (Vc2)', value: 'vc2' },
-			{ name: 'Dedicated Cloud (Vdc)', value: 'vdc' },
-			{ name: 'High Frequency (Vhf)', value: 'vhf' },
-			{ name: 'High Performance (Vhp)', value: 'vhp' },
-			{ name: 'Optimized Cloud (Voc)', value: 'voc' },
-		],
+		options: planTypeOptions,
 		default: 'vhf',
 		description: 'Narrows the plan list; only plans the chosen region offers right now are shown',
 		displayOptions: { show },

@@ -3,6 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodePropertie
 import { mapItems } from '../../../../lib/execute';
 import { availablePlans, summarizePlan } from '../../helpers/catalog';
 import { parseRegion } from '../../helpers/inputs';
+import { planTypeOptions } from '../common.descriptions';
 
 export const description: INodeProperties[] = [
 	{
@@ -18,14 +19,7 @@ export const description: INodeProperties[] = [
 				displayName: 'Type',
 				name: 'type',
 				type: 'options',
-				options: [
-					{ name: 'All', value: 'all' },
-					{ name: 'Cloud Compute (Vc2)', value: 'vc2' },
-					{ name: 'Dedicated Cloud (Vdc)', value: 'vdc' },
-					{ name: 'High Frequency (Vhf)', value: 'vhf' },
-					{ name: 'High Performance (Vhp)', value: 'vhp' },
-					{ name: 'Optimized Cloud (Voc)', value: 'voc' },
-				],
+				options: planTypeOptions,
 				default: 'all',
 			},
 		],
