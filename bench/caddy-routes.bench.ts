@@ -26,7 +26,9 @@ function percentile(values: number[], p: number): number {
 
 function summary(label: string, values: number[]): { p50: number; p95: number } {
 	const result = { p50: percentile(values, 50), p95: percentile(values, 95) };
-	console.log(`${label.padEnd(46)} p50 ${result.p50.toFixed(1).padStart(7)} ms   p95 ${result.p95.toFixed(1).padStart(7)} ms   (n=${values.length})`);
+	console.log(
+		`${label.padEnd(46)} p50 ${result.p50.toFixed(1).padStart(7)} ms   p95 ${result.p95.toFixed(1).padStart(7)} ms   (n=${values.length})`,
+	);
 	return result;
 }
 
@@ -37,7 +39,10 @@ async function timed(action: () => Promise<unknown>): Promise<number> {
 }
 
 function desiredRoutes(upstreamPort: (i: number) => number) {
-	return Array.from({ length: ROUTES }, (_, i) => ({ hosts: `site-${i}.example.com`, upstreams: `127.0.0.1:${upstreamPort(i)}` }));
+	return Array.from({ length: ROUTES }, (_, i) => ({
+		hosts: `site-${i}.example.com`,
+		upstreams: `127.0.0.1:${upstreamPort(i)}`,
+	}));
 }
 
 interface LoadResult {
@@ -51,7 +56,10 @@ interface LoadResult {
  * few connections that arrive while it swaps servers on each reload; a client retries such an
  * idempotent request once, as HTTP allows (RFC 9110 §9.2.2), and only what still fails counts.
  */
-async function steadyLoadDuring(caddy: CaddyServer, publish: (i: number) => Promise<unknown>): Promise<LoadResult> {
+async function steadyLoadDuring(
+	caddy: CaddyServer,
+	publish: (i: number) => Promise<unknown>,
+): Promise<LoadResult> {
 	const result: LoadResult = { requests: 0, resets: 0, failures: 0 };
 	const get = () => httpCall(caddy.httpPort, { host: 'site-0.example.com', path: '/steady' });
 	let publishing = true;
@@ -89,7 +97,15 @@ async function main(): Promise<void> {
 	const sync = async (routes: object[]) => {
 		const result = await runNode(
 			'caddyRoute',
-			{ resource: 'route', operation: 'sync', server: INGRESS, source: 'json', routesJson: JSON.stringify(routes), dryRun: false, allowLoopback: true },
+			{
+				resource: 'route',
+				operation: 'sync',
+				server: INGRESS,
+				source: 'json',
+				routesJson: JSON.stringify(routes),
+				dryRun: false,
+				allowLoopback: true,
+			},
 			{ credentials },
 		);
 		if (result.error) throw result.error;
@@ -98,7 +114,15 @@ async function main(): Promise<void> {
 	const upsert = async (host: string, port: number) => {
 		const result = await runNode(
 			'caddyRoute',
-			{ resource: 'route', operation: 'upsert', server: INGRESS, hosts: host, upstreams: `127.0.0.1:${port}`, allowLoopback: true, routeOptions: {} },
+			{
+				resource: 'route',
+				operation: 'upsert',
+				server: INGRESS,
+				hosts: host,
+				upstreams: `127.0.0.1:${port}`,
+				allowLoopback: true,
+				routeOptions: {},
+			},
 			{ credentials },
 		);
 		if (result.error) throw result.error;
@@ -107,7 +131,9 @@ async function main(): Promise<void> {
 		// Route 0 proxies to a live loopback upstream; the others point at unused loopback ports and get no traffic.
 		const base = desiredRoutes((i) => (i === 0 ? upstream.port : 20_000 + i));
 		await sync(base);
-		console.log(`Caddy ${caddy.pid}: ${ROUTES} managed routes loaded (config ${(Buffer.byteLength(await caddy.config()) / 1024).toFixed(0)} KiB)\n`);
+		console.log(
+			`Caddy ${caddy.pid}: ${ROUTES} managed routes loaded (config ${(Buffer.byteLength(await caddy.config()) / 1024).toFixed(0)} KiB)\n`,
+		);
 
 		const target = 'site-500.example.com';
 		const targetId = 'homelab-ingress_site-500.example.com@ingress';
@@ -115,7 +141,10 @@ async function main(): Promise<void> {
 		const node: number[] = [];
 		for (let i = 0; i < SAMPLES; i++) {
 			// alternate a and b so drift on a shared machine hits both equally
-			const route = buildRoute(parseRouteSpec({ hosts: target, upstreams: `127.0.0.1:${30_000 + i}` }), 'ingress');
+			const route = buildRoute(
+				parseRouteSpec({ hosts: target, upstreams: `127.0.0.1:${30_000 + i}` }),
+				'ingress',
+			);
 			raw.push(
 				await timed(async () => {
 					const response = await fetch(`${caddy.adminUrl}/id/${targetId}`, {
@@ -123,7 +152,8 @@ async function main(): Promise<void> {
 						headers: { 'Content-Type': 'application/json' },
 						body: JSON.stringify(route),
 					});
-					if (!response.ok) throw new Error(`raw PATCH failed: ${response.status} ${await response.text()}`);
+					if (!response.ok)
+						throw new Error(`raw PATCH failed: ${response.status} ${await response.text()}`);
 				}),
 			);
 			node.push(await timed(() => upsert(target, 40_000 + i)));
@@ -132,19 +162,25 @@ async function main(): Promise<void> {
 		await sync(base);
 		const syncTimes: number[] = [];
 		for (let round = 1; round <= Math.max(5, Math.floor(SAMPLES / 3)); round++) {
-			const changed = desiredRoutes((i) => (i === 0 ? upstream.port : i % 10 === 5 ? 50_000 + round : 20_000 + i));
+			const changed = desiredRoutes((i) =>
+				i === 0 ? upstream.port : i % 10 === 5 ? 50_000 + round : 20_000 + i,
+			);
 			const before = await caddy.config();
 			syncTimes.push(
 				await timed(async () => {
 					const outcome = await sync(changed);
-					if ((outcome.updated as string[]).length !== 100) throw new Error(`expected 100 updates, got ${(outcome.updated as string[]).length}`);
+					if ((outcome.updated as string[]).length !== 100)
+						throw new Error(`expected 100 updates, got ${(outcome.updated as string[]).length}`);
 				}),
 			);
 			if ((await caddy.config()) === before) throw new Error('sync changed nothing');
 		}
 
 		const rawPublications = await steadyLoadDuring(caddy, async (i) => {
-			const route = buildRoute(parseRouteSpec({ hosts: `raw-${i}.example.com`, upstreams: `127.0.0.1:${61_000 + i}` }), 'ingress');
+			const route = buildRoute(
+				parseRouteSpec({ hosts: `raw-${i}.example.com`, upstreams: `127.0.0.1:${61_000 + i}` }),
+				'ingress',
+			);
 			const response = await fetch(`${caddy.adminUrl}/config/apps/http/servers/ingress/routes`, {
 				method: 'POST',
 				headers: { 'Content-Type': 'application/json' },
@@ -152,7 +188,9 @@ async function main(): Promise<void> {
 			});
 			if (!response.ok) throw new Error(`raw publication failed: ${response.status}`);
 		});
-		const nodePublications = await steadyLoadDuring(caddy, (i) => upsert(`new-${i}.example.com`, 60_000 + i));
+		const nodePublications = await steadyLoadDuring(caddy, (i) =>
+			upsert(`new-${i}.example.com`, 60_000 + i),
+		);
 
 		const jsonConfig = await caddy.config();
 		const caddyfileTimes: number[] = [];
@@ -161,7 +199,12 @@ async function main(): Promise<void> {
 				await timed(async () => {
 					const exported = await runNode(
 						'caddyRoute',
-						{ resource: 'server', operation: 'exportCaddyfile', server: INGRESS, binaryPropertyName: 'data' },
+						{
+							resource: 'server',
+							operation: 'exportCaddyfile',
+							server: INGRESS,
+							binaryPropertyName: 'data',
+						},
 						{ credentials },
 					);
 					if (exported.error) throw exported.error;
@@ -169,13 +212,21 @@ async function main(): Promise<void> {
 						method: 'POST',
 						headers: { 'Content-Type': 'text/caddyfile', 'Cache-Control': 'must-revalidate' },
 						// the export holds routes only; keep this instance's admin listener when loading it
-						body: String(exported.json[0].caddyfile).replace('{\n\tauto_https off', `{\n\tadmin 127.0.0.1:${caddy.adminPort}\n\tauto_https off`),
+						body: String(exported.json[0].caddyfile).replace(
+							'{\n\tauto_https off',
+							`{\n\tadmin 127.0.0.1:${caddy.adminPort}\n\tauto_https off`,
+						),
 					});
-					if (!response.ok) throw new Error(`/load failed: ${response.status} ${await response.text()}`);
+					if (!response.ok)
+						throw new Error(`/load failed: ${response.status} ${await response.text()}`);
 				}),
 			);
 			// the Caddyfile replaced the JSON config (other server names): restore it for the next round
-			const restored = await fetch(`${caddy.adminUrl}/load`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: jsonConfig });
+			const restored = await fetch(`${caddy.adminUrl}/load`, {
+				method: 'POST',
+				headers: { 'Content-Type': 'application/json' },
+				body: jsonConfig,
+			});
 			if (!restored.ok) throw new Error(`restoring the JSON config failed: ${restored.status}`);
 		}
 
@@ -186,16 +237,22 @@ async function main(): Promise<void> {
 		const d = summary('(d) Sync Routes applying 100 changes', syncTimes);
 		const ratio = (x: number, y: number) => (x / y).toFixed(2);
 		console.log('');
-		console.log(`b/a = ${ratio(b.p50, a.p50)} (p50)   target ≤ 1.25  ${b.p50 / a.p50 <= 1.25 ? 'MET' : 'MISSED'}`);
+		console.log(
+			`b/a = ${ratio(b.p50, a.p50)} (p50)   target ≤ 1.25  ${b.p50 / a.p50 <= 1.25 ? 'MET' : 'MISSED'}`,
+		);
 		console.log(`c/b = ${ratio(c.p50, b.p50)} (p50)`);
-		console.log(`d/a = ${ratio(d.p50, a.p50)} (p50)   target ≤ 2     ${d.p50 / a.p50 <= 2 ? 'MET' : 'MISSED'}`);
+		console.log(
+			`d/a = ${ratio(d.p50, a.p50)} (p50)   target ≤ 2     ${d.p50 / a.p50 <= 2 ? 'MET' : 'MISSED'}`,
+		);
 		const describeLoad = (label: string, load: LoadResult) =>
 			console.log(
 				`${label}: ${load.requests} requests, ${load.resets} reset by Caddy's reload and retried once, ${load.failures} failed`,
 			);
 		describeLoad('steady load during 50 raw admin-API publications (baseline)', rawPublications);
 		describeLoad('steady load during 50 publications through the node      ', nodePublications);
-		console.log(`failed requests during node publications: ${nodePublications.failures}   target 0  ${nodePublications.failures === 0 ? 'MET' : 'MISSED'}`);
+		console.log(
+			`failed requests during node publications: ${nodePublications.failures}   target 0  ${nodePublications.failures === 0 ? 'MET' : 'MISSED'}`,
+		);
 	} finally {
 		await upstream.close();
 		await caddy.stop();

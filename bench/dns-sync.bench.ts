@@ -43,41 +43,77 @@ async function measure(backend: Backend, action: () => Promise<{ error?: Error }
 	if (result.error) throw result.error;
 	const ms = performance.now() - start;
 	const delta: Counter = { byMethod: {} };
-	for (const [method, n] of Object.entries(backend.counter.byMethod)) delta.byMethod[method] = n - (before[method] ?? 0);
+	for (const [method, n] of Object.entries(backend.counter.byMethod))
+		delta.byMethod[method] = n - (before[method] ?? 0);
 	return { ms, delta };
 }
 
 function node(backend: Backend, operation: string, parameters: IDataObject) {
 	return runNode(
 		'dnsRecord',
-		{ provider: backend.provider, resource: 'record', operation, zone: { __rl: true, mode: 'name', value: backend.zone }, ownerId: 'bench', ...parameters },
+		{
+			provider: backend.provider,
+			resource: 'record',
+			operation,
+			zone: { __rl: true, mode: 'name', value: backend.zone },
+			ownerId: 'bench',
+			...parameters,
+		},
 		{ credentials: backend.credentials },
 	);
 }
 
 const fmt = (counter: Counter) =>
-	`${String(total(counter)).padStart(5)} requests (${Object.entries(counter.byMethod).filter(([, n]) => n).map(([m, n]) => `${m} ${n}`).join(', ')})`;
+	`${String(total(counter)).padStart(5)} requests (${Object.entries(counter.byMethod)
+		.filter(([, n]) => n)
+		.map(([m, n]) => `${m} ${n}`)
+		.join(', ')})`;
 
 async function run(backend: Backend): Promise<boolean> {
 	console.log(`\n== ${backend.label}`);
 	let okay = true;
 	const base = await measure(backend, async () => {
 		for (let i = 0; i < BASELINE; i++) {
-			const result = await node(backend, 'upsert', { name: `base${i}`, type: 'A', content: '198.51.100.1', ownerId: 'baseline' });
+			const result = await node(backend, 'upsert', {
+				name: `base${i}`,
+				type: 'A',
+				content: '198.51.100.1',
+				ownerId: 'baseline',
+			});
 			if (result.error) return result;
 		}
 		return {};
 	});
 	const perRecordMs = base.ms / BASELINE;
 	const perRecordRequests = total(base.delta) / BASELINE;
-	console.log(`baseline: ${BASELINE} single upserts         ${fmt(base.delta)}  ${base.ms.toFixed(0)} ms  → ${perRecordRequests.toFixed(1)} req, ${perRecordMs.toFixed(1)} ms per record`);
+	console.log(
+		`baseline: ${BASELINE} single upserts         ${fmt(base.delta)}  ${base.ms.toFixed(0)} ms  → ${perRecordRequests.toFixed(1)} req, ${perRecordMs.toFixed(1)} ms per record`,
+	);
 
-	const desired = JSON.stringify(Array.from({ length: RECORDS }, (_, i) => ({ name: `svc${i}`, type: 'A', content: `203.0.113.${(i % 250) + 1}` })));
-	const first = await measure(backend, async () => await node(backend, 'sync', { records: desired }));
-	console.log(`sync ${RECORDS} into the empty zone         ${fmt(first.delta)}  ${first.ms.toFixed(0)} ms`);
-	console.log(`   ratio vs one-by-one: requests ${(total(first.delta) / (perRecordRequests * RECORDS)).toFixed(3)}, time ${(first.ms / (perRecordMs * RECORDS)).toFixed(3)}`);
-	const again = await measure(backend, async () => await node(backend, 'sync', { records: desired }));
-	console.log(`identical re-sync                        ${fmt(again.delta)}  ${again.ms.toFixed(0)} ms  (${(again.ms / first.ms).toFixed(3)} of the first sync)`);
+	const desired = JSON.stringify(
+		Array.from({ length: RECORDS }, (_, i) => ({
+			name: `svc${i}`,
+			type: 'A',
+			content: `203.0.113.${(i % 250) + 1}`,
+		})),
+	);
+	const first = await measure(
+		backend,
+		async () => await node(backend, 'sync', { records: desired }),
+	);
+	console.log(
+		`sync ${RECORDS} into the empty zone         ${fmt(first.delta)}  ${first.ms.toFixed(0)} ms`,
+	);
+	console.log(
+		`   ratio vs one-by-one: requests ${(total(first.delta) / (perRecordRequests * RECORDS)).toFixed(3)}, time ${(first.ms / (perRecordMs * RECORDS)).toFixed(3)}`,
+	);
+	const again = await measure(
+		backend,
+		async () => await node(backend, 'sync', { records: desired }),
+	);
+	console.log(
+		`identical re-sync                        ${fmt(again.delta)}  ${again.ms.toFixed(0)} ms  (${(again.ms / first.ms).toFixed(3)} of the first sync)`,
+	);
 	if (writes(again.delta) !== 0) {
 		console.log('   FAIL: the re-sync sent mutating requests');
 		okay = false;
@@ -94,10 +130,19 @@ async function run(backend: Backend): Promise<boolean> {
 async function countingProxy(targetPort: number, counter: Counter): Promise<Server> {
 	const server = createServer((req, res) => {
 		counter.byMethod[req.method ?? '?'] = (counter.byMethod[req.method ?? '?'] ?? 0) + 1;
-		const upstream = httpRequest({ host: '127.0.0.1', port: targetPort, path: req.url, method: req.method, headers: req.headers }, (answer) => {
-			res.writeHead(answer.statusCode ?? 502, answer.headers);
-			answer.pipe(res);
-		});
+		const upstream = httpRequest(
+			{
+				host: '127.0.0.1',
+				port: targetPort,
+				path: req.url,
+				method: req.method,
+				headers: req.headers,
+			},
+			(answer) => {
+				res.writeHead(answer.statusCode ?? 502, answer.headers);
+				answer.pipe(res);
+			},
+		);
 		upstream.on('error', () => res.destroy());
 		req.pipe(upstream);
 	});
@@ -139,7 +184,12 @@ async function main(): Promise<void> {
 	await cloudflare.close();
 
 	const vultr = createVultrSimulator({ conformance: false });
-	vultrDomains(vultr).set('bench-vultr.example.net', { domain: 'bench-vultr.example.net', date_created: '2026-01-01T00:00:00+00:00', dns_sec: 'disabled', records: new Map() });
+	vultrDomains(vultr).set('bench-vultr.example.net', {
+		domain: 'bench-vultr.example.net',
+		date_created: '2026-01-01T00:00:00+00:00',
+		dns_sec: 'disabled',
+		records: new Map(),
+	});
 	await vultr.listen();
 	results.push(
 		await run({
@@ -170,7 +220,12 @@ async function main(): Promise<void> {
 					label: 'PowerDNS 4.7 (real server, sqlite3 backend)',
 					provider: 'powerdns',
 					zone: 'bench-pdns.test',
-					credentials: { powerDnsApi: { baseUrl: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`, apiKey: pdns.apiKey } },
+					credentials: {
+						powerDnsApi: {
+							baseUrl: `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`,
+							apiKey: pdns.apiKey,
+						},
+					},
 					counter,
 					stop: async () => undefined,
 				}),

@@ -9,7 +9,12 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 
-import { randomSecret, routeCredentials, shippedWorkflows, type WorkflowJson } from '../scripts/n8n-instance';
+import {
+	randomSecret,
+	routeCredentials,
+	shippedWorkflows,
+	type WorkflowJson,
+} from '../scripts/n8n-instance';
 import { startCaddy } from '../test/support/caddy';
 import { startUpstream } from '../test/support/http';
 import { startTestN8n, type TestN8n } from '../test/support/n8n';
@@ -29,7 +34,11 @@ function rssKiB(pid: number): number {
 function childrenOf(pid: number): number[] {
 	try {
 		return readdirSync(`/proc/${pid}/task`).flatMap((task) =>
-			readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number),
+			readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8')
+				.trim()
+				.split(/\s+/)
+				.filter(Boolean)
+				.map(Number),
 		);
 	} catch {
 		return [];
@@ -75,25 +84,38 @@ function withoutPackageNodes(workflow: WorkflowJson, caddyAdminUrl: string): Wor
 	copy.id = `${workflow.id.slice(0, 17)}Base`;
 	const ours = copy.nodes.filter((node) => node.type.startsWith('n8n-nodes-homelab-ingress.'));
 	const caddyNode = ours.find((node) => node.type.endsWith('.caddyRoute'))!;
-	const body = caddyNode.parameters.operation === 'upsert'
-		? "={{ JSON.stringify({ match: [{ host: [$('Ingress Settings').item.json.body.host] }], handle: [{ handler: 'reverse_proxy', upstreams: [{ dial: $('Ingress Settings').item.json.body.upstream }] }], terminal: true }) }}"
-		: '';
+	const body =
+		caddyNode.parameters.operation === 'upsert'
+			? "={{ JSON.stringify({ match: [{ host: [$('Ingress Settings').item.json.body.host] }], handle: [{ handler: 'reverse_proxy', upstreams: [{ dial: $('Ingress Settings').item.json.body.upstream }] }], terminal: true }) }}"
+			: '';
 	Object.assign(caddyNode, {
 		type: 'n8n-nodes-base.httpRequest',
 		typeVersion: 4.2,
 		credentials: undefined,
 		parameters: body
-			? { method: 'POST', url: `${caddyAdminUrl}/config/apps/http/servers/ingress/routes`, sendBody: true, specifyBody: 'json', jsonBody: body, options: {} }
+			? {
+					method: 'POST',
+					url: `${caddyAdminUrl}/config/apps/http/servers/ingress/routes`,
+					sendBody: true,
+					specifyBody: 'json',
+					jsonBody: body,
+					options: {},
+				}
 			: { method: 'GET', url: `${caddyAdminUrl}/config/apps/http/servers/ingress`, options: {} },
 	});
 	const dropped = new Set(ours.filter((node) => node !== caddyNode).map((node) => node.name));
 	copy.nodes = copy.nodes.filter((node) => !dropped.has(node.name));
-	const connections = copy.connections as Record<string, { main: Array<Array<{ node: string; type: string; index: number }>> }>;
+	const connections = copy.connections as Record<
+		string,
+		{ main: Array<Array<{ node: string; type: string; index: number }>> }
+	>;
 	for (const name of dropped) delete connections[name];
 	for (const from of Object.values(connections)) {
 		from.main = from.main.map((targets) => targets.filter((target) => !dropped.has(target.node)));
 	}
-	const respond = copy.nodes.find((node) => node.name === 'Respond Published' || node.name === 'Respond Removed');
+	const respond = copy.nodes.find(
+		(node) => node.name === 'Respond Published' || node.name === 'Respond Removed',
+	);
 	if (respond) {
 		connections[caddyNode.name].main[0] = [{ node: respond.name, type: 'main', index: 0 }];
 		respond.parameters.responseBody =
@@ -104,15 +126,24 @@ function withoutPackageNodes(workflow: WorkflowJson, caddyAdminUrl: string): Wor
 	return copy;
 }
 
-async function publishAll(n8n: TestN8n, token: string, round: number, upstreamPort: number): Promise<void> {
+async function publishAll(
+	n8n: TestN8n,
+	token: string,
+	round: number,
+	upstreamPort: number,
+): Promise<void> {
 	for (let i = 0; i < 100; i++) {
 		const response = await fetch(`${n8n.baseUrl}/webhook/ingress/routes`, {
 			method: 'POST',
 			headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-			body: JSON.stringify({ host: `bench-${round}-${i}.example.test`, upstream: `127.0.0.1:${upstreamPort}` }),
+			body: JSON.stringify({
+				host: `bench-${round}-${i}.example.test`,
+				upstream: `127.0.0.1:${upstreamPort}`,
+			}),
 			signal: AbortSignal.timeout(20_000),
 		});
-		if (response.status !== 200) throw new Error(`publication ${i} answered ${response.status}: ${await response.text()}`);
+		if (response.status !== 200)
+			throw new Error(`publication ${i} answered ${response.status}: ${await response.text()}`);
 	}
 }
 
@@ -124,7 +155,8 @@ async function main(): Promise<void> {
 	const routeWorkflows: WorkflowJson[] = ['hliPublishRoute01', 'hliUnpublishRte01'].map((id) => {
 		const workflow = structuredClone(shipped.find((w) => w.id === id)!);
 		// the bench's upstream is on loopback, like the end-to-end test's
-		for (const node of workflow.nodes) if (node.type.endsWith('.caddyRoute')) node.parameters.allowLoopback = true;
+		for (const node of workflow.nodes)
+			if (node.type.endsWith('.caddyRoute')) node.parameters.allowLoopback = true;
 		return workflow;
 	});
 	const baseline = routeWorkflows.map((workflow) => withoutPackageNodes(workflow, caddy.adminUrl));
@@ -135,7 +167,9 @@ async function main(): Promise<void> {
 	try {
 		for (let round = 1; round <= ROUNDS; round++) {
 			let n8n = await startTestN8n({
-				credentials: routeCredentials(caddy.adminUrl, token).filter((c) => c.type === 'httpHeaderAuth'),
+				credentials: routeCredentials(caddy.adminUrl, token).filter(
+					(c) => c.type === 'httpHeaderAuth',
+				),
 				workflows: baseline,
 				publish: baseline.map((w) => w.id),
 				withPackage: false,
@@ -171,11 +205,19 @@ async function main(): Promise<void> {
 	const idleDelta = median(withIdle) - median(without);
 	const afterDelta = median(withAfter) - median(withoutAfter);
 	const spread = (values: number[]) => Math.max(...values) - Math.min(...values);
-	console.log(`\nn8n 2.41.1 resident memory (process tree, median of ${ROUNDS} rounds; round-to-round spread of the baseline: idle ${spread(without).toFixed(0)} MiB, after calls ${spread(withoutAfter).toFixed(0)} MiB):`);
-	console.log(`  idle:                  without ${median(without).toFixed(0)} MiB, with ${median(withIdle).toFixed(0)} MiB  (+${idleDelta.toFixed(1)} MiB)`);
-	console.log(`  after 100 webhook calls: without ${median(withoutAfter).toFixed(0)} MiB, with ${median(withAfter).toFixed(0)} MiB  (+${afterDelta.toFixed(1)} MiB)`);
+	console.log(
+		`\nn8n 2.41.1 resident memory (process tree, median of ${ROUNDS} rounds; round-to-round spread of the baseline: idle ${spread(without).toFixed(0)} MiB, after calls ${spread(withoutAfter).toFixed(0)} MiB):`,
+	);
+	console.log(
+		`  idle:                  without ${median(without).toFixed(0)} MiB, with ${median(withIdle).toFixed(0)} MiB  (+${idleDelta.toFixed(1)} MiB)`,
+	);
+	console.log(
+		`  after 100 webhook calls: without ${median(withoutAfter).toFixed(0)} MiB, with ${median(withAfter).toFixed(0)} MiB  (+${afterDelta.toFixed(1)} MiB)`,
+	);
 	const worst = Math.max(idleDelta, afterDelta);
-	console.log(`added memory ${worst.toFixed(1)} MiB   target ≤ 30 MB  ${worst <= 30 ? 'MET' : 'MISSED'}`);
+	console.log(
+		`added memory ${worst.toFixed(1)} MiB   target ≤ 30 MB  ${worst <= 30 ? 'MET' : 'MISSED'}`,
+	);
 }
 
 main().catch((error) => {

@@ -13,9 +13,12 @@ const { getHeapSpaceStatistics } = require('node:v8');
 const { Container } = require('@n8n/di');
 const { OutboundHttp } = require('@n8n/backend-network');
 
-const { Heartbeat } = require(join(__dirname, '..', 'dist', 'nodes', 'Heartbeat', 'Heartbeat.node.js'));
+const { Heartbeat } = require(
+	join(__dirname, '..', 'dist', 'nodes', 'Heartbeat', 'Heartbeat.node.js'),
+);
 
-const peakRssBytes = () => Number(/VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))[1]) * 1024;
+const peakRssBytes = () =>
+	Number(/VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))[1]) * 1024;
 const mb = (bytes) => Math.round(bytes / 2 ** 20);
 
 function context(node, parameters, credentials) {
@@ -40,7 +43,9 @@ async function main() {
 	const { parameters, credentials = {} } = JSON.parse(process.argv[2]);
 	const node = new Heartbeat();
 	// One Queue Stats first: code loaded, store opened and migrated, so the baseline is what runs before a drain.
-	await node.execute.call(context(node, { ...parameters, resource: 'queue', operation: 'stats' }, credentials));
+	await node.execute.call(
+		context(node, { ...parameters, resource: 'queue', operation: 'stats' }, credentials),
+	);
 	const baseline = process.memoryUsage();
 	// Where the peak goes: V8's heap (and its young generation) versus Buffers outside it (bodies).
 	const youngSpaces = () =>
@@ -56,7 +61,9 @@ async function main() {
 		peak.external = Math.max(peak.external, external);
 	}, 20);
 	const start = performance.now();
-	const [[summary]] = await node.execute.call(context(node, { ...parameters, resource: 'queue', operation: 'drain' }, credentials));
+	const [[summary]] = await node.execute.call(
+		context(node, { ...parameters, resource: 'queue', operation: 'drain' }, credentials),
+	);
 	const ms = performance.now() - start;
 	clearInterval(sampler);
 	const report = {

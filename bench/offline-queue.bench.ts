@@ -52,7 +52,11 @@ async function timed(work: () => Promise<unknown>): Promise<number> {
 	return performance.now() - start;
 }
 
-async function receiver(): Promise<{ baseUrl: string; count: () => number; close: () => Promise<void> }> {
+async function receiver(): Promise<{
+	baseUrl: string;
+	count: () => number;
+	close: () => Promise<void>;
+}> {
 	let received = 0;
 	const server = createServer((req, res) => {
 		req.resume();
@@ -76,7 +80,13 @@ async function recordBeats(target: Target, baseUrl: string): Promise<void> {
 	const input = Array.from({ length: SOURCES }, (_, n) => ({ source: `src${n}` }));
 	const result = await runNode(
 		'heartbeat',
-		{ ...target.parameters, resource: 'source', operation: 'recordBeat', source: '={{ $json.source }}', baseUrl },
+		{
+			...target.parameters,
+			resource: 'source',
+			operation: 'recordBeat',
+			source: '={{ $json.source }}',
+			baseUrl,
+		},
 		{ credentials: target.credentials, input },
 	);
 	if (result.error) throw result.error;
@@ -85,7 +95,12 @@ async function recordBeats(target: Target, baseUrl: string): Promise<void> {
 async function drain(target: Target): Promise<IDataObject> {
 	const result = await runNode(
 		'heartbeat',
-		{ ...target.parameters, resource: 'queue', operation: 'drain', drainOptions: { concurrency: 8, batchSize: 50, maxDurationSeconds: 600 } },
+		{
+			...target.parameters,
+			resource: 'queue',
+			operation: 'drain',
+			drainOptions: { concurrency: 8, batchSize: 50, maxDurationSeconds: 600 },
+		},
 		{ credentials: target.credentials },
 	);
 	if (result.error) throw result.error;
@@ -107,7 +122,11 @@ function enqueueParameters(target: Target): IDataObject {
 	};
 }
 
-async function enqueueBatch(target: Target, input: IDataObject[], parameters = enqueueParameters(target)): Promise<void> {
+async function enqueueBatch(
+	target: Target,
+	input: IDataObject[],
+	parameters = enqueueParameters(target),
+): Promise<void> {
 	const result = await runNode('heartbeat', parameters, { credentials: target.credentials, input });
 	if (result.error) throw result.error;
 	if (result.json.length !== input.length || result.json.some((json) => json.duplicate !== false)) {
@@ -115,28 +134,45 @@ async function enqueueBatch(target: Target, input: IDataObject[], parameters = e
 	}
 }
 
-async function throughput(target: Target, home: Awaited<ReturnType<typeof receiver>>): Promise<void> {
+async function throughput(
+	target: Target,
+	home: Awaited<ReturnType<typeof receiver>>,
+): Promise<void> {
 	const insertMs = await timed(target.rawInsert);
 	const deleteMs = await timed(target.rawDelete);
 	await recordBeats(target, home.baseUrl);
 	const request = (n: number) => ({ source: `src${n % SOURCES}`, key: `k-${n}` });
-	const batchMs = await timed(async () => await enqueueBatch(target, Array.from({ length: COUNT }, (_, n) => request(n))));
+	const batchMs = await timed(
+		async () =>
+			await enqueueBatch(
+				target,
+				Array.from({ length: COUNT }, (_, n) => request(n)),
+			),
+	);
 	const fromItemsMs = await timed(async () => {
 		const input = Array.from({ length: COUNT }, (_, n) => {
 			const { source, key } = request(COUNT + n);
 			return { source, method: 'POST', path: '/hook', body: SMALL_BODY, idempotencyKey: key };
 		});
-		await enqueueBatch(target, input, { ...target.parameters, resource: 'queue', operation: 'enqueue', requestFrom: 'inputItems' });
+		await enqueueBatch(target, input, {
+			...target.parameters,
+			resource: 'queue',
+			operation: 'enqueue',
+			requestFrom: 'inputItems',
+		});
 	});
 	const executionsMs = await timed(async () => {
-		for (let n = 2 * COUNT; n < 2 * COUNT + EXECUTIONS; n++) await enqueueBatch(target, [request(n)]);
+		for (let n = 2 * COUNT; n < 2 * COUNT + EXECUTIONS; n++)
+			await enqueueBatch(target, [request(n)]);
 	});
 	const total = 2 * COUNT + EXECUTIONS;
 	const before = home.count();
 	let summary: IDataObject = {};
 	const drainMs = await timed(async () => (summary = await drain(target)));
 	if (home.count() - before !== total || summary.delivered !== total) {
-		throw new Error(`${target.name}: delivered ${String(summary.delivered)}, received ${home.count() - before}`);
+		throw new Error(
+			`${target.name}: delivered ${String(summary.delivered)}, received ${home.count() - before}`,
+		);
 	}
 	const raw = { insert: rate(COUNT, insertMs), delete: rate(COUNT, deleteMs) };
 	const node = {
@@ -165,7 +201,13 @@ async function memory(target: Target, home: Awaited<ReturnType<typeof receiver>>
 	const body = Buffer.alloc(BIG_BODY_BYTES, 'b');
 	const now = Date.now();
 	for (let n = 0; n < SOURCES; n++) {
-		await store.recordBeat({ source: `big${n}`, status: 'online', metadata: null, baseUrl: home.baseUrl, at: now });
+		await store.recordBeat({
+			source: `big${n}`,
+			status: 'online',
+			metadata: null,
+			baseUrl: home.baseUrl,
+			at: now,
+		});
 	}
 	for (let first = 0; first < COUNT; first += 100) {
 		const requests = Array.from({ length: 100 }, (_, k) => first + k).map((n) => ({
@@ -180,10 +222,17 @@ async function memory(target: Target, home: Awaited<ReturnType<typeof receiver>>
 	}
 	await store.close();
 	const before = home.count();
-	const parameters = { ...target.parameters, drainOptions: { concurrency: 8, batchSize: 50, maxDurationSeconds: 600 } };
-	const child = spawn(process.execPath, [DRAIN_CHILD, JSON.stringify({ parameters, credentials: target.credentials })], {
-		stdio: ['ignore', 'pipe', 'inherit'],
-	});
+	const parameters = {
+		...target.parameters,
+		drainOptions: { concurrency: 8, batchSize: 50, maxDurationSeconds: 600 },
+	};
+	const child = spawn(
+		process.execPath,
+		[DRAIN_CHILD, JSON.stringify({ parameters, credentials: target.credentials })],
+		{
+			stdio: ['ignore', 'pipe', 'inherit'],
+		},
+	);
 	let output = '';
 	child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
 	const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
@@ -198,7 +247,9 @@ async function memory(target: Target, home: Awaited<ReturnType<typeof receiver>>
 		ms: number;
 	};
 	if (report.delivered !== COUNT || home.count() - before !== COUNT) {
-		throw new Error(`${target.name}: drained ${report.delivered}, received ${home.count() - before}`);
+		throw new Error(
+			`${target.name}: drained ${report.delivered}, received ${home.count() - before}`,
+		);
 	}
 	console.log(
 		`${target.name}: drained ${COUNT} × 100 KB in ${(report.ms / 1000).toFixed(1)} s (batch 50, concurrency 8) by the built node: ` +
@@ -214,7 +265,9 @@ function sqliteTarget(file: string): Target {
 		const db = new DatabaseSync(`${file}.raw`);
 		db.exec('PRAGMA journal_mode = WAL');
 		db.exec('PRAGMA synchronous = NORMAL');
-		db.exec('CREATE TABLE IF NOT EXISTS raw_queue (id INTEGER PRIMARY KEY AUTOINCREMENT, source TEXT, body BLOB)');
+		db.exec(
+			'CREATE TABLE IF NOT EXISTS raw_queue (id INTEGER PRIMARY KEY AUTOINCREMENT, source TEXT, body BLOB)',
+		);
 		work(db);
 		db.close();
 	};
@@ -228,14 +281,18 @@ function sqliteTarget(file: string): Target {
 			}),
 		rawDelete: async () =>
 			await rawTable((db) => {
-				const take = db.prepare('DELETE FROM raw_queue WHERE id = (SELECT min(id) FROM raw_queue) RETURNING *');
+				const take = db.prepare(
+					'DELETE FROM raw_queue WHERE id = (SELECT min(id) FROM raw_queue) RETURNING *',
+				);
 				for (let n = 0; n < COUNT; n++) take.all();
 			}),
 		openStore: async () => await SqliteStore.open(file),
 	};
 }
 
-function postgresTarget(credentials: ReturnType<Awaited<ReturnType<typeof startPostgres>>['credentials']>): Target {
+function postgresTarget(
+	credentials: ReturnType<Awaited<ReturnType<typeof startPostgres>>['credentials']>,
+): Target {
 	const { pool, schema } = postgresConfig(credentials);
 	const raw = new Pool({ ...pool, max: 1 });
 	return {
@@ -245,12 +302,17 @@ function postgresTarget(credentials: ReturnType<Awaited<ReturnType<typeof startP
 		rawInsert: async () => {
 			await raw.query('CREATE TABLE raw_queue (id bigserial PRIMARY KEY, source text, body bytea)');
 			for (let n = 0; n < COUNT; n++) {
-				await raw.query('INSERT INTO raw_queue (source, body) VALUES ($1, $2)', [`src${n % SOURCES}`, Buffer.from(SMALL_BODY)]);
+				await raw.query('INSERT INTO raw_queue (source, body) VALUES ($1, $2)', [
+					`src${n % SOURCES}`,
+					Buffer.from(SMALL_BODY),
+				]);
 			}
 		},
 		rawDelete: async () => {
 			for (let n = 0; n < COUNT; n++) {
-				await raw.query('DELETE FROM raw_queue WHERE id = (SELECT min(id) FROM raw_queue) RETURNING *');
+				await raw.query(
+					'DELETE FROM raw_queue WHERE id = (SELECT min(id) FROM raw_queue) RETURNING *',
+				);
 			}
 			await raw.end();
 		},
@@ -263,15 +325,23 @@ function postgresTarget(credentials: ReturnType<Awaited<ReturnType<typeof startP
 }
 
 async function main(): Promise<void> {
-	if (!existsSync(BUILT_NODE)) throw new Error(`${BUILT_NODE} is missing: run \`npm run build\` first`);
+	if (!existsSync(BUILT_NODE))
+		throw new Error(`${BUILT_NODE} is missing: run \`npm run build\` first`);
 	const dir = mkdtempSync(join(tmpdir(), 'hli-bench-queue-'));
 	const home = await receiver();
 	const postgres = await startPostgres();
 	try {
 		console.log(`offline queue: ${COUNT} requests, ${SOURCES} sources, Node ${process.version}`);
-		const targets = [sqliteTarget(join(dir, 'queue.sqlite')), postgresTarget(postgres.credentials('bench'))];
-		if (process.env.BENCH_ONLY !== 'memory') for (const target of targets) await throughput(target, home);
-		const memoryTargets = [sqliteTarget(join(dir, 'big.sqlite')), postgresTarget(postgres.credentials('bench_big'))];
+		const targets = [
+			sqliteTarget(join(dir, 'queue.sqlite')),
+			postgresTarget(postgres.credentials('bench')),
+		];
+		if (process.env.BENCH_ONLY !== 'memory')
+			for (const target of targets) await throughput(target, home);
+		const memoryTargets = [
+			sqliteTarget(join(dir, 'big.sqlite')),
+			postgresTarget(postgres.credentials('bench_big')),
+		];
 		for (const target of memoryTargets) await memory(target, home);
 	} finally {
 		await postgres.stop();

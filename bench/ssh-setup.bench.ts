@@ -45,17 +45,28 @@ async function hardenBench(twin: Twin, credentials: Record<string, IDataObject>)
 	};
 	const run = async () => {
 		const result = await runNode('sshSetup', profile, { credentials });
-		if (result.error) throw new Error(`Harden failed: ${result.error.message} ${result.error.description ?? ''}`);
-		return result.json[0] as { changed: boolean; steps: Array<{ name: string; changed: boolean; duration: number }> };
+		if (result.error)
+			throw new Error(`Harden failed: ${result.error.message} ${result.error.description ?? ''}`);
+		return result.json[0] as {
+			changed: boolean;
+			steps: Array<{ name: string; changed: boolean; duration: number }>;
+		};
 	};
 	const first = await timed(run);
 	const rerun = await timed(run);
-	const steps = (out: typeof first.value) => out.steps.map((s) => `${s.name} ${s.duration}ms${s.changed ? '*' : ''}`).join(', ');
+	const steps = (out: typeof first.value) =>
+		out.steps.map((s) => `${s.name} ${s.duration}ms${s.changed ? '*' : ''}`).join(', ');
 	const ratio = rerun.ms / first.ms;
 	console.log('Harden, full profile (* = changed)');
-	console.log(`  first run   ${(first.ms / 1000).toFixed(2).padStart(6)} s   ${steps(first.value)}`);
-	console.log(`  re-run      ${(rerun.ms / 1000).toFixed(2).padStart(6)} s   ${steps(rerun.value)}`);
-	console.log(`  re-run / first run = ${(ratio * 100).toFixed(1)} %  (target ≤ 20 %), re-run ≤ 10 s: ${rerun.ms <= 10_000}`);
+	console.log(
+		`  first run   ${(first.ms / 1000).toFixed(2).padStart(6)} s   ${steps(first.value)}`,
+	);
+	console.log(
+		`  re-run      ${(rerun.ms / 1000).toFixed(2).padStart(6)} s   ${steps(rerun.value)}`,
+	);
+	console.log(
+		`  re-run / first run = ${(ratio * 100).toFixed(1)} %  (target ≤ 20 %), re-run ≤ 10 s: ${rerun.ms <= 10_000}`,
+	);
 	const ok = !rerun.value.changed && rerun.ms <= 10_000 && ratio <= 0.2;
 	if (rerun.value.changed) console.log('  FAIL: the re-run reported changes');
 	return ok;
@@ -64,22 +75,43 @@ async function hardenBench(twin: Twin, credentials: Record<string, IDataObject>)
 /** SHA-256 of every member of a tar stream, as `<hash> <name>` lines (GNU tar hands each file to sha256sum). */
 function hashTarMembers(archive: NodeJS.ReadableStream): Promise<Map<string, string>> {
 	return new Promise((resolve, reject) => {
-		const tar = spawn('tar', ['-x', '-f', '-', '--wildcards', 'srv/*', '--to-command=sh -c \'printf "%s %s\\n" "$(sha256sum | cut -d" " -f1)" "$TAR_FILENAME"\''], {
-			stdio: ['pipe', 'pipe', 'inherit'],
-		});
+		const tar = spawn(
+			'tar',
+			[
+				'-x',
+				'-f',
+				'-',
+				'--wildcards',
+				'srv/*',
+				'--to-command=sh -c \'printf "%s %s\\n" "$(sha256sum | cut -d" " -f1)" "$TAR_FILENAME"\'',
+			],
+			{
+				stdio: ['pipe', 'pipe', 'inherit'],
+			},
+		);
 		let out = '';
 		tar.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
 		tar.once('error', reject);
 		tar.once('close', (code) => {
 			if (code !== 0) return reject(new Error(`tar exited with ${code}`));
-			resolve(new Map(out.trim().split('\n').map((line) => line.split(' ').reverse() as [string, string])));
+			resolve(
+				new Map(
+					out
+						.trim()
+						.split('\n')
+						.map((line) => line.split(' ').reverse() as [string, string]),
+				),
+			);
 		});
 		archive.pipe(tar.stdin);
 	});
 }
 
 async function backupBench(twin: Twin, credentials: Record<string, IDataObject>): Promise<boolean> {
-	must(twin, `mkdir -p /srv/bench && for i in $(seq 1 ${BACKUP_FILES}); do dd if=/dev/urandom of=/srv/bench/part-$i.bin bs=1M count=${MB_PER_FILE} status=none; done`);
+	must(
+		twin,
+		`mkdir -p /srv/bench && for i in $(seq 1 ${BACKUP_FILES}); do dd if=/dev/urandom of=/srv/bench/part-$i.bin bs=1M count=${MB_PER_FILE} status=none; done`,
+	);
 	const onServer = new Map(
 		must(twin, 'cd / && sha256sum srv/bench/*')
 			.trim()
@@ -87,7 +119,12 @@ async function backupBench(twin: Twin, credentials: Record<string, IDataObject>)
 			.map((line) => line.split(/\s+/).reverse() as [string, string]),
 	);
 	const binaryData = Container.get(BinaryDataService);
-	const backup = (paths: string) => runNode('sshSetup', { operation: 'backup', backupPaths: paths, backupOptions: { compress: false } }, { credentials });
+	const backup = (paths: string) =>
+		runNode(
+			'sshSetup',
+			{ operation: 'backup', backupPaths: paths, backupOptions: { compress: false } },
+			{ credentials },
+		);
 	// Warm-up: loads the code paths once, so the measurement sees the streaming, not module loading.
 	must(twin, 'mkdir -p /srv/warm && head -c 1048576 /dev/urandom > /srv/warm/x');
 	const warm = await backup('/srv/warm');
@@ -99,19 +136,31 @@ async function backupBench(twin: Twin, credentials: Record<string, IDataObject>)
 	const run = await timed(() => backup('/srv/bench'));
 	clearInterval(sampler);
 	peak = Math.max(peak, process.memoryUsage().rss);
-	if (run.value.error) throw new Error(`Backup failed: ${run.value.error.message} ${run.value.error.description ?? ''}`);
+	if (run.value.error)
+		throw new Error(
+			`Backup failed: ${run.value.error.message} ${run.value.error.description ?? ''}`,
+		);
 	const [item] = run.value.items('Node');
 	const binary = item.binary!.data as IBinaryData;
 	const growthMb = (peak - baseline) / 2 ** 20;
 	const bytes = Number(item.json.bytes);
 	console.log('Backup of a 1 GB path set (uncompressed tar, filesystem binary-data mode)');
-	console.log(`  ${(bytes / 2 ** 20).toFixed(0)} MiB in ${(run.ms / 1000).toFixed(1)} s (${(bytes / 2 ** 20 / (run.ms / 1000)).toFixed(0)} MiB/s)`);
-	console.log(`  peak RSS growth ${growthMb.toFixed(1)} MB (baseline ${(baseline / 2 ** 20).toFixed(0)} MB; target < 100 MB)`);
+	console.log(
+		`  ${(bytes / 2 ** 20).toFixed(0)} MiB in ${(run.ms / 1000).toFixed(1)} s (${(bytes / 2 ** 20 / (run.ms / 1000)).toFixed(0)} MiB/s)`,
+	);
+	console.log(
+		`  peak RSS growth ${growthMb.toFixed(1)} MB (baseline ${(baseline / 2 ** 20).toFixed(0)} MB; target < 100 MB)`,
+	);
 	const received = await hashTarMembers(await binaryData.getAsStream(binary.id!));
 	let matching = 0;
 	for (const [name, hash] of onServer) if (received.get(name) === hash) matching++;
-	console.log(`  SHA-256 of ${matching}/${onServer.size} files in the archive match sha256sum on the twin; archive sha256 ${String(item.json.sha256).slice(0, 16)}…`);
-	await binaryData.deleteManyByBinaryDataId([binary.id!, (warm.items('Node')[0].binary!.data as IBinaryData).id!]);
+	console.log(
+		`  SHA-256 of ${matching}/${onServer.size} files in the archive match sha256sum on the twin; archive sha256 ${String(item.json.sha256).slice(0, 16)}…`,
+	);
+	await binaryData.deleteManyByBinaryDataId([
+		binary.id!,
+		(warm.items('Node')[0].binary!.data as IBinaryData).id!,
+	]);
 	return growthMb < 100 && matching === onServer.size && onServer.size === BACKUP_FILES;
 }
 

@@ -8,7 +8,12 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { DEFAULT_READINESS, isReady, pollUntilReady, type ReadinessClock } from '../nodes/VultrInstance/helpers/readiness';
+import {
+	DEFAULT_READINESS,
+	isReady,
+	pollUntilReady,
+	type ReadinessClock,
+} from '../nodes/VultrInstance/helpers/readiness';
 import { ManualClock } from '../test/simulators/core/clock';
 import { createVultrSimulator, VULTR_API_KEY } from '../test/simulators/vultr';
 
@@ -22,14 +27,22 @@ interface Outcome {
 type Strategy = (fetch: () => Promise<IDataObject>, clock: ReadinessClock) => Promise<void>;
 
 /** One run: the wait starts `startOffsetMs` after the instance was created (as after a Create step). */
-async function measure(strategy: Strategy, startOffsetMs: number, bootMs: number): Promise<Outcome> {
+async function measure(
+	strategy: Strategy,
+	startOffsetMs: number,
+	bootMs: number,
+): Promise<Outcome> {
 	const clock = new ManualClock();
 	const sim = createVultrSimulator({ bootMs, clock });
 	const url = await sim.listen();
 	const headers = { Authorization: `Bearer ${VULTR_API_KEY}`, 'Content-Type': 'application/json' };
 	try {
 		const created = (await (
-			await fetch(`${url}/instances`, { method: 'POST', headers, body: JSON.stringify({ region: 'fra', plan: 'vhf-1c-1gb', os_id: 2284, label: 'bench' }) })
+			await fetch(`${url}/instances`, {
+				method: 'POST',
+				headers,
+				body: JSON.stringify({ region: 'fra', plan: 'vhf-1c-1gb', os_id: 2284, label: 'bench' }),
+			})
 		).json()) as { instance: IDataObject };
 		const readyAt = clock.now() + bootMs;
 		clock.advance(startOffsetMs);
@@ -54,9 +67,12 @@ async function measure(strategy: Strategy, startOffsetMs: number, bootMs: number
 const OFFSETS_MS = [0, 300, 700, 1_100, 1_500, 1_900, 2_300, 2_700, 3_100, 3_500, 3_900];
 const bootFor = (run: number) => BOOT_MS - 1_900 + run * 380;
 
-async function summarize(strategy: Strategy): Promise<{ calls: number; meanDelayMs: number; worstDelayMs: number }> {
+async function summarize(
+	strategy: Strategy,
+): Promise<{ calls: number; meanDelayMs: number; worstDelayMs: number }> {
 	const runs: Outcome[] = [];
-	for (const [run, offset] of OFFSETS_MS.entries()) runs.push(await measure(strategy, offset, bootFor(run)));
+	for (const [run, offset] of OFFSETS_MS.entries())
+		runs.push(await measure(strategy, offset, bootFor(run)));
 	return {
 		calls: runs.reduce((sum, r) => sum + r.calls, 0) / runs.length,
 		meanDelayMs: runs.reduce((sum, r) => sum + r.delayMs, 0) / runs.length,

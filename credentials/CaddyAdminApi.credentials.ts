@@ -23,7 +23,7 @@ export class CaddyAdminApi implements ICredentialType {
 			default: 'http://localhost:2019',
 			placeholder: 'http://localhost:2019',
 			description:
-				'Where Caddy\'s admin API listens. Keep it on localhost or behind the tunnel: anyone who reaches it controls the proxy.',
+				"Where Caddy's admin API listens. Keep it on localhost or behind the tunnel: anyone who reaches it controls the proxy.",
 		},
 		{
 			displayName: 'Auth Header Name',
@@ -50,7 +50,10 @@ export class CaddyAdminApi implements ICredentialType {
 		if (!name) return requestOptions;
 		return {
 			...requestOptions,
-			headers: { ...(requestOptions.headers ?? {}), [name]: String(credentials.headerSecret ?? '') },
+			headers: {
+				...(requestOptions.headers ?? {}),
+				[name]: String(credentials.headerSecret ?? ''),
+			},
 		};
 	};
 

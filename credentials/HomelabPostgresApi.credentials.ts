@@ -60,7 +60,8 @@ export class HomelabPostgresApi implements ICredentialType {
 			type: 'string',
 			typeOptions: { password: true, rows: 4 },
 			default: '',
-			description: 'PEM certificate of the CA that signed the server certificate; empty for the system CAs',
+			description:
+				'PEM certificate of the CA that signed the server certificate; empty for the system CAs',
 			displayOptions: { show: { ssl: ['verifyFull'] } },
 		},
 		{

@@ -11,7 +11,8 @@ export class HomelabSshApi implements ICredentialType {
 
 	icon: Icon = { light: 'file:ssh.svg', dark: 'file:ssh.dark.svg' };
 
-	documentationUrl = 'https://github.com/homelab-ingress/n8n-nodes-homelab-ingress/blob/main/docs/ssh-setup.md';
+	documentationUrl =
+		'https://github.com/homelab-ingress/n8n-nodes-homelab-ingress/blob/main/docs/ssh-setup.md';
 
 	properties: INodeProperties[] = [
 		{
@@ -21,7 +22,8 @@ export class HomelabSshApi implements ICredentialType {
 			default: '',
 			required: true,
 			placeholder: '203.0.113.10',
-			description: 'IP address or host name of the server (the SSH Setup node can override it per item)',
+			description:
+				'IP address or host name of the server (the SSH Setup node can override it per item)',
 		},
 		{
 			displayName: 'Port',
@@ -62,7 +64,7 @@ export class HomelabSshApi implements ICredentialType {
 			default: '',
 			placeholder: 'SHA256:4Jx3xq…',
 			description:
-				'The server\'s host key fingerprint as `ssh-keygen -lf` prints it. The connection is refused before anything is sent when the server presents another key.',
+				"The server's host key fingerprint as `ssh-keygen -lf` prints it. The connection is refused before anything is sent when the server presents another key.",
 		},
 		{
 			displayName: 'Sudo Password',
@@ -70,7 +72,8 @@ export class HomelabSshApi implements ICredentialType {
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',
-			description: 'Only for a non-root user whose sudo asks for a password; it is sent on stdin, never on a command line',
+			description:
+				'Only for a non-root user whose sudo asks for a password; it is sent on stdin, never on a command line',
 		},
 	];
 }

@@ -1,4 +1,10 @@
-import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
+import type {
+	IAuthenticateGeneric,
+	ICredentialTestRequest,
+	ICredentialType,
+	Icon,
+	INodeProperties,
+} from 'n8n-workflow';
 
 export class PowerDnsApi implements ICredentialType {
 	name = 'powerDnsApi';
@@ -16,7 +22,8 @@ export class PowerDnsApi implements ICredentialType {
 			type: 'string',
 			default: 'http://127.0.0.1:8081',
 			placeholder: 'http://127.0.0.1:8081',
-			description: 'The PowerDNS Authoritative webserver (webserver-address:webserver-port), without /api/v1',
+			description:
+				'The PowerDNS Authoritative webserver (webserver-address:webserver-port), without /api/v1',
 		},
 		{
 			displayName: 'API Key',
@@ -32,7 +39,8 @@ export class PowerDnsApi implements ICredentialType {
 			name: 'serverId',
 			type: 'string',
 			default: 'localhost',
-			description: 'The server in the API path (/api/v1/servers/<id>); "localhost" for a single PowerDNS',
+			description:
+				'The server in the API path (/api/v1/servers/<id>); "localhost" for a single PowerDNS',
 		},
 	];
 

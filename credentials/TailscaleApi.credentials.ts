@@ -1,4 +1,11 @@
-import type { IAuthenticate, ICredentialDataDecryptedObject, ICredentialTestRequest, ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
+import type {
+	IAuthenticate,
+	ICredentialDataDecryptedObject,
+	ICredentialTestRequest,
+	ICredentialType,
+	Icon,
+	INodeProperties,
+} from 'n8n-workflow';
 
 const TOKEN_TIMEOUT_MS = 15_000;
 /** Renew a minute early so a token never expires mid-request. */
@@ -11,7 +18,10 @@ const RENEW_BEFORE_MS = 60_000;
 const tokenCache = new Map<string, { token: string; expiresAt: number }>();
 
 async function oauthToken(credentials: ICredentialDataDecryptedObject): Promise<string> {
-	const baseUrl = String(credentials.baseUrl || 'https://api.tailscale.com/api/v2').replace(/\/+$/, '');
+	const baseUrl = String(credentials.baseUrl || 'https://api.tailscale.com/api/v2').replace(
+		/\/+$/,
+		'',
+	);
 	const clientId = String(credentials.clientId ?? '');
 	const key = `${baseUrl} ${clientId}`;
 	const cached = tokenCache.get(key);
@@ -19,15 +29,28 @@ async function oauthToken(credentials: ICredentialDataDecryptedObject): Promise<
 	const response = await fetch(`${baseUrl}/oauth/token`, {
 		method: 'POST',
 		headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-		body: new URLSearchParams({ client_id: clientId, client_secret: String(credentials.clientSecret ?? ''), grant_type: 'client_credentials' }),
+		body: new URLSearchParams({
+			client_id: clientId,
+			client_secret: String(credentials.clientSecret ?? ''),
+			grant_type: 'client_credentials',
+		}),
 		signal: AbortSignal.timeout(TOKEN_TIMEOUT_MS),
 	});
-	const body = (await response.json().catch(() => ({}))) as { access_token?: string; expires_in?: number; message?: string };
+	const body = (await response.json().catch(() => ({}))) as {
+		access_token?: string;
+		expires_in?: number;
+		message?: string;
+	};
 	if (!response.ok || !body.access_token) {
 		// The client secret never goes into the message; Tailscale's own words and the status do.
-		throw new Error(`Tailscale OAuth token request failed (HTTP ${response.status}): ${body.message ?? 'no access token'}`);
+		throw new Error(
+			`Tailscale OAuth token request failed (HTTP ${response.status}): ${body.message ?? 'no access token'}`,
+		);
 	}
-	tokenCache.set(key, { token: body.access_token, expiresAt: Date.now() + (body.expires_in ?? 3600) * 1000 });
+	tokenCache.set(key, {
+		token: body.access_token,
+		expiresAt: Date.now() + (body.expires_in ?? 3600) * 1000,
+	});
 	return body.access_token;
 }
 
@@ -50,7 +73,8 @@ export class TailscaleApi implements ICredentialType {
 				{ name: 'API Access Token', value: 'apiToken' },
 			],
 			default: 'oauth',
-			description: 'An OAuth client does not expire and can be limited to scopes (auth_keys, devices:core) and tags',
+			description:
+				'An OAuth client does not expire and can be limited to scopes (auth_keys, devices:core) and tags',
 		},
 		{
 			displayName: 'Client ID',
@@ -82,7 +106,8 @@ export class TailscaleApi implements ICredentialType {
 			name: 'tailnet',
 			type: 'string',
 			default: '-',
-			description: '"-" is the tailnet of the token or OAuth client, which is what you want almost always',
+			description:
+				'"-" is the tailnet of the token or OAuth client, which is what you want almost always',
 		},
 		{
 			displayName: 'Base URL',
@@ -94,8 +119,14 @@ export class TailscaleApi implements ICredentialType {
 	];
 
 	authenticate: IAuthenticate = async (credentials, requestOptions) => {
-		const token = credentials.authType === 'apiToken' ? String(credentials.apiToken ?? '') : await oauthToken(credentials);
-		return { ...requestOptions, headers: { ...(requestOptions.headers ?? {}), Authorization: `Bearer ${token}` } };
+		const token =
+			credentials.authType === 'apiToken'
+				? String(credentials.apiToken ?? '')
+				: await oauthToken(credentials);
+		return {
+			...requestOptions,
+			headers: { ...(requestOptions.headers ?? {}), Authorization: `Bearer ${token}` },
+		};
 	};
 
 	test: ICredentialTestRequest = {

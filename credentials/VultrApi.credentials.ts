@@ -1,4 +1,10 @@
-import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
+import type {
+	IAuthenticateGeneric,
+	ICredentialTestRequest,
+	ICredentialType,
+	Icon,
+	INodeProperties,
+} from 'n8n-workflow';
 
 export class VultrApi implements ICredentialType {
 	name = 'vultrApi';
@@ -17,7 +23,8 @@ export class VultrApi implements ICredentialType {
 			typeOptions: { password: true },
 			default: '',
 			required: true,
-			description: 'Personal access token from Account → API. Restrict it to the IP n8n calls from.',
+			description:
+				'Personal access token from Account → API. Restrict it to the IP n8n calls from.',
 		},
 		{
 			displayName: 'Base URL',

@@ -43,7 +43,11 @@ export function isRetryableStatus(status: number): boolean {
 
 /** Retry-After as milliseconds: delta-seconds or an HTTP date; undefined when absent or unreadable. */
 export function parseRetryAfter(value: unknown, now = Date.now()): number | undefined {
-	const text = Array.isArray(value) ? String(value[0]) : typeof value === 'string' ? value.trim() : '';
+	const text = Array.isArray(value)
+		? String(value[0])
+		: typeof value === 'string'
+			? value.trim()
+			: '';
 	if (!text) return undefined;
 	if (/^\d+(\.\d+)?$/.test(text)) return Math.round(Number(text) * 1000);
 	const date = Date.parse(text);
@@ -51,7 +55,12 @@ export function parseRetryAfter(value: unknown, now = Date.now()): number | unde
 }
 
 /** Exponential backoff with full jitter, never shorter than what the server asked for. */
-export function backoffDelay(attempt: number, base: number, max: number, retryAfterMs?: number): number {
+export function backoffDelay(
+	attempt: number,
+	base: number,
+	max: number,
+	retryAfterMs?: number,
+): number {
 	const exponential = Math.min(max, base * 2 ** (attempt - 1));
 	const jittered = exponential / 2 + Math.random() * (exponential / 2);
 	return Math.max(jittered, retryAfterMs ?? 0);
@@ -67,8 +76,17 @@ function headerValue(headers: Record<string, unknown> | undefined, name: string)
  * Sends a request through `send` (which must resolve with the response for every HTTP status) with
  * rate limiting and retries of 429/5xx and connection failures, honouring Retry-After.
  */
-export async function sendWithRetry<T extends StatusResponse>(send: () => Promise<T>, options: RetryOptions): Promise<T> {
-	const { safe, maxAttempts = 5, baseDelayMs = 500, maxDelayMs = 15_000, maxRetryAfterMs = 60_000 } = options;
+export async function sendWithRetry<T extends StatusResponse>(
+	send: () => Promise<T>,
+	options: RetryOptions,
+): Promise<T> {
+	const {
+		safe,
+		maxAttempts = 5,
+		baseDelayMs = 500,
+		maxDelayMs = 15_000,
+		maxRetryAfterMs = 60_000,
+	} = options;
 	for (let attempt = 1; ; attempt++) {
 		await options.limiter?.acquire(options.signal);
 		let response: T;
@@ -92,7 +110,8 @@ export async function sendWithRetry<T extends StatusResponse>(send: () => Promis
 			throw new UncertainOutcomeError(`The server answered ${status}`, response, status);
 		}
 		const retryAfter = parseRetryAfter(headerValue(response.headers, 'retry-after'));
-		if (attempt >= maxAttempts || (retryAfter !== undefined && retryAfter > maxRetryAfterMs)) return response;
+		if (attempt >= maxAttempts || (retryAfter !== undefined && retryAfter > maxRetryAfterMs))
+			return response;
 		await sleep(backoffDelay(attempt, baseDelayMs, maxDelayMs, retryAfter));
 	}
 }

@@ -69,8 +69,17 @@ export async function restRequest(this: RestContext, request: RestRequest): Prom
 	let response: FullResponse;
 	try {
 		response = await sendWithRetry(
-			async () => (await this.helpers.httpRequestWithAuthentication.call(this, request.credential, options)) as FullResponse,
-			{ safe: request.safe ?? (request.method === 'GET' || request.method === 'DELETE'), limiter: request.limiter, signal },
+			async () =>
+				(await this.helpers.httpRequestWithAuthentication.call(
+					this,
+					request.credential,
+					options,
+				)) as FullResponse,
+			{
+				safe: request.safe ?? (request.method === 'GET' || request.method === 'DELETE'),
+				limiter: request.limiter,
+				signal,
+			},
 		);
 	} catch (error) {
 		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- the caller decides (look up, or restRequestOrFail)
@@ -80,17 +89,24 @@ export async function restRequest(this: RestContext, request: RestRequest): Prom
 	if (response.statusCode >= 400) {
 		const text = typeof response.body === 'string' ? response.body.trim().slice(0, 300) : '';
 		const message = request.errorMessage(response.body) ?? (text || `HTTP ${response.statusCode}`);
-		throw new NodeApiError(this.getNode(), { error: message, status: response.statusCode } as JsonObject, {
-			message: `${request.service}: ${message}`,
-			description: `${request.method} ${request.url} answered HTTP ${response.statusCode}`,
-			httpCode: String(response.statusCode),
-		});
+		throw new NodeApiError(
+			this.getNode(),
+			{ error: message, status: response.statusCode } as JsonObject,
+			{
+				message: `${request.service}: ${message}`,
+				description: `${request.method} ${request.url} answered HTTP ${response.statusCode}`,
+				httpCode: String(response.statusCode),
+			},
+		);
 	}
 	return response.body && typeof response.body === 'object' ? (response.body as IDataObject) : {};
 }
 
 /** `restRequest` for calls whose unknown outcome the caller does not resolve itself: a clear error. */
-export async function restRequestOrFail(this: RestContext, request: RestRequest): Promise<IDataObject> {
+export async function restRequestOrFail(
+	this: RestContext,
+	request: RestRequest,
+): Promise<IDataObject> {
 	try {
 		return await restRequest.call(this, request);
 	} catch (error) {
@@ -98,7 +114,8 @@ export async function restRequestOrFail(this: RestContext, request: RestRequest)
 		if (!(error instanceof UncertainOutcomeError)) throw error;
 		throw new NodeApiError(this.getNode(), { error: error.message } as JsonObject, {
 			message: `${request.service}: ${request.method} ${request.url} may or may not have been applied (${error.message}); it was not repeated`,
-			description: 'Check the current state (or run the node again: ensure operations look before they create).',
+			description:
+				'Check the current state (or run the node again: ensure operations look before they create).',
 			httpCode: error.statusCode ? String(error.statusCode) : undefined,
 		});
 	}

@@ -15,7 +15,10 @@ export function selectOperation<Handler>(
 	const handler = table[resource]?.[operation];
 	if (!handler) {
 		const where = scope ? ` on ${scope}` : '';
-		throw new NodeOperationError(context.getNode(), `The operation "${operation}" of "${resource}" is not supported${where}`);
+		throw new NodeOperationError(
+			context.getNode(),
+			`The operation "${operation}" of "${resource}" is not supported${where}`,
+		);
 	}
 	return handler;
 }

@@ -24,7 +24,10 @@ const USERNAME = /^[a-z_][a-z0-9_-]{0,31}$/;
 export function parseUsername(field: string, raw: string): string {
 	const name = String(raw ?? '').trim();
 	if (!USERNAME.test(name)) {
-		throw new InputError(field, `"${name}" is not a valid user name (a-z, 0-9, "_" and "-", starting with a letter)`);
+		throw new InputError(
+			field,
+			`"${name}" is not a valid user name (a-z, 0-9, "_" and "-", starting with a letter)`,
+		);
 	}
 	return name;
 }
@@ -33,7 +36,8 @@ export function parseUsername(field: string, raw: string): string {
 export function parseAbsolutePath(field: string, raw: string): string {
 	const path = assertNoControlChars(field, String(raw ?? '').trim());
 	if (!path.startsWith('/')) throw new InputError(field, `"${path}" must be an absolute path`);
-	if (path.split('/').includes('..')) throw new InputError(field, `"${path}" must not contain ".." segments`);
+	if (path.split('/').includes('..'))
+		throw new InputError(field, `"${path}" must not contain ".." segments`);
 	return path.replace(/\/+$/, '') || '/';
 }
 
@@ -48,7 +52,8 @@ export function parseCidr(field: string, raw: string): Cidr {
 	const text = String(raw ?? '').trim();
 	const [address, prefixText, ...rest] = text.split('/');
 	const version = isIP(address);
-	if ((version !== 4 && version !== 6) || rest.length) throw new InputError(field, `"${text}" is not an IP or CIDR`);
+	if ((version !== 4 && version !== 6) || rest.length)
+		throw new InputError(field, `"${text}" is not an IP or CIDR`);
 	const max = version === 4 ? 32 : 128;
 	if (prefixText !== undefined && !/^\d{1,3}$/.test(prefixText)) {
 		throw new InputError(field, `"${text}" has an invalid prefix length`);
@@ -65,7 +70,8 @@ export function formatCidr({ address, prefix }: Cidr): string {
 /** Environment variable names as POSIX shells accept them. */
 export function parseEnvName(field: string, raw: string): string {
 	const name = String(raw ?? '').trim();
-	if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new InputError(field, `"${name}" is not a valid variable name`);
+	if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
+		throw new InputError(field, `"${name}" is not a valid variable name`);
 	return name;
 }
 

@@ -14,7 +14,11 @@ export interface TailscaleSettings {
 }
 
 export async function tailscaleSettings(this: IExecuteFunctions): Promise<TailscaleSettings> {
-	const credentials = await this.getCredentials<{ baseUrl?: string; tailnet?: string; authType?: string }>('tailscaleApi');
+	const credentials = await this.getCredentials<{
+		baseUrl?: string;
+		tailnet?: string;
+		authType?: string;
+	}>('tailscaleApi');
 	return {
 		baseURL: String(credentials.baseUrl || 'https://api.tailscale.com/api/v2').replace(/\/+$/, ''),
 		tailnet: encodeURIComponent(String(credentials.tailnet || '-')),
@@ -35,7 +39,15 @@ export async function tailscaleRequest(
 	options: { body?: IDataObject; qs?: IDataObject; safe?: boolean } = {},
 ): Promise<IDataObject> {
 	const { baseURL } = await tailscaleSettings.call(this);
-	return await restRequestOrFail.call(this, { service: 'Tailscale', credential: 'tailscaleApi', method, baseURL, url: path, ...options, errorMessage: messageOf });
+	return await restRequestOrFail.call(this, {
+		service: 'Tailscale',
+		credential: 'tailscaleApi',
+		method,
+		baseURL,
+		url: path,
+		...options,
+		errorMessage: messageOf,
+	});
 }
 
 export async function headscaleServerUrl(this: IExecuteFunctions): Promise<string> {
@@ -51,14 +63,23 @@ export async function headscaleRequest(
 	options: { body?: IDataObject; qs?: IDataObject; safe?: boolean; allowNotFound?: boolean } = {},
 ): Promise<IDataObject> {
 	const baseURL = await headscaleServerUrl.call(this);
-	return await restRequest.call(this, { service: 'Headscale', credential: 'headscaleApi', method, baseURL, url: path, ...options, errorMessage: messageOf });
+	return await restRequest.call(this, {
+		service: 'Headscale',
+		credential: 'headscaleApi',
+		method,
+		baseURL,
+		url: path,
+		...options,
+		errorMessage: messageOf,
+	});
 }
 
 const TAG = /^tag:[a-z0-9][a-z0-9-]{0,62}$/i;
 
 export function parseAclTags(field: string, raw: unknown): string[] {
 	return [...new Set(toList(raw))].map((tag) => {
-		if (!TAG.test(tag)) throw new InputError(field, `"${tag}" is not an ACL tag (tag:name, letters, digits and "-")`);
+		if (!TAG.test(tag))
+			throw new InputError(field, `"${tag}" is not an ACL tag (tag:name, letters, digits and "-")`);
 		return tag;
 	});
 }
@@ -87,13 +108,16 @@ const HEADSCALE_USER = /^[A-Za-z0-9][A-Za-z0-9._@+-]{0,62}$/;
 
 export function parseHeadscaleUserName(field: string, raw: unknown): string {
 	const text = String(raw ?? '').trim();
-	if (!HEADSCALE_USER.test(text)) throw new InputError(field, `"${text}" is not a Headscale user name`);
+	if (!HEADSCALE_USER.test(text))
+		throw new InputError(field, `"${text}" is not a Headscale user name`);
 	return text;
 }
 
 /** Headscale v0.26+ takes the numeric user id where people use the user's name. */
 export async function headscaleUserId(this: IExecuteFunctions, name: string): Promise<string> {
-	const { users = [] } = (await headscaleRequest.call(this, 'GET', '/api/v1/user', { qs: { name } })) as { users?: IDataObject[] };
+	const { users = [] } = (await headscaleRequest.call(this, 'GET', '/api/v1/user', {
+		qs: { name },
+	})) as { users?: IDataObject[] };
 	const user = users.find((u) => u.name === name);
 	if (!user) throw new InputError('User', `no Headscale user is called "${name}"`);
 	return String(user.id);
@@ -105,7 +129,13 @@ export async function headscaleUserId(this: IExecuteFunctions, name: string): Pr
  */
 export async function createHeadscalePreAuthKey(
 	this: IExecuteFunctions,
-	options: { userName?: string; aclTags: string[]; reusable: boolean; ephemeral: boolean; expirySeconds: number },
+	options: {
+		userName?: string;
+		aclTags: string[];
+		reusable: boolean;
+		ephemeral: boolean;
+		expirySeconds: number;
+	},
 ): Promise<IDataObject> {
 	const body: IDataObject = {
 		reusable: options.reusable,
@@ -114,6 +144,8 @@ export async function createHeadscalePreAuthKey(
 		aclTags: options.aclTags,
 	};
 	if (options.userName) body.user = await headscaleUserId.call(this, options.userName);
-	const { preAuthKey } = (await headscaleRequest.call(this, 'POST', '/api/v1/preauthkey', { body })) as { preAuthKey: IDataObject };
+	const { preAuthKey } = (await headscaleRequest.call(this, 'POST', '/api/v1/preauthkey', {
+		body,
+	})) as { preAuthKey: IDataObject };
 	return preAuthKey;
 }

@@ -18,7 +18,8 @@ const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
  * (`*.example.com`), and only when the caller allows it.
  */
 export function parseHostname(field: string, raw: string, allowWildcard = true): string {
-	if (/[\r\n\0]/.test(raw)) throw new InputError(field, 'host names cannot contain control characters');
+	if (/[\r\n\0]/.test(raw))
+		throw new InputError(field, 'host names cannot contain control characters');
 	const host = raw.trim().toLowerCase().replace(/\.$/, '');
 	if (!host) throw new InputError(field, 'a host name is required');
 	if (host.length > 253) throw new InputError(field, `"${host}" is longer than 253 characters`);
@@ -29,7 +30,10 @@ export function parseHostname(field: string, raw: string, allowWildcard = true):
 			return;
 		}
 		if (label.includes('*')) {
-			throw new InputError(field, `"${host}": a wildcard may only be the whole leftmost label, as in *.example.com`);
+			throw new InputError(
+				field,
+				`"${host}": a wildcard may only be the whole leftmost label, as in *.example.com`,
+			);
 		}
 		if (!LABEL.test(label)) {
 			throw new InputError(
@@ -69,15 +73,20 @@ export interface HostPort {
 /** `host:port`, `[v6]:port` or `v4:port`; no scheme, no path. */
 export function parseHostPort(field: string, raw: string): HostPort {
 	const text = raw.trim();
-	if (/[\r\n\0\s]/.test(text)) throw new InputError(field, `"${text}" contains whitespace or control characters`);
+	if (/[\r\n\0\s]/.test(text))
+		throw new InputError(field, `"${text}" contains whitespace or control characters`);
 	if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
-		throw new InputError(field, `"${text}": give host:port without a scheme (switch on upstream TLS for HTTPS)`);
+		throw new InputError(
+			field,
+			`"${text}": give host:port without a scheme (switch on upstream TLS for HTTPS)`,
+		);
 	}
 	const match = /^\[([0-9a-fA-F:.]+)\]:(.+)$/.exec(text) ?? /^([^:[\]]+):([^:]+)$/.exec(text);
 	if (!match) throw new InputError(field, `"${text}" is not host:port (IPv6 as [addr]:port)`);
 	const port = parsePort(field, match[2]);
 	const version = isIP(match[1]);
-	if (version === 4 || version === 6) return { host: match[1].toLowerCase(), port, ipVersion: version };
+	if (version === 4 || version === 6)
+		return { host: match[1].toLowerCase(), port, ipVersion: version };
 	if (text.startsWith('[')) throw new InputError(field, `"${match[1]}" is not an IPv6 address`);
 	return { host: parseHostname(field, match[1], false), port, ipVersion: 0 };
 }
@@ -94,6 +103,7 @@ export function hostMatchesPattern(host: string, pattern: string): boolean {
 }
 
 export function assertNoControlChars(field: string, value: string): string {
-	if (/[\r\n\0]/.test(value)) throw new InputError(field, 'must not contain CR, LF or NUL characters');
+	if (/[\r\n\0]/.test(value))
+		throw new InputError(field, 'must not contain CR, LF or NUL characters');
 	return value;
 }

@@ -46,7 +46,9 @@ const WEBHOOK_NODE_TYPE = 'n8n-nodes-base.webhook';
  * placeholder URLs they would send the webhook token and alerts to hosts the user never chose.
  */
 function startedOnlyByWebhooks(workflow: WorkflowJson): boolean {
-	const triggers = workflow.nodes.filter((node) => node.type === WEBHOOK_NODE_TYPE || /Trigger$/.test(node.type));
+	const triggers = workflow.nodes.filter(
+		(node) => node.type === WEBHOOK_NODE_TYPE || /Trigger$/.test(node.type),
+	);
 	return triggers.length > 0 && triggers.every((node) => node.type === WEBHOOK_NODE_TYPE);
 }
 
@@ -56,7 +58,8 @@ function print(text: string): void {
 
 async function main(): Promise<void> {
 	const [n8nBin, instanceDir] = process.argv.slice(2);
-	if (!n8nBin || !instanceDir) throw new Error('usage: local-instance.ts <n8n bin> <instance folder>');
+	if (!n8nBin || !instanceDir)
+		throw new Error('usage: local-instance.ts <n8n bin> <instance folder>');
 	mkdirSync(instanceDir, { recursive: true, mode: 0o700 });
 	const secretsFile = join(instanceDir, 'local-instance.json');
 	const secrets = loadOrCreateSecrets(secretsFile);

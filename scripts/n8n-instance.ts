@@ -7,7 +7,16 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import {
+	existsSync,
+	mkdirSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	realpathSync,
+	rmSync,
+	writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -30,9 +39,21 @@ const PUBLICATION_TIMEOUT_MS = 60_000;
 const SHUTDOWN_GRACE_MS = 35_000;
 
 /** The credential ids and names the exported workflows reference. */
-const CADDY_CREDENTIAL = { id: 'hliCaddyAdmin01', name: 'Caddy admin API (VPS)', type: 'caddyAdminApi' };
-const WEBHOOK_CREDENTIAL = { id: 'hliIngressHook01', name: 'Ingress webhook token', type: 'httpHeaderAuth' };
-const DNS_CREDENTIAL = { id: 'hliDnsCloudflare1', name: 'DNS provider (Cloudflare)', type: 'cloudflareDnsApi' };
+const CADDY_CREDENTIAL = {
+	id: 'hliCaddyAdmin01',
+	name: 'Caddy admin API (VPS)',
+	type: 'caddyAdminApi',
+};
+const WEBHOOK_CREDENTIAL = {
+	id: 'hliIngressHook01',
+	name: 'Ingress webhook token',
+	type: 'httpHeaderAuth',
+};
+const DNS_CREDENTIAL = {
+	id: 'hliDnsCloudflare1',
+	name: 'DNS provider (Cloudflare)',
+	type: 'cloudflareDnsApi',
+};
 
 export interface CredentialSeed {
 	id: string;
@@ -49,7 +70,10 @@ export interface CredentialSeed {
 export function routeCredentials(
 	caddyAdminUrl: string,
 	webhookToken: string,
-	dns: { baseUrl: string; apiToken: string } = { baseUrl: 'https://api.cloudflare.com/client/v4', apiToken: '' },
+	dns: { baseUrl: string; apiToken: string } = {
+		baseUrl: 'https://api.cloudflare.com/client/v4',
+		apiToken: '',
+	},
 ): CredentialSeed[] {
 	return [
 		{ ...CADDY_CREDENTIAL, data: { baseUrl: caddyAdminUrl } },
@@ -104,13 +128,16 @@ export function randomSecret(bytes = 24): string {
 /** n8n refuses Node < 24; run its CLI with this very Node so PATH does not matter. */
 function assertNode24(): void {
 	const major = Number(process.versions.node.split('.')[0]);
-	if (major < 24) throw new Error(`n8n 2.x needs Node >= 24, this is ${process.version} (see scripts/node24.sh)`);
+	if (major < 24)
+		throw new Error(`n8n 2.x needs Node >= 24, this is ${process.version} (see scripts/node24.sh)`);
 }
 
 /** bcrypt hash for N8N_INSTANCE_OWNER_PASSWORD_HASH, made with the bcryptjs that ships inside n8n. */
 function bcryptHash(n8nBin: string, password: string): string {
 	const requireFromN8n = createRequire(realpathSync(n8nBin));
-	const bcrypt = requireFromN8n('bcryptjs') as { hashSync(password: string, rounds: number): string };
+	const bcrypt = requireFromN8n('bcryptjs') as {
+		hashSync(password: string, rounds: number): string;
+	};
 	return bcrypt.hashSync(password, 10);
 }
 
@@ -135,7 +162,9 @@ function n8nEnv(config: InstanceConfig): NodeJS.ProcessEnv {
 		N8N_HIRING_BANNER_ENABLED: 'false',
 		N8N_DYNAMIC_BANNERS_ENABLED: 'false',
 		// Its start-up refresh fetches api.n8n.io/api/mcp-servers.
-		N8N_DISABLED_MODULES: [process.env.N8N_DISABLED_MODULES, 'mcp-registry'].filter(Boolean).join(','),
+		N8N_DISABLED_MODULES: [process.env.N8N_DISABLED_MODULES, 'mcp-registry']
+			.filter(Boolean)
+			.join(','),
 		N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
 		N8N_INSTANCE_OWNER_EMAIL: config.owner.email,
 		N8N_INSTANCE_OWNER_PASSWORD_HASH: bcryptHash(config.n8nBin, config.owner.password),
@@ -144,7 +173,11 @@ function n8nEnv(config: InstanceConfig): NodeJS.ProcessEnv {
 	};
 }
 
-function run(command: string, args: string[], options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs: number }): string {
+function run(
+	command: string,
+	args: string[],
+	options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs: number },
+): string {
 	const result = spawnSync(command, args, {
 		cwd: options.cwd,
 		env: options.env ?? process.env,
@@ -153,7 +186,9 @@ function run(command: string, args: string[], options: { cwd: string; env?: Node
 		maxBuffer: 64 * 1024 * 1024,
 	});
 	if (result.status !== 0) {
-		const why = result.error?.message ?? (result.signal ? `killed by ${result.signal}` : `exit code ${result.status}`);
+		const why =
+			result.error?.message ??
+			(result.signal ? `killed by ${result.signal}` : `exit code ${result.status}`);
 		const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.slice(-4_000);
 		throw new Error(`${command} ${args.join(' ')} failed (${why}):\n${output}`);
 	}
@@ -179,11 +214,15 @@ function installPackage(userFolder: string): void {
 	const missing = [...packageJson.n8n.nodes, ...packageJson.n8n.credentials].filter(
 		(file) => !existsSync(join(PROJECT_DIR, file)),
 	);
-	if (missing.length > 0) throw new Error(`the package is not built (missing ${missing.join(', ')}): run npm run build`);
+	if (missing.length > 0)
+		throw new Error(`the package is not built (missing ${missing.join(', ')}): run npm run build`);
 	const target = join(userFolder, '.n8n', 'nodes', 'node_modules', PACKAGE_NAME);
 	withTempDir('hli-pack-', (packDir) => {
 		const packed = JSON.parse(
-			run('npm', ['pack', '--json', '--pack-destination', packDir], { cwd: PROJECT_DIR, timeoutMs: NPM_TIMEOUT_MS }),
+			run('npm', ['pack', '--json', '--pack-destination', packDir], {
+				cwd: PROJECT_DIR,
+				timeoutMs: NPM_TIMEOUT_MS,
+			}),
 		) as Array<{ filename: string }>;
 		rmSync(target, { recursive: true, force: true });
 		mkdirSync(target, { recursive: true });
@@ -200,7 +239,15 @@ function installPackage(userFolder: string): void {
 	writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
 	run(
 		'npm',
-		['install', '--omit=dev', '--ignore-scripts', '--package-lock=false', '--no-audit', '--no-fund', '--prefer-offline'],
+		[
+			'install',
+			'--omit=dev',
+			'--ignore-scripts',
+			'--package-lock=false',
+			'--no-audit',
+			'--no-fund',
+			'--prefer-offline',
+		],
 		{ cwd: target, timeoutMs: NPM_TIMEOUT_MS },
 	);
 }
@@ -237,7 +284,9 @@ function importWorkflows(config: InstanceConfig, workflows: WorkflowJson[]): voi
 async function assertPortFree(host: string, port: number): Promise<void> {
 	await new Promise<void>((resolve, reject) => {
 		const probe = createServer();
-		probe.once('error', () => reject(new Error(`${host}:${port} is already in use; set N8N_PORT to another port`)));
+		probe.once('error', () =>
+			reject(new Error(`${host}:${port} is already in use; set N8N_PORT to another port`)),
+		);
 		probe.listen(port, host, () => probe.close(() => resolve()));
 	});
 }
@@ -277,7 +326,9 @@ async function startN8n(config: InstanceConfig, cancel?: AbortSignal): Promise<R
 	child.stdout?.on('data', keep);
 	child.stderr?.on('data', keep);
 	// 'close' rather than 'exit': by then the last of its output has been read.
-	const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
+	const exited = new Promise<number | null>((resolve) =>
+		child.once('close', (code) => resolve(code)),
+	);
 	const alive = () => child.exitCode === null && child.signalCode === null;
 	const stop = async () => {
 		if (!alive()) return;
@@ -289,10 +340,13 @@ async function startN8n(config: InstanceConfig, cancel?: AbortSignal): Promise<R
 	const baseUrl = `http://${config.listenAddress}:${config.port}`;
 	const deadline = Date.now() + HEALTH_TIMEOUT_MS;
 	for (;;) {
-		if (!alive()) throw new Error(`n8n exited with code ${await exited} before it was healthy:\n${log}`);
+		if (!alive())
+			throw new Error(`n8n exited with code ${await exited} before it was healthy:\n${log}`);
 		// /healthz answers as soon as the port is open; /healthz/readiness only once the REST API and
 		// webhooks are mounted and the database is migrated.
-		const healthy = await fetch(`${baseUrl}/healthz/readiness`, { signal: AbortSignal.timeout(2_000) }).then(
+		const healthy = await fetch(`${baseUrl}/healthz/readiness`, {
+			signal: AbortSignal.timeout(2_000),
+		}).then(
 			(response) => response.ok,
 			() => false,
 		);
@@ -310,7 +364,10 @@ async function startN8n(config: InstanceConfig, cancel?: AbortSignal): Promise<R
 	return { baseUrl, pid, exited, output: () => log, stop };
 }
 
-async function requestJson(url: string, init: RequestInit): Promise<{ status: number; body: unknown; response: Response }> {
+async function requestJson(
+	url: string,
+	init: RequestInit,
+): Promise<{ status: number; body: unknown; response: Response }> {
 	const response = await fetch(url, {
 		...init,
 		headers: { 'Content-Type': 'application/json', ...init.headers },
@@ -336,7 +393,8 @@ export async function login(baseUrl: string, owner: Owner): Promise<string> {
 		.getSetCookie()
 		.map((header) => header.split(';')[0])
 		.find((pair) => pair.startsWith('n8n-auth='));
-	if (status !== 200 || !cookie) throw new Error(`login as ${owner.email} failed: HTTP ${status} ${JSON.stringify(body)}`);
+	if (status !== 200 || !cookie)
+		throw new Error(`login as ${owner.email} failed: HTTP ${status} ${JSON.stringify(body)}`);
 	return cookie;
 }
 
@@ -344,18 +402,28 @@ export async function login(baseUrl: string, owner: Owner): Promise<string> {
  * Publishes (activates) workflows through the public API with a short-lived API key that is deleted
  * afterwards, so repeated starts do not pile up keys. Returns once their triggers are live.
  */
-async function publishWorkflows(baseUrl: string, owner: Owner, workflowIds: string[]): Promise<void> {
+async function publishWorkflows(
+	baseUrl: string,
+	owner: Owner,
+	workflowIds: string[],
+): Promise<void> {
 	const cookie = await login(baseUrl, owner);
 	const rest = (path: string, init: RequestInit = {}) =>
 		requestJson(`${baseUrl}/rest${path}`, { ...init, headers: { Cookie: cookie } });
 	const created = await rest('/api-keys', {
 		method: 'POST',
 		// workflow:activate is the scope POST /api/v1/workflows/{id}/publish checks.
-		body: JSON.stringify({ label: `publish ${new Date().toISOString()}`, scopes: ['workflow:activate'], expiresAt: null }),
+		body: JSON.stringify({
+			label: `publish ${new Date().toISOString()}`,
+			scopes: ['workflow:activate'],
+			expiresAt: null,
+		}),
 	});
 	const key = (created.body as { data?: { id: string; rawApiKey: string } }).data;
 	if (created.status !== 200 || !key) {
-		throw new Error(`creating an API key failed: HTTP ${created.status} ${JSON.stringify(created.body)}`);
+		throw new Error(
+			`creating an API key failed: HTTP ${created.status} ${JSON.stringify(created.body)}`,
+		);
 	}
 	try {
 		for (const id of workflowIds) {
@@ -365,7 +433,9 @@ async function publishWorkflows(baseUrl: string, owner: Owner, workflowIds: stri
 				body: '{}',
 			});
 			if (published.status !== 200 || (published.body as { active?: boolean }).active !== true) {
-				throw new Error(`publishing workflow ${id} failed: HTTP ${published.status} ${JSON.stringify(published.body)}`);
+				throw new Error(
+					`publishing workflow ${id} failed: HTTP ${published.status} ${JSON.stringify(published.body)}`,
+				);
 			}
 		}
 	} finally {
@@ -390,10 +460,14 @@ async function waitUntilLive(
 		const publication = (body as { data?: PublicationStatus }).data;
 		if (publication?.status === 'published') return;
 		if (publication?.status === 'failed' || publication?.status === 'partial') {
-			throw new Error(`workflow ${workflowId} did not go live: ${JSON.stringify(publication.triggers)}`);
+			throw new Error(
+				`workflow ${workflowId} did not go live: ${JSON.stringify(publication.triggers)}`,
+			);
 		}
 		if (Date.now() > deadline) {
-			throw new Error(`workflow ${workflowId} was not live within ${PUBLICATION_TIMEOUT_MS / 1000} s: ${JSON.stringify(body)}`);
+			throw new Error(
+				`workflow ${workflowId} was not live within ${PUBLICATION_TIMEOUT_MS / 1000} s: ${JSON.stringify(body)}`,
+			);
 		}
 		await sleep(200);
 	}
@@ -417,7 +491,11 @@ export interface Seed {
  * The whole sequence: install the freshly packed package, import credentials and workflows, start n8n,
  * publish the chosen workflows. Safe to repeat on the same user folder (imports upsert by id).
  */
-export async function launchN8n(config: InstanceConfig, seed: Seed, cancel?: AbortSignal): Promise<RunningN8n> {
+export async function launchN8n(
+	config: InstanceConfig,
+	seed: Seed,
+	cancel?: AbortSignal,
+): Promise<RunningN8n> {
 	// Before touching the database: an n8n already on this port may be using the same user folder.
 	await assertPortFree(config.listenAddress, config.port);
 	mkdirSync(config.userFolder, { recursive: true });

@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { zoneField } from './actions/common.descriptions';
@@ -14,13 +19,18 @@ export class DnsRecord implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"] + ": " + $parameter["provider"]}}',
-		description: 'Manage DNS records at Cloudflare, Vultr DNS or PowerDNS, touching only the records it owns',
+		description:
+			'Manage DNS records at Cloudflare, Vultr DNS or PowerDNS, touching only the records it owns',
 		defaults: { name: 'DNS Record' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
-			{ name: 'cloudflareDnsApi', required: true, displayOptions: { show: { provider: ['cloudflare'] } } },
+			{
+				name: 'cloudflareDnsApi',
+				required: true,
+				displayOptions: { show: { provider: ['cloudflare'] } },
+			},
 			{ name: 'powerDnsApi', required: true, displayOptions: { show: { provider: ['powerdns'] } } },
 			{ name: 'vultrApi', required: true, displayOptions: { show: { provider: ['vultr'] } } },
 		],

@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as deadLetter from './actions/deadLetter/DeadLetter.resource';
@@ -54,7 +59,8 @@ export class Heartbeat implements INodeType {
 				type: 'string',
 				default: '',
 				placeholder: '~/.n8n/homelab-ingress-heartbeat.sqlite',
-				description: 'Path of the SQLite file; empty for homelab-ingress-heartbeat.sqlite in the n8n user folder',
+				description:
+					'Path of the SQLite file; empty for homelab-ingress-heartbeat.sqlite in the n8n user folder',
 				displayOptions: { show: { storage: ['embedded'] } },
 			},
 			{

@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { connectionFields } from './actions/common.descriptions';
@@ -14,15 +19,24 @@ export class SshSetup implements INodeType {
 		group: ['transform'],
 		version: 1,
 		subtitle: '={{$parameter["operation"]}}',
-		description: 'Harden a server and set up Tailscale, Caddy and WireGuard over SSH with a pinned host key',
+		description:
+			'Harden a server and set up Tailscale, Caddy and WireGuard over SSH with a pinned host key',
 		defaults: { name: 'SSH Setup' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
 			{ name: 'homelabSshApi', required: true, testedBy: 'sshSetupConnectionTest' },
-			{ name: 'tailscaleApi', required: true, displayOptions: { show: { operation: ['tailscale'], tsAuthKeySource: ['tailscaleApi'] } } },
-			{ name: 'headscaleApi', required: true, displayOptions: { show: { operation: ['tailscale'], tsAuthKeySource: ['headscaleApi'] } } },
+			{
+				name: 'tailscaleApi',
+				required: true,
+				displayOptions: { show: { operation: ['tailscale'], tsAuthKeySource: ['tailscaleApi'] } },
+			},
+			{
+				name: 'headscaleApi',
+				required: true,
+				displayOptions: { show: { operation: ['tailscale'], tsAuthKeySource: ['headscaleApi'] } },
+			},
 		],
 		properties: [operationProperty, ...operationProperties, ...connectionFields],
 	};

@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeType,
+	INodeTypeDescription,
+} from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import * as authKey from './actions/authKey/AuthKey.resource';
@@ -14,7 +19,8 @@ export class TailscaleKey implements INodeType {
 		icon: { light: 'file:tailscale.svg', dark: 'file:tailscale.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["backend"] + " " + $parameter["operation"] + ": " + $parameter["resource"]}}',
+		subtitle:
+			'={{$parameter["backend"] + " " + $parameter["operation"] + ": " + $parameter["resource"]}}',
 		description: 'Mint auth keys and manage devices on Tailscale or a self-hosted Headscale',
 		defaults: { name: 'Tailscale Key' },
 		usableAsTool: true,
@@ -23,8 +29,16 @@ export class TailscaleKey implements INodeType {
 		// The auth key is the product of Create: it is output, but n8n redacts it in stored executions.
 		sensitiveOutputFields: ['key'],
 		credentials: [
-			{ name: 'tailscaleApi', required: true, displayOptions: { show: { backend: ['tailscale'] } } },
-			{ name: 'headscaleApi', required: true, displayOptions: { show: { backend: ['headscale'] } } },
+			{
+				name: 'tailscaleApi',
+				required: true,
+				displayOptions: { show: { backend: ['tailscale'] } },
+			},
+			{
+				name: 'headscaleApi',
+				required: true,
+				displayOptions: { show: { backend: ['headscale'] } },
+			},
 		],
 		properties: [
 			{

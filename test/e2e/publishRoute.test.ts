@@ -2,9 +2,19 @@
  * The exported publish/unpublish route workflows, imported into a real n8n with the packed package
  * installed as a community package, driving a real Caddy. Webhooks are called over HTTP.
  */
-import { login, randomSecret, routeCredentials, shippedWorkflows, type WorkflowJson } from '../../scripts/n8n-instance';
+import {
+	login,
+	randomSecret,
+	routeCredentials,
+	shippedWorkflows,
+	type WorkflowJson,
+} from '../../scripts/n8n-instance';
 import { freePort } from '../support/process';
-import { CLOUDFLARE_TOKEN, createCloudflareSimulator, type CloudflareSimulator } from '../simulators/cloudflare';
+import {
+	CLOUDFLARE_TOKEN,
+	createCloudflareSimulator,
+	type CloudflareSimulator,
+} from '../simulators/cloudflare';
 import { startCaddy, type CaddyServer } from '../support/caddy';
 import { startUpstream, type Upstream } from '../support/http';
 import { describeWithN8n, startTestN8n, type TestN8n } from '../support/n8n';
@@ -29,8 +39,14 @@ const VPS_IPV4 = '203.0.113.10';
 function enableDns(workflow: WorkflowJson): void {
 	const settings = workflow.nodes.find((node) => node.name === 'Ingress Settings');
 	if (!settings) throw new Error(`${workflow.name} has no Ingress Settings node`);
-	const assignments = (settings.parameters.assignments as { assignments: Array<{ name: string; value: unknown }> }).assignments;
-	const values: Record<string, unknown> = { dnsEnabled: true, dnsZone: DNS_ZONE, vpsIpv4: VPS_IPV4 };
+	const assignments = (
+		settings.parameters.assignments as { assignments: Array<{ name: string; value: unknown }> }
+	).assignments;
+	const values: Record<string, unknown> = {
+		dnsEnabled: true,
+		dnsZone: DNS_ZONE,
+		vpsIpv4: VPS_IPV4,
+	};
 	for (const assignment of assignments) {
 		expect(assignment.name in values).toBe(true);
 		assignment.value = values[assignment.name];
@@ -52,12 +68,19 @@ describeWithServer('caddy', 'publish/unpublish route workflows', () => {
 		let n8n: TestN8n;
 		let cloudflare: CloudflareSimulator;
 		const dnsRecords = () =>
-			[...(cloudflare.zones.values().next().value?.records.values() ?? [])].map((r) => ({ name: r.name, type: r.type, content: r.content }));
+			[...(cloudflare.zones.values().next().value?.records.values() ?? [])].map((r) => ({
+				name: r.name,
+				type: r.type,
+				content: r.content,
+			}));
 
 		const callRoutes = async (method: 'POST' | 'DELETE', body: string, authorization?: string) => {
 			const response = await fetch(`${n8n.baseUrl}/webhook/ingress/routes`, {
 				method,
-				headers: { 'Content-Type': 'application/json', ...(authorization ? { Authorization: authorization } : {}) },
+				headers: {
+					'Content-Type': 'application/json',
+					...(authorization ? { Authorization: authorization } : {}),
+				},
 				body,
 				signal: AbortSignal.timeout(20_000),
 			});
@@ -84,7 +107,10 @@ describeWithServer('caddy', 'publish/unpublish route workflows', () => {
 			enableDns(testCopy);
 			enableDns(unpublishCopy);
 			n8n = await startTestN8n({
-				credentials: routeCredentials(caddy.adminUrl, token, { baseUrl: cloudflare.url, apiToken: CLOUDFLARE_TOKEN }),
+				credentials: routeCredentials(caddy.adminUrl, token, {
+					baseUrl: cloudflare.url,
+					apiToken: CLOUDFLARE_TOKEN,
+				}),
 				workflows: [testCopy, unpublishCopy],
 				publish: [PUBLISH_ROUTE_ID, UNPUBLISH_ROUTE_ID],
 			});
@@ -129,10 +155,26 @@ describeWithServer('caddy', 'publish/unpublish route workflows', () => {
 		});
 
 		it.each([
-			['a missing host', { upstream: '10.0.0.5:8080' }, /host and upstream must be non-empty strings/],
-			['an invalid host name', { host: 'bad_host!.example.test', upstream: '10.0.0.5:8080' }, /not a valid host name/],
-			['a cloud metadata upstream', { host: 'meta.example.test', upstream: '169.254.169.254:80' }, /link-local or cloud metadata/],
-			['a number as host', { host: 42, upstream: '10.0.0.5:8080' }, /host and upstream must be non-empty strings/],
+			[
+				'a missing host',
+				{ upstream: '10.0.0.5:8080' },
+				/host and upstream must be non-empty strings/,
+			],
+			[
+				'an invalid host name',
+				{ host: 'bad_host!.example.test', upstream: '10.0.0.5:8080' },
+				/not a valid host name/,
+			],
+			[
+				'a cloud metadata upstream',
+				{ host: 'meta.example.test', upstream: '169.254.169.254:80' },
+				/link-local or cloud metadata/,
+			],
+			[
+				'a number as host',
+				{ host: 42, upstream: '10.0.0.5:8080' },
+				/host and upstream must be non-empty strings/,
+			],
 		])('answers 400 {error} for %s and leaves Caddy untouched', async (_case, payload, reason) => {
 			const before = await caddy.config();
 			const response = await publish(payload);
@@ -143,7 +185,11 @@ describeWithServer('caddy', 'publish/unpublish route workflows', () => {
 
 		it('refuses an unpublish request without the token and keeps the route', async () => {
 			const before = await caddy.config();
-			const response = await callRoutes('DELETE', JSON.stringify({ host }), `Bearer ${randomSecret()}`);
+			const response = await callRoutes(
+				'DELETE',
+				JSON.stringify({ host }),
+				`Bearer ${randomSecret()}`,
+			);
 			expect([401, 403]).toContain(response.status);
 			expect(await caddy.config()).toBe(before);
 			expect((await caddy.get(host, '/still')).body).toBe('home-app /still');
@@ -161,13 +207,21 @@ describeWithServer('caddy', 'publish/unpublish route workflows', () => {
 		});
 		it('with "dns": true, writes the A record to the VPS address before the route goes live', async () => {
 			const dnsHost = `www.${DNS_ZONE}`;
-			const response = await publish({ host: dnsHost, upstream: `127.0.0.1:${upstream.port}`, dns: true });
+			const response = await publish({
+				host: dnsHost,
+				upstream: `127.0.0.1:${upstream.port}`,
+				dns: true,
+			});
 			expect(response.status).toBe(200);
 			expect(JSON.parse(response.text)).toMatchObject({ host: dnsHost, dns: true });
 			expect(dnsRecords()).toContainEqual({ name: dnsHost, type: 'A', content: VPS_IPV4 });
 			expect((await caddy.get(dnsHost, '/')).body).toBe('home-app /');
 
-			const removed = await callRoutes('DELETE', JSON.stringify({ host: dnsHost }), `Bearer ${token}`);
+			const removed = await callRoutes(
+				'DELETE',
+				JSON.stringify({ host: dnsHost }),
+				`Bearer ${token}`,
+			);
 			expect(removed.status).toBe(200);
 			expect(JSON.parse(removed.text)).toMatchObject({ host: dnsHost, removed: true, dns: true });
 			expect(dnsRecords().filter((r) => r.name === dnsHost)).toEqual([]);
@@ -180,7 +234,9 @@ describeWithServer('caddy', 'publish/unpublish route workflows', () => {
 			const writesBefore = cloudflare.mutatingRequests().length;
 			const response = await publish({ host: dnsHost, upstream: '169.254.169.254:80', dns: true });
 			expect(response.status).toBe(400);
-			expect(JSON.parse(response.text)).toEqual({ error: expect.stringMatching(/link-local or cloud metadata/) });
+			expect(JSON.parse(response.text)).toEqual({
+				error: expect.stringMatching(/link-local or cloud metadata/),
+			});
 			// the record was written first (DNS before the route), then taken back
 			const writes = cloudflare.mutatingRequests().slice(writesBefore);
 			expect(writes.length).toBeGreaterThanOrEqual(2);
@@ -192,7 +248,11 @@ describeWithServer('caddy', 'publish/unpublish route workflows', () => {
 		it('refuses a host outside the DNS zone with 400 and changes nothing', async () => {
 			const before = await caddy.config();
 			const recordsBefore = dnsRecords();
-			const response = await publish({ host: 'app.elsewhere.test', upstream: `127.0.0.1:${upstream.port}`, dns: true });
+			const response = await publish({
+				host: 'app.elsewhere.test',
+				upstream: `127.0.0.1:${upstream.port}`,
+				dns: true,
+			});
 			expect(response.status).toBe(400);
 			expect(JSON.parse(response.text).error).toMatch(/outside the zone/);
 			expect(dnsRecords()).toEqual(recordsBefore);
@@ -200,13 +260,18 @@ describeWithServer('caddy', 'publish/unpublish route workflows', () => {
 		});
 		describe('credential tests, run by n8n itself', () => {
 			// As the editor does for a stored credential whose fields were just changed: its id plus the new data.
-			const credentialIds: Record<string, string> = { caddyAdminApi: 'hliCaddyAdmin01', cloudflareDnsApi: 'hliDnsCloudflare1' };
+			const credentialIds: Record<string, string> = {
+				caddyAdminApi: 'hliCaddyAdmin01',
+				cloudflareDnsApi: 'hliDnsCloudflare1',
+			};
 			const testCredential = async (type: string, data: Record<string, string>) => {
 				const cookie = await login(n8n.baseUrl, n8n.owner);
 				const response = await fetch(`${n8n.baseUrl}/rest/credentials/test`, {
 					method: 'POST',
 					headers: { 'Content-Type': 'application/json', Cookie: cookie },
-					body: JSON.stringify({ credentials: { id: credentialIds[type], name: `${type} test`, type, data } }),
+					body: JSON.stringify({
+						credentials: { id: credentialIds[type], name: `${type} test`, type, data },
+					}),
 					signal: AbortSignal.timeout(20_000),
 				});
 				expect(response.status).toBe(200);
@@ -214,16 +279,28 @@ describeWithServer('caddy', 'publish/unpublish route workflows', () => {
 			};
 
 			it('Caddy Admin API: OK against the real Caddy, an error when nothing listens', async () => {
-				expect(await testCredential('caddyAdminApi', { baseUrl: caddy.adminUrl })).toMatchObject({ status: 'OK' });
-				const closed = await testCredential('caddyAdminApi', { baseUrl: `http://127.0.0.1:${await freePort()}` });
+				expect(await testCredential('caddyAdminApi', { baseUrl: caddy.adminUrl })).toMatchObject({
+					status: 'OK',
+				});
+				const closed = await testCredential('caddyAdminApi', {
+					baseUrl: `http://127.0.0.1:${await freePort()}`,
+				});
 				expect(closed.status).toBe('Error');
 			});
 
 			it('Cloudflare DNS API: OK with the right token, an error with a wrong one', async () => {
-				expect(await testCredential('cloudflareDnsApi', { baseUrl: cloudflare.url, apiToken: CLOUDFLARE_TOKEN })).toMatchObject({
+				expect(
+					await testCredential('cloudflareDnsApi', {
+						baseUrl: cloudflare.url,
+						apiToken: CLOUDFLARE_TOKEN,
+					}),
+				).toMatchObject({
 					status: 'OK',
 				});
-				const wrong = await testCredential('cloudflareDnsApi', { baseUrl: cloudflare.url, apiToken: 'not-the-token' });
+				const wrong = await testCredential('cloudflareDnsApi', {
+					baseUrl: cloudflare.url,
+					apiToken: 'not-the-token',
+				});
 				expect(wrong.status).toBe('Error');
 			});
 		});

@@ -24,10 +24,24 @@ describeWithServer('caddy', 'Caddy Route node against a real Caddy', () => {
 	let alpha: Upstream;
 	let beta: Upstream;
 	const credentials = () => ({ caddyAdminApi: { baseUrl: caddy.adminUrl } });
-	const upsert = (hosts: string, upstreams: string, extra: IDataObject = {}, routeOptions: IDataObject = {}) =>
+	const upsert = (
+		hosts: string,
+		upstreams: string,
+		extra: IDataObject = {},
+		routeOptions: IDataObject = {},
+	) =>
 		runNode(
 			'caddyRoute',
-			{ resource: 'route', operation: 'upsert', server: INGRESS, hosts, upstreams, allowLoopback: true, routeOptions, ...extra },
+			{
+				resource: 'route',
+				operation: 'upsert',
+				server: INGRESS,
+				hosts,
+				upstreams,
+				allowLoopback: true,
+				routeOptions,
+				...extra,
+			},
 			{ credentials: credentials() },
 		);
 
@@ -95,7 +109,10 @@ describeWithServer('caddy', 'Caddy Route node against a real Caddy', () => {
 				allowLoopback: true,
 				routeOptions: {},
 			},
-			{ credentials: credentials(), input: [{ body: { host: 'Expr.Example.com', upstream: `127.0.0.1:${alpha.port}` } }] },
+			{
+				credentials: credentials(),
+				input: [{ body: { host: 'Expr.Example.com', upstream: `127.0.0.1:${alpha.port}` } }],
+			},
 		);
 		expect(result.error).toBeUndefined();
 		expect(result.json[0].host).toBe('expr.example.com');
@@ -103,15 +120,26 @@ describeWithServer('caddy', 'Caddy Route node against a real Caddy', () => {
 	});
 
 	it('gets and lists only managed routes, with their settings', async () => {
-		await upsert('list.example.com, www.list.example.com', `127.0.0.1:${alpha.port}, 127.0.0.1:${beta.port}`, {}, {
-			lbPolicy: 'first',
-			healthCheckUri: '/health',
-			healthCheckInterval: '15s',
-			path: '/api/*',
-		});
+		await upsert(
+			'list.example.com, www.list.example.com',
+			`127.0.0.1:${alpha.port}, 127.0.0.1:${beta.port}`,
+			{},
+			{
+				lbPolicy: 'first',
+				healthCheckUri: '/health',
+				healthCheckInterval: '15s',
+				path: '/api/*',
+			},
+		);
 		const got = await runNode(
 			'caddyRoute',
-			{ resource: 'route', operation: 'get', server: INGRESS, host: 'list.example.com', path: '/api/*' },
+			{
+				resource: 'route',
+				operation: 'get',
+				server: INGRESS,
+				host: 'list.example.com',
+				path: '/api/*',
+			},
 			{ credentials: credentials() },
 		);
 		expect(got.json[0]).toMatchObject({
@@ -130,7 +158,11 @@ describeWithServer('caddy', 'Caddy Route node against a real Caddy', () => {
 		);
 		expect(missing.json[0]).toMatchObject({ found: false });
 
-		const listed = await runNode('caddyRoute', { resource: 'route', operation: 'list', server: INGRESS }, { credentials: credentials() });
+		const listed = await runNode(
+			'caddyRoute',
+			{ resource: 'route', operation: 'list', server: INGRESS },
+			{ credentials: credentials() },
+		);
 		const ids = listed.json.map((r) => r.routeId);
 		expect(ids.length).toBeGreaterThan(0);
 		expect(ids.every((id) => String(id).startsWith('homelab-ingress_'))).toBe(true);
@@ -163,7 +195,10 @@ describeWithServer('caddy', 'Caddy Route node against a real Caddy', () => {
 		const preview = await sync(true);
 		expect(preview.json[0]).toMatchObject({ dryRun: true, changed: false });
 		expect(preview.json[0].added).toEqual(
-			expect.arrayContaining(['homelab-ingress_one.example.com@ingress', 'homelab-ingress_two.example.com@ingress']),
+			expect.arrayContaining([
+				'homelab-ingress_one.example.com@ingress',
+				'homelab-ingress_two.example.com@ingress',
+			]),
 		);
 		expect(preview.json[0].removed).toContain('homelab-ingress_stale.example.com@ingress');
 		expect(await caddy.config()).toBe(before);
@@ -220,12 +255,22 @@ describeWithServer('caddy', 'Caddy Route node against a real Caddy', () => {
 		const pki = makeTestPki('app.home.arpa');
 		const secure = await startUpstream('secure', { key: pki.key, cert: pki.cert });
 		try {
-			await upsert('tls.example.com', `127.0.0.1:${secure.port}`, {}, { tlsServerName: 'app.home.arpa', tlsCaPem: pki.caPem });
+			await upsert(
+				'tls.example.com',
+				`127.0.0.1:${secure.port}`,
+				{},
+				{ tlsServerName: 'app.home.arpa', tlsCaPem: pki.caPem },
+			);
 			const good = await caddy.get('tls.example.com');
 			expect(good.status).toBe(200);
 			expect(good.body).toBe('secure /');
 
-			await upsert('tls.example.com', `127.0.0.1:${secure.port}`, {}, { tlsServerName: 'wrong.home.arpa', tlsCaPem: pki.caPem });
+			await upsert(
+				'tls.example.com',
+				`127.0.0.1:${secure.port}`,
+				{},
+				{ tlsServerName: 'wrong.home.arpa', tlsCaPem: pki.caPem },
+			);
 			const bad = await caddy.get('tls.example.com');
 			expect(bad.status).toBe(502);
 			expect(bad.body).not.toContain('secure');
@@ -239,7 +284,12 @@ describeWithServer('caddy', 'Caddy Route node against a real Caddy', () => {
 		await upsert('bare.example.com', `127.0.0.1:${closedPort}`);
 		expect((await caddy.get('bare.example.com')).status).toBe(502);
 
-		await upsert('offline.example.com', `127.0.0.1:${closedPort}`, {}, { offlinePage: true, offlineMessage: 'Home <is> away' });
+		await upsert(
+			'offline.example.com',
+			`127.0.0.1:${closedPort}`,
+			{},
+			{ offlinePage: true, offlineMessage: 'Home <is> away' },
+		);
 		const page = await caddy.get('offline.example.com');
 		expect(page.status).toBe(503);
 		expect(page.headers['content-type']).toContain('text/html');
@@ -248,11 +298,26 @@ describeWithServer('caddy', 'Caddy Route node against a real Caddy', () => {
 	});
 
 	it('exports the managed routes as a Caddyfile that Caddy itself adapts', async () => {
-		await upsert('one.example.com', `127.0.0.1:${alpha.port}`, {}, { path: '/api/*', healthCheckUri: '/health', offlinePage: true });
-		await upsert('*.export.example.com', `127.0.0.1:${alpha.port}`, {}, { upstreamTls: true, tlsServerName: 'app.home.arpa' });
+		await upsert(
+			'one.example.com',
+			`127.0.0.1:${alpha.port}`,
+			{},
+			{ path: '/api/*', healthCheckUri: '/health', offlinePage: true },
+		);
+		await upsert(
+			'*.export.example.com',
+			`127.0.0.1:${alpha.port}`,
+			{},
+			{ upstreamTls: true, tlsServerName: 'app.home.arpa' },
+		);
 		const result = await runNode(
 			'caddyRoute',
-			{ resource: 'server', operation: 'exportCaddyfile', server: INGRESS, binaryPropertyName: 'data' },
+			{
+				resource: 'server',
+				operation: 'exportCaddyfile',
+				server: INGRESS,
+				binaryPropertyName: 'data',
+			},
 			{ credentials: credentials() },
 		);
 		expect(result.error).toBeUndefined();
@@ -279,7 +344,13 @@ describeWithServer('caddy', 'Caddy Route node against a real Caddy', () => {
 		const ensure = (listen: string) =>
 			runNode(
 				'caddyRoute',
-				{ resource: 'server', operation: 'ensure', serverName: 'extra', listen, automaticHttps: false },
+				{
+					resource: 'server',
+					operation: 'ensure',
+					serverName: 'extra',
+					listen,
+					automaticHttps: false,
+				},
 				{ credentials: credentials() },
 			);
 		const created = await ensure(`127.0.0.1:${port}`);
@@ -301,16 +372,36 @@ describeWithServer('caddy', 'Caddy Route node against a real Caddy', () => {
 			['metadata address', 'ok.example.com', '169.254.169.254:80', {}, 'link-local'],
 			['admin endpoint', 'ok.example.com', '127.0.0.1:{admin}', {}, 'admin API'],
 			['admin by name', 'ok.example.com', 'localhost:{admin}', {}, 'admin API'],
-			['loopback without the option', 'ok.example.com', '127.0.0.1:{alpha}', { allowLoopback: false }, 'loopback'],
-			['excluded host', 'media.example.com', '10.0.0.1:8096', { excludedHosts: 'media.example.com' }, 'exclusion list'],
-			['excluded by wildcard', 'tv.direct.example.com', '10.0.0.1:80', { excludedHosts: '*.direct.example.com' }, 'exclusion list'],
+			[
+				'loopback without the option',
+				'ok.example.com',
+				'127.0.0.1:{alpha}',
+				{ allowLoopback: false },
+				'loopback',
+			],
+			[
+				'excluded host',
+				'media.example.com',
+				'10.0.0.1:8096',
+				{ excludedHosts: 'media.example.com' },
+				'exclusion list',
+			],
+			[
+				'excluded by wildcard',
+				'tv.direct.example.com',
+				'10.0.0.1:80',
+				{ excludedHosts: '*.direct.example.com' },
+				'exclusion list',
+			],
 			['CR/LF in host', 'ok.example.com\r\nX: y', '10.0.0.1:80', {}, 'Hostnames'],
 		];
 		it.each(cases)('%s', async (_label, hosts, upstreams, extra, expected) => {
 			const before = await caddy.config();
 			const result = await upsert(
 				hosts,
-				upstreams.replace('{alpha}', String(alpha.port)).replace('{admin}', String(caddy.adminPort)),
+				upstreams
+					.replace('{alpha}', String(alpha.port))
+					.replace('{admin}', String(caddy.adminPort)),
 				extra,
 			);
 			expect(result.error).toBeDefined();
@@ -327,7 +418,10 @@ describeWithServer('caddy', 'Caddy Route node against a real Caddy', () => {
 					operation: 'sync',
 					server: INGRESS,
 					source: 'json',
-					routesJson: JSON.stringify([{ hosts: 'fine.example.com', upstreams: '10.0.0.1:80' }, { hosts: 'x..y', upstreams: '10.0.0.1:80' }]),
+					routesJson: JSON.stringify([
+						{ hosts: 'fine.example.com', upstreams: '10.0.0.1:80' },
+						{ hosts: 'x..y', upstreams: '10.0.0.1:80' },
+					]),
 					dryRun: false,
 				},
 				{ credentials: credentials() },
@@ -364,11 +458,18 @@ describeWithServer('caddy', 'Caddy Route node against a real Caddy', () => {
 		});
 	});
 
-	it('reports Caddy\'s own error message and leaves the config unchanged', async () => {
+	it("reports Caddy's own error message and leaves the config unchanged", async () => {
 		const before = await caddy.config();
 		const result = await runNode(
 			'caddyRoute',
-			{ resource: 'route', operation: 'upsert', server: { __rl: true, mode: 'name', value: 'missing' }, hosts: 'a.example.com', upstreams: '10.0.0.1:80', routeOptions: {} },
+			{
+				resource: 'route',
+				operation: 'upsert',
+				server: { __rl: true, mode: 'name', value: 'missing' },
+				hosts: 'a.example.com',
+				upstreams: '10.0.0.1:80',
+				routeOptions: {},
+			},
 			{ credentials: credentials() },
 		);
 		expect(result.error?.message).toContain('no HTTP server named "missing"');
@@ -385,11 +486,13 @@ describe('Caddy Route node with Caddy unreachable or behind an authenticating pr
 			{ credentials: { caddyAdminApi: { baseUrl: `http://127.0.0.1:${port}` } } },
 		);
 		expect(result.error?.name).toBe('NodeApiError');
-		expect(result.error?.message).toContain(`Caddy admin API unreachable at http://127.0.0.1:${port}`);
+		expect(result.error?.message).toContain(
+			`Caddy admin API unreachable at http://127.0.0.1:${port}`,
+		);
 		expect(result.error?.description).toContain('ECONNREFUSED');
 	});
 
-	it('sends the credential\'s auth header through the credential type\'s authenticate', async () => {
+	it("sends the credential's auth header through the credential type's authenticate", async () => {
 		const seen: IncomingHttpHeaders[] = [];
 		const server = createServer((req, res) => {
 			seen.push(req.headers);
@@ -402,7 +505,15 @@ describe('Caddy Route node with Caddy unreachable or behind an authenticating pr
 			const result = await runNode(
 				'caddyRoute',
 				{ resource: 'route', operation: 'list', server: INGRESS },
-				{ credentials: { caddyAdminApi: { baseUrl: `http://127.0.0.1:${port}/`, headerName: 'X-Admin-Token', headerSecret: 's3cret' } } },
+				{
+					credentials: {
+						caddyAdminApi: {
+							baseUrl: `http://127.0.0.1:${port}/`,
+							headerName: 'X-Admin-Token',
+							headerSecret: 's3cret',
+						},
+					},
+				},
 			);
 			expect(result.error).toBeUndefined();
 			expect(seen[0]['x-admin-token']).toBe('s3cret');
@@ -417,7 +528,14 @@ describe('Caddy Route node with Caddy unreachable or behind an authenticating pr
 		await caddy.stop();
 		const result = await runNode(
 			'caddyRoute',
-			{ resource: 'route', operation: 'upsert', server: INGRESS, hosts: 'a.example.com', upstreams: '10.0.0.1:80', routeOptions: {} },
+			{
+				resource: 'route',
+				operation: 'upsert',
+				server: INGRESS,
+				hosts: 'a.example.com',
+				upstreams: '10.0.0.1:80',
+				routeOptions: {},
+			},
 			{ credentials: { caddyAdminApi: { baseUrl: adminUrl } } },
 		);
 		expect(result.error?.message).toContain(`Caddy admin API unreachable at ${adminUrl}`);

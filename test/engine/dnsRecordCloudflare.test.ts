@@ -1,6 +1,10 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { CLOUDFLARE_TOKEN, createCloudflareSimulator, type CloudflareSimulator } from '../simulators/cloudflare';
+import {
+	CLOUDFLARE_TOKEN,
+	createCloudflareSimulator,
+	type CloudflareSimulator,
+} from '../simulators/cloudflare';
 import type { CloudflareZone } from '../simulators/cloudflare/state';
 import { dnsContract, dnsNode, type DnsFixture } from './dnsRecordContract';
 
@@ -19,8 +23,21 @@ describe('DNS Record node against the Cloudflare simulator', () => {
 			const id = `unmanaged${String(++counter).padStart(23, '0')}`;
 			const at = new Date().toISOString();
 			sim.zones.get(zone.id)!.records.set(id, {
-				id, zone_id: zone.id, zone_name: ZONE, name, type, content, proxiable: type !== 'TXT', proxied: false, ttl: 1,
-				settings: {}, meta: {}, comment: null, tags: [], created_on: at, modified_on: at,
+				id,
+				zone_id: zone.id,
+				zone_name: ZONE,
+				name,
+				type,
+				content,
+				proxiable: type !== 'TXT',
+				proxied: false,
+				ttl: 1,
+				settings: {},
+				meta: {},
+				comment: null,
+				tags: [],
+				created_on: at,
+				modified_on: at,
 			});
 		},
 		async snapshot() {
@@ -48,18 +65,43 @@ describe('DNS Record node against the Cloudflare simulator', () => {
 	describe('provider contract', () => dnsContract(() => fixture));
 
 	it('marks each record with a comment and proxies A records with the automatic TTL', async () => {
-		const result = await node('upsert', { name: 'proxied', type: 'A', content: '203.0.113.5', proxied: true, ttl: 300 });
+		const result = await node('upsert', {
+			name: 'proxied',
+			type: 'A',
+			content: '203.0.113.5',
+			proxied: true,
+			ttl: 300,
+		});
 		expect(result.json[0]).toMatchObject({ proxied: true, ttl: 1 });
 		const [record] = records().filter((r) => r.name === `proxied.${ZONE}`);
-		expect(record).toMatchObject({ proxied: true, ttl: 1, comment: 'n8n-homelab-ingress owner=lab-a' });
-		const again = await node('upsert', { name: 'proxied', type: 'A', content: '203.0.113.5', proxied: true });
+		expect(record).toMatchObject({
+			proxied: true,
+			ttl: 1,
+			comment: 'n8n-homelab-ingress owner=lab-a',
+		});
+		const again = await node('upsert', {
+			name: 'proxied',
+			type: 'A',
+			content: '203.0.113.5',
+			proxied: true,
+		});
 		expect(again.json[0]).toMatchObject({ action: 'unchanged' });
 
 		const before = sim.mutatingRequests().length;
-		const txt = await node('sync', { records: JSON.stringify([{ name: 'proxied', type: 'TXT', content: 'x', proxied: true }]) });
-		expect(txt.error?.message).toMatch(/Invalid Records\[0\]\.proxied: TXT records cannot be proxied/);
-		const srv = await node('upsert', { name: `_sip._tcp.${ZONE}`, type: 'SRV', content: '5 5060 sip.example.com' });
-		expect(srv.error?.message).toMatch(/Invalid Type: SRV records are not supported for cloudflare/);
+		const txt = await node('sync', {
+			records: JSON.stringify([{ name: 'proxied', type: 'TXT', content: 'x', proxied: true }]),
+		});
+		expect(txt.error?.message).toMatch(
+			/Invalid Records\[0\]\.proxied: TXT records cannot be proxied/,
+		);
+		const srv = await node('upsert', {
+			name: `_sip._tcp.${ZONE}`,
+			type: 'SRV',
+			content: '5 5060 sip.example.com',
+		});
+		expect(srv.error?.message).toMatch(
+			/Invalid Type: SRV records are not supported for cloudflare/,
+		);
 		expect(sim.mutatingRequests().length).toBe(before);
 	});
 
@@ -67,10 +109,16 @@ describe('DNS Record node against the Cloudflare simulator', () => {
 		const start = sim.log.length;
 		await node('upsert', { name: 'single', type: 'A', content: '192.0.2.1' });
 		const singleWrites = sim.log.slice(start).filter((e) => e.method !== 'GET');
-		expect(singleWrites.map((e) => `${e.method} ${e.path.replace(/[0-9a-f]{32}/g, ':id')}`)).toEqual(['POST /zones/:id/dns_records']);
+		expect(
+			singleWrites.map((e) => `${e.method} ${e.path.replace(/[0-9a-f]{32}/g, ':id')}`),
+		).toEqual(['POST /zones/:id/dns_records']);
 
 		const mark = sim.log.length;
-		const desired = Array.from({ length: 30 }, (_, i) => ({ name: `batch${i}`, type: 'A', content: `192.0.2.${i + 1}` }));
+		const desired = Array.from({ length: 30 }, (_, i) => ({
+			name: `batch${i}`,
+			type: 'A',
+			content: `192.0.2.${i + 1}`,
+		}));
 		const synced = await node('sync', { records: JSON.stringify(desired), ownerId: 'batcher' });
 		expect(synced.error).toBeUndefined();
 		const writes = sim.log.slice(mark).filter((e) => e.method !== 'GET');
@@ -80,10 +128,13 @@ describe('DNS Record node against the Cloudflare simulator', () => {
 	});
 
 	it('reads every page of a large zone (result_info.total_pages)', async () => {
-		for (let i = 0; i < 1_100; i++) await fixture.addUnmanaged(`bulk${i}.${ZONE}`, 'TXT', `bulk ${i}`);
+		for (let i = 0; i < 1_100; i++)
+			await fixture.addUnmanaged(`bulk${i}.${ZONE}`, 'TXT', `bulk ${i}`);
 		const mark = sim.log.length;
 		const listed = await node('list', { filters: { type: 'TXT' } });
-		expect(listed.json.filter((r) => String(r.relativeName).startsWith('bulk'))).toHaveLength(1_100);
+		expect(listed.json.filter((r) => String(r.relativeName).startsWith('bulk'))).toHaveLength(
+			1_100,
+		);
 		const pages = sim.log.slice(mark).filter((e) => e.path.endsWith('/dns_records'));
 		expect(pages.map((e) => new URLSearchParams(e.query).get('page'))).toEqual(['1', '2']);
 	});
@@ -112,7 +163,10 @@ describe('DNS Record node against the Cloudflare simulator', () => {
 	});
 
 	it('reports Cloudflare errors with their code and HTTP status, without the token', async () => {
-		const wrong = await dnsNode({ ...fixture, credentials: () => ({ cloudflareDnsApi: { apiToken: 'wrong-token', baseUrl: sim.url } }) })('list');
+		const wrong = await dnsNode({
+			...fixture,
+			credentials: () => ({ cloudflareDnsApi: { apiToken: 'wrong-token', baseUrl: sim.url } }),
+		})('list');
 		expect(wrong.error?.message).toMatch(/Cloudflare: Invalid API Token \(code 1000\)/);
 		expect(wrong.error?.httpCode).toBe('401');
 		const missing = await dnsNode({ ...fixture, zone: 'absent.example.com' })('list');

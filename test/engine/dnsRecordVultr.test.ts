@@ -2,7 +2,12 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { specsAvailable } from '../simulators/core/conformance';
 import { vultrDomains, type VultrDomain } from '../simulators/vultr/dns';
-import { createVultrSimulator, VULTR_API_KEY, VULTR_SPEC, type VultrSimulator } from '../simulators/vultr';
+import {
+	createVultrSimulator,
+	VULTR_API_KEY,
+	VULTR_SPEC,
+	type VultrSimulator,
+} from '../simulators/vultr';
 import { inCI } from '../support/servers';
 import { dnsContract, dnsNode, type DnsFixture } from './dnsRecordContract';
 
@@ -21,7 +26,14 @@ describe('DNS Record node against the Vultr DNS simulator', () => {
 		async addUnmanaged(name, type, content) {
 			const id = `unmanaged-${++counter}`;
 			const relative = name === ZONE ? '' : name.slice(0, -ZONE.length - 1);
-			domain.records.set(id, { id, type, name: relative, data: type === 'TXT' ? `"${content}"` : content, priority: 0, ttl: 300 });
+			domain.records.set(id, {
+				id,
+				type,
+				name: relative,
+				data: type === 'TXT' ? `"${content}"` : content,
+				priority: 0,
+				ttl: 300,
+			});
 		},
 		async snapshot() {
 			return JSON.stringify([...domain.records.values()].sort((a, b) => a.id.localeCompare(b.id)));
@@ -34,7 +46,12 @@ describe('DNS Record node against the Vultr DNS simulator', () => {
 	beforeAll(async () => {
 		// Every exchange is checked against the official OpenAPI description when it is there.
 		sim = createVultrSimulator({ conformance: specPresent });
-		vultrDomains(sim).set(ZONE, { domain: ZONE, date_created: '2026-01-01T00:00:00+00:00', dns_sec: 'disabled', records: new Map() });
+		vultrDomains(sim).set(ZONE, {
+			domain: ZONE,
+			date_created: '2026-01-01T00:00:00+00:00',
+			dns_sec: 'disabled',
+			records: new Map(),
+		});
 		domain = vultrDomains(sim).get(ZONE)!;
 		await sim.listen();
 	});
@@ -50,7 +67,10 @@ describe('DNS Record node against the Vultr DNS simulator', () => {
 	it('marks an RRset with an external-dns style owner TXT record and removes it with the RRset', async () => {
 		await node('upsert', { name: 'owned', type: 'A', content: '192.0.2.31' });
 		const marker = records().find((r) => r.name === '_hli-a.owned');
-		expect(marker).toMatchObject({ type: 'TXT', data: '"heritage=n8n-homelab-ingress,n8n-homelab-ingress/owner=lab-a"' });
+		expect(marker).toMatchObject({
+			type: 'TXT',
+			data: '"heritage=n8n-homelab-ingress,n8n-homelab-ingress/owner=lab-a"',
+		});
 		const listed = await node('list', { filters: { type: 'TXT' } });
 		expect(listed.json.map((r) => r.relativeName)).not.toContain('_hli-a.owned');
 
@@ -59,15 +79,31 @@ describe('DNS Record node against the Vultr DNS simulator', () => {
 	});
 
 	it('writes SRV records (priority separate from weight, port and target)', async () => {
-		const result = await node('upsert', { name: `_sip._tcp.${ZONE}`, type: 'SRV', content: `5 5060 sip.${ZONE}`, priority: 20 });
+		const result = await node('upsert', {
+			name: `_sip._tcp.${ZONE}`,
+			type: 'SRV',
+			content: `5 5060 sip.${ZONE}`,
+			priority: 20,
+		});
 		expect(result.error).toBeUndefined();
-		expect(records().find((r) => r.name === '_sip._tcp' && r.type === 'SRV')).toMatchObject({ data: `5 5060 sip.${ZONE}`, priority: 20 });
+		expect(records().find((r) => r.name === '_sip._tcp' && r.type === 'SRV')).toMatchObject({
+			data: `5 5060 sip.${ZONE}`,
+			priority: 20,
+		});
 	});
 
 	it('rides out a 429 storm (Retry-After honoured) and stays within 30 requests per second', async () => {
 		const mark = sim.log.length;
-		sim.faults.add({ action: { kind: 'status', status: 429, retryAfterSeconds: 1 }, every: 2, times: 4 });
-		const desired = Array.from({ length: 20 }, (_, i) => ({ name: `storm${i}`, type: 'A', content: `192.0.2.${i + 100}` }));
+		sim.faults.add({
+			action: { kind: 'status', status: 429, retryAfterSeconds: 1 },
+			every: 2,
+			times: 4,
+		});
+		const desired = Array.from({ length: 20 }, (_, i) => ({
+			name: `storm${i}`,
+			type: 'A',
+			content: `192.0.2.${i + 100}`,
+		}));
 		const result = await node('sync', { records: JSON.stringify(desired), ownerId: 'storm' });
 		expect(result.error).toBeUndefined();
 		expect((result.json[0].created as unknown[]).length).toBe(20);
@@ -75,13 +111,16 @@ describe('DNS Record node against the Vultr DNS simulator', () => {
 		expect(records().filter((r) => /^storm\d+$/.test(r.name))).toHaveLength(20);
 		// the limiter paces request starts; arrival times carry a little transport jitter
 		const times = sim.log.slice(mark).map((e) => e.at);
-		for (let i = 30; i < times.length; i++) expect(times[i] - times[i - 30]).toBeGreaterThanOrEqual(900);
+		for (let i = 30; i < times.length; i++)
+			expect(times[i] - times[i - 30]).toBeGreaterThanOrEqual(900);
 	}, 30_000);
 
 	it('every request and response conforms to the Vultr OpenAPI description', () => {
 		if (!specPresent) {
 			if (inCI) throw new Error(`${VULTR_SPEC} is missing from the shared specs folder`);
-			console.warn(`[skip] Vultr conformance not checked: ${VULTR_SPEC} is not in the shared specs folder`);
+			console.warn(
+				`[skip] Vultr conformance not checked: ${VULTR_SPEC} is not in the shared specs folder`,
+			);
 			return;
 		}
 		expect(sim.log.length).toBeGreaterThan(50);
@@ -91,7 +130,10 @@ describe('DNS Record node against the Vultr DNS simulator', () => {
 	it('reports Vultr errors with the HTTP status', async () => {
 		const missing = await dnsNode({ ...fixture, zone: 'absent.example.net' })('list');
 		expect(missing.error?.message).toMatch(/no DNS domain absent\.example\.net/);
-		const wrong = await dnsNode({ ...fixture, credentials: () => ({ vultrApi: { apiKey: 'wrong', baseUrl: sim.url } }) })('list');
+		const wrong = await dnsNode({
+			...fixture,
+			credentials: () => ({ vultrApi: { apiKey: 'wrong', baseUrl: sim.url } }),
+		})('list');
 		expect(wrong.error?.httpCode).toBe('401');
 		expect((wrong.error as unknown as IDataObject).message).toMatch(/Vultr: Invalid API token/);
 	});

@@ -8,7 +8,12 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { ConnectionFailure, drainQueue, type Deliver, type DrainOptions } from '../../nodes/Heartbeat/helpers/drainer';
+import {
+	ConnectionFailure,
+	drainQueue,
+	type Deliver,
+	type DrainOptions,
+} from '../../nodes/Heartbeat/helpers/drainer';
 import { SqliteStore } from '../../nodes/Heartbeat/storage/sqlite';
 import { waitFor } from '../support/process';
 import { startHome, type Home } from './heartbeatHome';
@@ -37,7 +42,11 @@ describe('Drain cancellation', () => {
 					body: item.body,
 					signal,
 				});
-				return { status: response.status, headers: {}, body: Buffer.from(await response.arrayBuffer()) };
+				return {
+					status: response.status,
+					headers: {},
+					body: Buffer.from(await response.arrayBuffer()),
+				};
 			} catch (error) {
 				throw new ConnectionFailure(String(error));
 			}
@@ -58,7 +67,14 @@ describe('Drain cancellation', () => {
 	it('stops at once, uses up no attempt, and leaves the rest queued for the next drain', async () => {
 		const keys = Array.from({ length: 20 }, (_, n) => `c-${n}`);
 		await store.enqueueMany(
-			keys.map((key) => ({ source: 'home', method: 'POST', path: `/c/${key}`, headers: {}, body: Buffer.from(key), idempotencyKey: key })),
+			keys.map((key) => ({
+				source: 'home',
+				method: 'POST',
+				path: `/c/${key}`,
+				headers: {},
+				body: Buffer.from(key),
+				idempotencyKey: key,
+			})),
 			Date.now(),
 		);
 		home.delayMs = 40;
@@ -67,11 +83,17 @@ describe('Drain cancellation', () => {
 		await waitFor('five deliveries', async () => home.received.length >= 5, 10_000, 5);
 		controller.abort();
 		const summary = await draining;
-		expect(summary.sources).toEqual([expect.objectContaining({ source: 'home', stopped: 'cancelled' })]);
+		expect(summary.sources).toEqual([
+			expect.objectContaining({ source: 'home', stopped: 'cancelled' }),
+		]);
 		expect(summary).toMatchObject({ failed: 0, deadLettered: 0 });
 		expect(summary.delivered).toBeLessThan(keys.length);
 		const [stats] = await store.stats('home');
-		expect(stats).toMatchObject({ pending: keys.length - summary.delivered, dead: 0, delivered: summary.delivered });
+		expect(stats).toMatchObject({
+			pending: keys.length - summary.delivered,
+			dead: 0,
+			delivered: summary.delivered,
+		});
 		// The source's lease was released: the next drain takes it at once and the head has no attempt recorded.
 		home.delayMs = 0;
 		const rest = await drainQueue(store, deliver(), options());

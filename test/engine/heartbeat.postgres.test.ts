@@ -19,7 +19,13 @@ describeWithServer('postgresql', 'Heartbeat node on PostgreSQL', () => {
 		const credentials = server.credentials('hb_first_use');
 		const beat = await runNode(
 			'heartbeat',
-			{ storage: 'postgres', resource: 'source', operation: 'recordBeat', source: 'home', status: 'online' },
+			{
+				storage: 'postgres',
+				resource: 'source',
+				operation: 'recordBeat',
+				source: 'home',
+				status: 'online',
+			},
 			{ credentials: { homelabPostgresApi: credentials } },
 		);
 		expect(beat.error).toBeUndefined();
@@ -36,7 +42,11 @@ describeWithServer('postgresql', 'Heartbeat node on PostgreSQL', () => {
 				'SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name',
 				['hb_first_use'],
 			);
-			expect(tables.rows.map((row) => row.table_name)).toEqual(['heartbeat_migrations', 'heartbeat_queue', 'heartbeat_sources']);
+			expect(tables.rows.map((row) => row.table_name)).toEqual([
+				'heartbeat_migrations',
+				'heartbeat_queue',
+				'heartbeat_sources',
+			]);
 			const sources = await client.query('SELECT source FROM hb_first_use.heartbeat_sources');
 			expect(sources.rows).toEqual([{ source: 'home' }]);
 		} finally {

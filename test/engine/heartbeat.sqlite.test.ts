@@ -27,7 +27,11 @@ describe('Heartbeat node on the embedded SQLite store', () => {
 	});
 
 	heartbeatSuite(
-		() => ({ fresh: () => ({ parameters: { storage: 'embedded', databaseFile: join(dir, `queue-${++counter}.sqlite`) } }) }),
+		() => ({
+			fresh: () => ({
+				parameters: { storage: 'embedded', databaseFile: join(dir, `queue-${++counter}.sqlite`) },
+			}),
+		}),
 		false,
 	);
 });

@@ -10,8 +10,12 @@ async function main(): Promise<void> {
 		credentials?: Record<string, Record<string, unknown>>;
 	};
 	process.stdout.write('draining\n');
-	const result = await runNode('heartbeat', parameters as never, { credentials: credentials as never });
-	process.stdout.write(`${JSON.stringify(result.error ? { error: result.error.message } : result.json)}\n`);
+	const result = await runNode('heartbeat', parameters as never, {
+		credentials: credentials as never,
+	});
+	process.stdout.write(
+		`${JSON.stringify(result.error ? { error: result.error.message } : result.json)}\n`,
+	);
 }
 
 void main();

@@ -49,7 +49,13 @@ export async function startHome(idempotencyHeader = 'idempotency-key', port = 0)
 				req.on('data', (chunk: Buffer) => chunks.push(chunk));
 				req.on('end', () => {
 					const key = String(req.headers[idempotencyHeader] ?? '');
-					const request = { method: req.method ?? '', path: req.url ?? '', key, headers: req.headers, body: Buffer.concat(chunks) };
+					const request = {
+						method: req.method ?? '',
+						path: req.url ?? '',
+						key,
+						headers: req.headers,
+						body: Buffer.concat(chunks),
+					};
 					home.received.push(request);
 					const status = home.respond(request);
 					if (status >= 200 && status < 300 && !seen.has(key)) {

@@ -31,7 +31,10 @@ async function expectedFailure<T>(message: RegExp, run: () => Promise<T>): Promi
 	const reported: string[] = [];
 	const report = jest
 		.spyOn(ErrorReporter.prototype, 'error')
-		.mockImplementation((error: unknown) => void reported.push(error instanceof Error ? error.message : String(error)));
+		.mockImplementation(
+			(error: unknown) =>
+				void reported.push(error instanceof Error ? error.message : String(error)),
+		);
 	try {
 		return await run();
 	} finally {
@@ -44,13 +47,23 @@ export function heartbeatSuite(target: () => StoreUnderTest, hasServer: boolean)
 	let home: Home;
 	let store: ReturnType<StoreUnderTest['fresh']>;
 
-	const hb = async (resource: string, operation: string, parameters: IDataObject = {}, input?: IDataObject[]) =>
+	const hb = async (
+		resource: string,
+		operation: string,
+		parameters: IDataObject = {},
+		input?: IDataObject[],
+	) =>
 		await runNode(
 			'heartbeat',
 			{ ...store.parameters, resource, operation, ...parameters },
 			{ credentials: store.credentials, input },
 		);
-	const ok = async (resource: string, operation: string, parameters: IDataObject = {}, input?: IDataObject[]) => {
+	const ok = async (
+		resource: string,
+		operation: string,
+		parameters: IDataObject = {},
+		input?: IDataObject[],
+	) => {
 		const result = await hb(resource, operation, parameters, input);
 		if (result.error) throw result.error;
 		return result.json;
@@ -58,9 +71,23 @@ export function heartbeatSuite(target: () => StoreUnderTest, hasServer: boolean)
 	const beat = async (source = 'home', status = 'online', extra: IDataObject = {}) =>
 		await ok('source', 'recordBeat', { source, status, baseUrl: home.baseUrl, ...extra });
 	const enqueue = async (source: string, key: string, extra: IDataObject = {}) =>
-		(await ok('queue', 'enqueue', { source, method: 'POST', path: `/hook/${key}`, body: `body of ${key}`, idempotencyKey: key, ...extra }))[0];
+		(
+			await ok('queue', 'enqueue', {
+				source,
+				method: 'POST',
+				path: `/hook/${key}`,
+				body: `body of ${key}`,
+				idempotencyKey: key,
+				...extra,
+			})
+		)[0];
 	const drain = async (drainOptions: IDataObject = {}, extra: IDataObject = {}) =>
-		(await ok('queue', 'drain', { drainOptions: { retrySchedule: '1', ...drainOptions }, ...extra }))[0];
+		(
+			await ok('queue', 'drain', {
+				drainOptions: { retrySchedule: '1', ...drainOptions },
+				...extra,
+			})
+		)[0];
 	const stats = async (source?: string) => await ok('queue', 'stats', { source: source ?? '' });
 
 	beforeAll(async () => {
@@ -89,7 +116,10 @@ export function heartbeatSuite(target: () => StoreUnderTest, hasServer: boolean)
 			const liveness = { intervalSeconds: 60, missedBeats: 3, graceSeconds: 10 };
 			const check = async (at: number, options: IDataObject = {}) => {
 				clock.now = () => at;
-				return await ok('source', 'check', { liveness, checkOptions: { remindEveryMinutes: 5, ...options } });
+				return await ok('source', 'check', {
+					liveness,
+					checkOptions: { remindEveryMinutes: 5, ...options },
+				});
 			};
 			expect(await check(t0 + 30_000)).toEqual([]);
 			// Exactly at the deadline (3 × 60 s + 10 s) the source still counts as online: no boundary race.
@@ -110,7 +140,11 @@ export function heartbeatSuite(target: () => StoreUnderTest, hasServer: boolean)
 				expect.objectContaining({ event: 'steady', state: 'offline' }),
 			]);
 			expect(await check(t0 + 191_000 + 300_000)).toEqual([
-				expect.objectContaining({ event: 'stillOffline', downtimeSeconds: 301, offlineSince: new Date(t0 + 190_000).toISOString() }),
+				expect.objectContaining({
+					event: 'stillOffline',
+					downtimeSeconds: 301,
+					offlineSince: new Date(t0 + 190_000).toISOString(),
+				}),
 			]);
 			clock.now = () => t0 + 600_000;
 			await beat();
@@ -122,7 +156,12 @@ export function heartbeatSuite(target: () => StoreUnderTest, hasServer: boolean)
 			expect(await check(t0 + 680_000)).toEqual([]);
 
 			const [status] = await ok('source', 'status', { source: 'home', liveness });
-			expect(status).toMatchObject({ state: 'online', storedState: 'online', secondsSinceLastBeat: 20, baseUrl: home.baseUrl });
+			expect(status).toMatchObject({
+				state: 'online',
+				storedState: 'online',
+				secondsSinceLastBeat: 20,
+				baseUrl: home.baseUrl,
+			});
 		});
 
 		it('treats a non-online status as offline at once, and two Checks at once report the transition once', async () => {
@@ -158,20 +197,34 @@ export function heartbeatSuite(target: () => StoreUnderTest, hasServer: boolean)
 			const forwarded = await relay();
 			expect(forwarded).toMatchObject({ delivered: true, status: 200 });
 			expect(home.received).toHaveLength(1);
-			expect(home.received[0]).toMatchObject({ method: 'PUT', path: '/api/item?x=1', key: 'relay-1' });
+			expect(home.received[0]).toMatchObject({
+				method: 'PUT',
+				path: '/api/item?x=1',
+				key: 'relay-1',
+			});
 			expect(home.received[0].headers['x-trace']).toBe('abc');
 			expect(home.received[0].body.toString()).toBe('payload');
 
 			await home.down();
 			const unreachable = await relay({ idempotencyKey: 'relay-2' });
-			expect(unreachable).toMatchObject({ queued: true, reason: 'connectionFailure', duplicate: false });
+			expect(unreachable).toMatchObject({
+				queued: true,
+				reason: 'connectionFailure',
+				duplicate: false,
+			});
 			await home.up();
 			// Something of home is queued: a new request must not overtake it.
-			expect(await relay({ idempotencyKey: 'relay-3' })).toMatchObject({ queued: true, reason: 'queueNotEmpty' });
+			expect(await relay({ idempotencyKey: 'relay-3' })).toMatchObject({
+				queued: true,
+				reason: 'queueNotEmpty',
+			});
 			expect(home.received).toHaveLength(1);
 
 			clock.now = () => Date.now() + 3_600_000;
-			expect(await relay({ idempotencyKey: 'relay-4' })).toMatchObject({ queued: true, reason: 'offline' });
+			expect(await relay({ idempotencyKey: 'relay-4' })).toMatchObject({
+				queued: true,
+				reason: 'offline',
+			});
 			expect((await stats('home'))[0]).toMatchObject({ pending: 3 });
 		});
 	});
@@ -188,11 +241,14 @@ export function heartbeatSuite(target: () => StoreUnderTest, hasServer: boolean)
 				await enqueue('beta', `b-${n}`);
 			}
 			// The same key in another source is another request.
-			expect(await enqueue('beta', 'a-0', { path: '/beta/a-0' })).toMatchObject({ duplicate: false });
+			expect(await enqueue('beta', 'a-0', { path: '/beta/a-0' })).toMatchObject({
+				duplicate: false,
+			});
 			home.delayMs = 2;
 			const summary = await drain({ concurrency: 2, batchSize: 7 });
 			expect(summary).toMatchObject({ delivered: 50, failed: 0 });
-			const order = (prefix: string) => home.received.filter((r) => r.path.startsWith(`/hook/${prefix}`)).map((r) => r.key);
+			const order = (prefix: string) =>
+				home.received.filter((r) => r.path.startsWith(`/hook/${prefix}`)).map((r) => r.key);
 			expect(order('a-')).toEqual(Array.from({ length: 25 }, (_, n) => `a-${n}`));
 			expect(order('b-')).toEqual(Array.from({ length: 24 }, (_, n) => `b-${n + 1}`));
 			expect(home.received.find((r) => r.key === 'a-0')?.body.toString()).toBe('body of a-0');
@@ -210,7 +266,9 @@ export function heartbeatSuite(target: () => StoreUnderTest, hasServer: boolean)
 			await home.down();
 			const failed = await drain({ retrySchedule: '1.5' });
 			expect(failed).toMatchObject({ delivered: 0, failed: 1 });
-			expect(failed.sources).toEqual([expect.objectContaining({ source: 'home', stopped: 'connectionFailure' })]);
+			expect(failed.sources).toEqual([
+				expect.objectContaining({ source: 'home', stopped: 'connectionFailure' }),
+			]);
 			await home.up();
 			// Not due yet: the head waits out its backoff, the others wait behind it.
 			expect(await drain()).toMatchObject({ delivered: 0, failed: 0 });
@@ -222,7 +280,10 @@ export function heartbeatSuite(target: () => StoreUnderTest, hasServer: boolean)
 			home.respond = (request) => (request.key === 'k4' && home.received.length === 4 ? 503 : 200);
 			await enqueue('home', 'k4');
 			const httpError = await drain({ retrySchedule: '0.3' });
-			expect((httpError.sources as IDataObject[])[0]).toMatchObject({ stopped: 'httpError', error: 'home answered HTTP 503' });
+			expect((httpError.sources as IDataObject[])[0]).toMatchObject({
+				stopped: 'httpError',
+				error: 'home answered HTTP 503',
+			});
 			await sleep(400);
 			expect(await drain()).toMatchObject({ delivered: 1 });
 		});
@@ -240,10 +301,18 @@ export function heartbeatSuite(target: () => StoreUnderTest, hasServer: boolean)
 			expect(await drain(options)).toMatchObject({ delivered: 1 });
 			const dead = await ok('deadLetter', 'list', { source: 'home' });
 			expect(dead).toEqual([
-				expect.objectContaining({ source: 'home', path: '/fails', attempts: 2, lastStatus: 500, idempotencyKey: 'bad' }),
+				expect.objectContaining({
+					source: 'home',
+					path: '/fails',
+					attempts: 2,
+					lastStatus: 500,
+					idempotencyKey: 'bad',
+				}),
 			]);
 			home.respond = () => 200;
-			expect(await ok('deadLetter', 'replay', { ids: String(dead[0].id) })).toEqual([{ replayed: 1 }]);
+			expect(await ok('deadLetter', 'replay', { ids: String(dead[0].id) })).toEqual([
+				{ replayed: 1 },
+			]);
 			expect(await drain()).toMatchObject({ delivered: 1 });
 			expect(home.processed).toEqual(['good', 'bad']);
 
@@ -258,7 +327,13 @@ export function heartbeatSuite(target: () => StoreUnderTest, hasServer: boolean)
 			await beat();
 			const stored = await enqueue('home', 'before');
 			const input = ['n1', 'n2', 'n1', 'before', 'n3'].map((key) => ({ key }));
-			const batch = { source: 'home', method: 'POST', path: '/batch', body: '=body of {{ $json.key }}', idempotencyKey: '={{ $json.key }}' };
+			const batch = {
+				source: 'home',
+				method: 'POST',
+				path: '/batch',
+				body: '=body of {{ $json.key }}',
+				idempotencyKey: '={{ $json.key }}',
+			};
 			const results = await ok('queue', 'enqueue', batch, input);
 			expect(results.map((r) => [r.idempotencyKey, r.duplicate])).toEqual([
 				['n1', false],
@@ -274,30 +349,59 @@ export function heartbeatSuite(target: () => StoreUnderTest, hasServer: boolean)
 
 			// One invalid item fails the execution before anything of it is stored.
 			const withBad = [{ key: 'm1' }, { key: 'has space' }, { key: 'm2' }];
-			const failed = await expectedFailure(/Invalid Idempotency Key/, async () => await hb('queue', 'enqueue', batch, withBad));
+			const failed = await expectedFailure(
+				/Invalid Idempotency Key/,
+				async () => await hb('queue', 'enqueue', batch, withBad),
+			);
 			expect(failed.error?.message).toMatch(/Invalid Idempotency Key/);
 			expect((await stats('home'))[0]).toMatchObject({ pending: 4 });
 			// With "Continue On Fail" the invalid item becomes an error item and the others are stored.
-			const continued = await expectedFailure(/Invalid Idempotency Key/, async () =>
-				await runNode(
-					'heartbeat',
-					{ ...store.parameters, resource: 'queue', operation: 'enqueue', ...batch },
-					{ credentials: store.credentials, input: withBad, onError: 'continueRegularOutput' },
-				),
+			const continued = await expectedFailure(
+				/Invalid Idempotency Key/,
+				async () =>
+					await runNode(
+						'heartbeat',
+						{ ...store.parameters, resource: 'queue', operation: 'enqueue', ...batch },
+						{ credentials: store.credentials, input: withBad, onError: 'continueRegularOutput' },
+					),
 			);
-			expect(continued.items('Node').map((item) => [item.pairedItem, item.json.error ?? item.json.idempotencyKey])).toEqual([
+			expect(
+				continued
+					.items('Node')
+					.map((item) => [item.pairedItem, item.json.error ?? item.json.idempotencyKey]),
+			).toEqual([
 				[{ item: 0 }, 'm1'],
 				[{ item: 1 }, expect.stringMatching(/Invalid Idempotency Key/)],
 				[{ item: 2 }, 'm2'],
 			]);
 			// "Request From: Input Items": each item's own fields, validated the same way.
 			const fromItems = [
-				{ source: 'home', path: '/items/1', body: 'body of i1', idempotencyKey: 'i1', headers: { 'X-From': 'item' } },
-				{ source: 'home', method: 'PUT', path: '/items/2', body: 'body of i2', idempotencyKey: 'i2' },
+				{
+					source: 'home',
+					path: '/items/1',
+					body: 'body of i1',
+					idempotencyKey: 'i1',
+					headers: { 'X-From': 'item' },
+				},
+				{
+					source: 'home',
+					method: 'PUT',
+					path: '/items/2',
+					body: 'body of i2',
+					idempotencyKey: 'i2',
+				},
 			];
-			expect((await ok('queue', 'enqueue', { requestFrom: 'inputItems' }, fromItems)).map((r) => r.duplicate)).toEqual([false, false]);
-			const badItem = await expectedFailure(/Invalid Path/, async () =>
-				await hb('queue', 'enqueue', { requestFrom: 'inputItems' }, [{ source: 'home', path: 'http://evil.example/' }]),
+			expect(
+				(await ok('queue', 'enqueue', { requestFrom: 'inputItems' }, fromItems)).map(
+					(r) => r.duplicate,
+				),
+			).toEqual([false, false]);
+			const badItem = await expectedFailure(
+				/Invalid Path/,
+				async () =>
+					await hb('queue', 'enqueue', { requestFrom: 'inputItems' }, [
+						{ source: 'home', path: 'http://evil.example/' },
+					]),
 			);
 			expect(badItem.error?.message).toMatch(/Invalid Path/);
 
@@ -305,7 +409,11 @@ export function heartbeatSuite(target: () => StoreUnderTest, hasServer: boolean)
 			expect(home.received.map((r) => [r.key, r.body.toString()])).toEqual(
 				['before', 'n1', 'n2', 'n3', 'm1', 'm2', 'i1', 'i2'].map((key) => [key, `body of ${key}`]),
 			);
-			expect(home.received[6]).toMatchObject({ method: 'POST', path: '/items/1', headers: expect.objectContaining({ 'x-from': 'item' }) });
+			expect(home.received[6]).toMatchObject({
+				method: 'POST',
+				path: '/items/1',
+				headers: expect.objectContaining({ 'x-from': 'item' }),
+			});
 			expect(home.received[7]).toMatchObject({ method: 'PUT', path: '/items/2' });
 		});
 
@@ -332,7 +440,9 @@ export function heartbeatSuite(target: () => StoreUnderTest, hasServer: boolean)
 				},
 				expect.objectContaining({ source: 'other', pending: 1, dead: 0 }),
 			]);
-			expect(await stats('other')).toEqual([expect.objectContaining({ source: 'other', pending: 1 })]);
+			expect(await stats('other')).toEqual([
+				expect.objectContaining({ source: 'other', pending: 1 }),
+			]);
 			clock.now = () => t0 + 200_000;
 			const liveness = { intervalSeconds: 60, missedBeats: 3, graceSeconds: 10 };
 			expect(await ok('source', 'status', { liveness })).toEqual([
@@ -349,7 +459,13 @@ export function heartbeatSuite(target: () => StoreUnderTest, hasServer: boolean)
 					pending: 1,
 					dead: 1,
 				},
-				expect.objectContaining({ source: 'other', state: 'unknown', lastSeen: null, pending: 1, dead: 0 }),
+				expect.objectContaining({
+					source: 'other',
+					state: 'unknown',
+					lastSeen: null,
+					pending: 1,
+					dead: 0,
+				}),
 			]);
 		});
 
@@ -365,7 +481,10 @@ export function heartbeatSuite(target: () => StoreUnderTest, hasServer: boolean)
 			// 20/s: the k-th delivery starts no sooner than k × 50 ms after the first; unlimited, 8 loopback
 			// requests take a few ms in all. Measured from the second arrival: the first one also opens the
 			// connection, so it can arrive late and make the rest look early. 15 ms of slack for jitter.
-			const early = arrivals.slice(1).map((at, k) => at - arrivals[1] - k * 50).filter((offset) => offset < -15);
+			const early = arrivals
+				.slice(1)
+				.map((at, k) => at - arrivals[1] - k * 50)
+				.filter((offset) => offset < -15);
 			expect(early).toEqual([]);
 		});
 
@@ -384,28 +503,52 @@ export function heartbeatSuite(target: () => StoreUnderTest, hasServer: boolean)
 				[{ headers: { Connection: 'close' } }, /Invalid Headers: "Connection" is a hop-by-hop/],
 				[{ headers: { 'Transfer-Encoding': 'chunked' } }, /hop-by-hop/],
 				[{ headers: { Host: 'evil.example' } }, /hop-by-hop or relay-managed/],
-				[{ headers: { 'Bad Name': 'x' } }, /Invalid Headers: "Bad Name" is not a valid header name/],
-				[{ headers: { 'X-A': 'x\r\nX-B: y' } }, /Invalid Headers: the value of "X-A" contains CR, LF/],
+				[
+					{ headers: { 'Bad Name': 'x' } },
+					/Invalid Headers: "Bad Name" is not a valid header name/,
+				],
+				[
+					{ headers: { 'X-A': 'x\r\nX-B: y' } },
+					/Invalid Headers: the value of "X-A" contains CR, LF/,
+				],
 				[{ headers: '[1,2]' }, /Invalid Headers: must be a JSON object/],
-				[{ body: 'x'.repeat(2048), requestOptions: { maxBodyKb: 1 } }, /Invalid Body: 2048 bytes is more than the limit of 1024/],
-				[{ body: '***', requestOptions: { bodyIsBase64: true } }, /Invalid Body: is not valid base64/],
+				[
+					{ body: 'x'.repeat(2048), requestOptions: { maxBodyKb: 1 } },
+					/Invalid Body: 2048 bytes is more than the limit of 1024/,
+				],
+				[
+					{ body: '***', requestOptions: { bodyIsBase64: true } },
+					/Invalid Body: is not valid base64/,
+				],
 				[{ source: '../etc' }, /Invalid Source/],
 				[{ idempotencyKey: 'has space' }, /Invalid Idempotency Key/],
 			];
 			for (const operation of ['enqueue', 'forwardOrEnqueue']) {
 				for (const [parameters, message] of bad) {
-					const result = await expectedFailure(message, async () =>
-						await hb('queue', operation, { source: 'home', method: 'POST', path: '/ok', body: 'b', ...parameters }),
+					const result = await expectedFailure(
+						message,
+						async () =>
+							await hb('queue', operation, {
+								source: 'home',
+								method: 'POST',
+								path: '/ok',
+								body: 'b',
+								...parameters,
+							}),
 					);
 					expect(result.error?.message).toMatch(message);
 				}
 			}
 			expect(await stats()).toEqual([]);
 			expect(home.received).toHaveLength(0);
-			const badBase = await expectedFailure(/Invalid Base URL/, async () =>
-				await hb('source', 'recordBeat', { source: 'home', baseUrl: 'http://169.254.169.254' }),
+			const badBase = await expectedFailure(
+				/Invalid Base URL/,
+				async () =>
+					await hb('source', 'recordBeat', { source: 'home', baseUrl: 'http://169.254.169.254' }),
 			);
-			expect(badBase.error?.message).toMatch(/Invalid Base URL: must not point at a link-local address/);
+			expect(badBase.error?.message).toMatch(
+				/Invalid Base URL: must not point at a link-local address/,
+			);
 		});
 
 		it('two drainers at once: every request arrives, exactly once at a deduplicating receiver, in order', async () => {
@@ -445,15 +588,28 @@ export function heartbeatSuite(target: () => StoreUnderTest, hasServer: boolean)
 			};
 			const child = spawn(
 				process.execPath,
-				['-r', 'ts-node/register/transpile-only', join(__dirname, 'heartbeatDrainer.child.ts'), JSON.stringify({ parameters, credentials: store.credentials })],
-				{ stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, TS_NODE_PROJECT: join(__dirname, '../../tsconfig.json') } },
+				[
+					'-r',
+					'ts-node/register/transpile-only',
+					join(__dirname, 'heartbeatDrainer.child.ts'),
+					JSON.stringify({ parameters, credentials: store.credentials }),
+				],
+				{
+					stdio: ['ignore', 'pipe', 'pipe'],
+					env: { ...process.env, TS_NODE_PROJECT: join(__dirname, '../../tsconfig.json') },
+				},
 			);
 			let output = '';
 			child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
 			child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
 			const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 			try {
-				await waitFor(`the child drainer to deliver 15 requests (${output.slice(-500)})`, async () => home.received.length >= 15, 60_000, 20);
+				await waitFor(
+					`the child drainer to deliver 15 requests (${output.slice(-500)})`,
+					async () => home.received.length >= 15,
+					60_000,
+					20,
+				);
 			} finally {
 				process.kill(child.pid!, 'SIGKILL');
 				await exited;
@@ -473,19 +629,25 @@ export function heartbeatSuite(target: () => StoreUnderTest, hasServer: boolean)
 	});
 
 	// Only a store with a server process can have it restarted; the embedded store has none.
-	if (hasServer) it('keeps every request when the database server restarts during a drain', async () => {
-		await beat();
-		const keys = Array.from({ length: 120 }, (_, n) => `pg-${n}`);
-		for (const key of keys) await enqueue('home', key);
-		home.delayMs = 10;
-		const draining = drain({ batchSize: 10, leaseSeconds: 2 });
-		await waitFor('the drain to be under way', async () => home.received.length >= 20, 30_000, 10);
-		await target().restart!();
-		const summary = await draining;
-		expect(Number(summary.delivered)).toBeGreaterThan(0);
-		await sleep(2100);
-		await drain();
-		expect(home.processed).toEqual(keys);
-		expect((await stats('home'))[0]).toMatchObject({ pending: 0, delivered: 120 });
-	});
+	if (hasServer)
+		it('keeps every request when the database server restarts during a drain', async () => {
+			await beat();
+			const keys = Array.from({ length: 120 }, (_, n) => `pg-${n}`);
+			for (const key of keys) await enqueue('home', key);
+			home.delayMs = 10;
+			const draining = drain({ batchSize: 10, leaseSeconds: 2 });
+			await waitFor(
+				'the drain to be under way',
+				async () => home.received.length >= 20,
+				30_000,
+				10,
+			);
+			await target().restart!();
+			const summary = await draining;
+			expect(Number(summary.delivered)).toBeGreaterThan(0);
+			await sleep(2100);
+			await drain();
+			expect(home.processed).toEqual(keys);
+			expect((await stats('home'))[0]).toMatchObject({ pending: 0, delivered: 120 });
+		});
 }

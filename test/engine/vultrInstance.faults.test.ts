@@ -2,7 +2,12 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { runNode } from '../support/engine';
 import { describeWithSpecs, expectConformance } from '../simulators/core/jest';
-import { createVultrSimulator, VULTR_API_KEY, VULTR_SPEC, type VultrSimulator } from '../simulators/vultr';
+import {
+	createVultrSimulator,
+	VULTR_API_KEY,
+	VULTR_SPEC,
+	type VultrSimulator,
+} from '../simulators/vultr';
 
 const CREATE = {
 	resource: 'instance',
@@ -20,7 +25,9 @@ const CREATE = {
 describeWithSpecs([VULTR_SPEC], 'Vultr Instance node under faults and bad input', () => {
 	let sim: VultrSimulator;
 	const vultr = (parameters: IDataObject) =>
-		runNode('vultrInstance', parameters, { credentials: { vultrApi: { apiKey: VULTR_API_KEY, baseUrl: sim.url } } });
+		runNode('vultrInstance', parameters, {
+			credentials: { vultrApi: { apiKey: VULTR_API_KEY, baseUrl: sim.url } },
+		});
 	const posts = () => sim.log.filter((r) => r.method === 'POST' && r.path === '/instances');
 
 	beforeEach(async () => {
@@ -35,7 +42,11 @@ describeWithSpecs([VULTR_SPEC], 'Vultr Instance node under faults and bad input'
 	it('a 429 storm and intermittent 5xx during Create + Wait still yield exactly one instance', async () => {
 		sim.faults.add({ action: { kind: 'status', status: 429, retryAfterSeconds: 1 }, times: 4 });
 		sim.faults.add({ action: { kind: 'status', status: 503 }, every: 3, times: 6 });
-		const result = await vultr({ ...CREATE, waitForReady: true, readiness: { minimumBootSeconds: 0, timeoutSeconds: 60 } });
+		const result = await vultr({
+			...CREATE,
+			waitForReady: true,
+			readiness: { minimumBootSeconds: 0, timeoutSeconds: 60 },
+		});
 		expect(result.error).toBeUndefined();
 		expect(result.json[0]).toMatchObject({ label: 'edge-1', ready: true, existing: false });
 		expect(sim.state.instances.size).toBe(1);
@@ -48,7 +59,12 @@ describeWithSpecs([VULTR_SPEC], 'Vultr Instance node under faults and bad input'
 	});
 
 	it('a 5xx on the create POST is resolved by looking the instance up, not by a blind retry', async () => {
-		sim.faults.add({ method: 'POST', path: /^\/instances$/, action: { kind: 'status', status: 500 }, times: 1 });
+		sim.faults.add({
+			method: 'POST',
+			path: /^\/instances$/,
+			action: { kind: 'status', status: 500 },
+			times: 1,
+		});
 		const result = await vultr(CREATE);
 		expect(result.error).toBeUndefined();
 		expect(sim.state.instances.size).toBe(1);
@@ -59,10 +75,19 @@ describeWithSpecs([VULTR_SPEC], 'Vultr Instance node under faults and bad input'
 	});
 
 	it('a dropped connection after Vultr accepted the Create does not buy a second instance', async () => {
-		sim.faults.add({ method: 'POST', path: /^\/instances$/, action: { kind: 'drop', when: 'after' }, times: 1 });
+		sim.faults.add({
+			method: 'POST',
+			path: /^\/instances$/,
+			action: { kind: 'drop', when: 'after' },
+			times: 1,
+		});
 		const result = await vultr(CREATE);
 		expect(result.error).toBeUndefined();
-		expect(result.json[0]).toMatchObject({ label: 'edge-1', existing: false, recoveredAfterLostResponse: true });
+		expect(result.json[0]).toMatchObject({
+			label: 'edge-1',
+			existing: false,
+			recoveredAfterLostResponse: true,
+		});
 		expect(result.json[0].hostKeyFingerprint).toMatch(/^SHA256:/);
 		expect(sim.state.instances.size).toBe(1);
 		expect(posts()).toHaveLength(1);
@@ -75,20 +100,30 @@ describeWithSpecs([VULTR_SPEC], 'Vultr Instance node under faults and bad input'
 	});
 
 	it('a connection that keeps dropping before Vultr sees the POST ends in a clear error, nothing bought, no secret leaked', async () => {
-		sim.faults.add({ method: 'POST', path: /^\/instances$/, action: { kind: 'drop', when: 'before' } });
+		sim.faults.add({
+			method: 'POST',
+			path: /^\/instances$/,
+			action: { kind: 'drop', when: 'before' },
+		});
 		const result = await vultr(CREATE);
 		expect(result.error?.message).toContain('did not confirm creating "edge-1"');
 		expect(sim.state.instances.size).toBe(0);
 		expect(posts()).toHaveLength(3);
 		const userData = String((posts()[0].body as IDataObject).user_data);
-		const leaked = JSON.stringify({ message: result.error?.message, description: result.error?.description, json: result.json });
+		const leaked = JSON.stringify({
+			message: result.error?.message,
+			description: result.error?.description,
+			json: result.json,
+		});
 		expect(leaked).not.toContain(userData.slice(0, 40));
 		expect(leaked).not.toMatch(/PRIVATE KEY/);
 	});
 
 	it('a plan the region does not offer fails naming the field, with no mutating request', async () => {
 		const result = await vultr({ ...CREATE, region: 'sgp', plan: 'vhf-2c-4gb' });
-		expect(result.error?.message).toMatch(/^Invalid Plan: "vhf-2c-4gb" is not available in region "sgp"/);
+		expect(result.error?.message).toMatch(
+			/^Invalid Plan: "vhf-2c-4gb" is not available in region "sgp"/,
+		);
 		expect(sim.mutatingRequests()).toEqual([]);
 	});
 
@@ -115,7 +150,12 @@ describeWithSpecs([VULTR_SPEC], 'Vultr Instance node under faults and bad input'
 		['Rules[1].Port', { protocol: 'tcp', port: '70000', sources: '' }],
 		['Rules[1].Port', { protocol: 'udp', port: '', sources: '' }],
 	])('bad firewall %s fails naming the field and sends nothing', async (field, rule) => {
-		const result = await vultr({ resource: 'firewall', operation: 'ensure', groupName: 'ingress', rules: { rule: [rule] } });
+		const result = await vultr({
+			resource: 'firewall',
+			operation: 'ensure',
+			groupName: 'ingress',
+			rules: { rule: [rule] },
+		});
 		expect(result.error?.message).toContain(`Invalid ${field}:`);
 		expect(sim.log).toEqual([]);
 	});

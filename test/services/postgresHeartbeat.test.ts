@@ -12,62 +12,79 @@ import { credentialTypes } from '../support/engine';
 import { startPostgres, type PostgresServer } from '../support/postgres';
 import { describeWithServer } from '../support/servers';
 
-describeWithServer('postgresql', 'homelabPostgresApi credential and migrations against a real PostgreSQL', () => {
-	let server: PostgresServer;
-	beforeAll(async () => {
-		server = await startPostgres();
-	}, 120_000);
-	afterAll(async () => {
-		await server?.stop();
-	});
-
-	const test = async (data: Record<string, unknown>) =>
-		await homelabPostgresConnectionTest.call({} as ICredentialTestFunctions, {
-			id: 'c',
-			name: 'pg',
-			type: 'homelabPostgresApi',
-			data: data as never,
+describeWithServer(
+	'postgresql',
+	'homelabPostgresApi credential and migrations against a real PostgreSQL',
+	() => {
+		let server: PostgresServer;
+		beforeAll(async () => {
+			server = await startPostgres();
+		}, 120_000);
+		afterAll(async () => {
+			await server?.stop();
 		});
 
-	it('is registered, and its test really connects: OK with the right password, an error without leaking a wrong one', async () => {
-		expect(credentialTypes.get('homelabPostgresApi')?.properties.map((p) => p.name)).toEqual(
-			expect.arrayContaining(['host', 'port', 'database', 'user', 'password', 'ssl', 'schema']),
-		);
-		expect(await test(server.credentials())).toMatchObject({ status: 'OK', message: expect.stringMatching(/^Connected as hli \(PostgreSQL 1\d/) });
-		const wrong = await test({ ...server.credentials(), password: 'not-the-password-123' });
-		expect(wrong.status).toBe('Error');
-		expect(wrong.message).toMatch(/password authentication failed/);
-		expect(wrong.message).not.toContain('not-the-password-123');
-		const closed = await test({ ...server.credentials(), port: 1 });
-		expect(closed).toMatchObject({ status: 'Error', message: expect.stringMatching(/ECONNREFUSED/) });
-		expect(await test({ ...server.credentials(), schema: 'bad-name;' })).toMatchObject({ status: 'Error', message: expect.stringMatching(/Invalid Schema/) });
-	});
+		const test = async (data: Record<string, unknown>) =>
+			await homelabPostgresConnectionTest.call({} as ICredentialTestFunctions, {
+				id: 'c',
+				name: 'pg',
+				type: 'homelabPostgresApi',
+				data: data as never,
+			});
 
-	it('migrates a new schema once when several executions start at the same time', async () => {
-		const { pool, schema } = postgresConfig(server.credentials('concurrent_migrations'));
-		// Separate pools, each migrating for itself (no per-process cache): they race on the advisory lock.
-		const stores = Array.from({ length: 6 }, () => new PostgresStore({ pool, schema }));
-		await Promise.all(stores.map(async (store) => await store.migrateNow()));
-		await Promise.all(stores.map(async (store) => await store.close()));
-		const client = new Client(pool);
-		await client.connect();
-		try {
-			const versions = await client.query(`SELECT version FROM ${schema}.heartbeat_migrations`);
-			expect(versions.rows).toEqual([{ version: 1 }]);
-			const tables = await client.query(
-				"SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name",
-				[schema],
+		it('is registered, and its test really connects: OK with the right password, an error without leaking a wrong one', async () => {
+			expect(credentialTypes.get('homelabPostgresApi')?.properties.map((p) => p.name)).toEqual(
+				expect.arrayContaining(['host', 'port', 'database', 'user', 'password', 'ssl', 'schema']),
 			);
-			expect(tables.rows.map((r) => r.table_name)).toEqual(['heartbeat_migrations', 'heartbeat_queue', 'heartbeat_sources']);
-		} finally {
-			await client.end();
-		}
-	});
+			expect(await test(server.credentials())).toMatchObject({
+				status: 'OK',
+				message: expect.stringMatching(/^Connected as hli \(PostgreSQL 1\d/),
+			});
+			const wrong = await test({ ...server.credentials(), password: 'not-the-password-123' });
+			expect(wrong.status).toBe('Error');
+			expect(wrong.message).toMatch(/password authentication failed/);
+			expect(wrong.message).not.toContain('not-the-password-123');
+			const closed = await test({ ...server.credentials(), port: 1 });
+			expect(closed).toMatchObject({
+				status: 'Error',
+				message: expect.stringMatching(/ECONNREFUSED/),
+			});
+			expect(await test({ ...server.credentials(), schema: 'bad-name;' })).toMatchObject({
+				status: 'Error',
+				message: expect.stringMatching(/Invalid Schema/),
+			});
+		});
 
-	it('returns every body byte for byte whatever its size, across the slices it is read in', async () => {
-		await expectBodiesByteForByte(server.credentials('body_slices'));
-	});
-});
+		it('migrates a new schema once when several executions start at the same time', async () => {
+			const { pool, schema } = postgresConfig(server.credentials('concurrent_migrations'));
+			// Separate pools, each migrating for itself (no per-process cache): they race on the advisory lock.
+			const stores = Array.from({ length: 6 }, () => new PostgresStore({ pool, schema }));
+			await Promise.all(stores.map(async (store) => await store.migrateNow()));
+			await Promise.all(stores.map(async (store) => await store.close()));
+			const client = new Client(pool);
+			await client.connect();
+			try {
+				const versions = await client.query(`SELECT version FROM ${schema}.heartbeat_migrations`);
+				expect(versions.rows).toEqual([{ version: 1 }]);
+				const tables = await client.query(
+					'SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name',
+					[schema],
+				);
+				expect(tables.rows.map((r) => r.table_name)).toEqual([
+					'heartbeat_migrations',
+					'heartbeat_queue',
+					'heartbeat_sources',
+				]);
+			} finally {
+				await client.end();
+			}
+		});
+
+		it('returns every body byte for byte whatever its size, across the slices it is read in', async () => {
+			await expectBodiesByteForByte(server.credentials('body_slices'));
+		});
+	},
+);
 
 /** Stores bodies of sizes around the slice size and beyond, then checks the batch read back byte for byte. */
 async function expectBodiesByteForByte(credentials: ICredentialDataDecryptedObject): Promise<void> {
@@ -90,7 +107,15 @@ async function expectBodiesByteForByte(credentials: ICredentialDataDecryptedObje
 		await store.enqueueMany(requests, now);
 		const owner = 'slice-test';
 		expect(await store.claimSource({ owner, now, leaseMs: 60_000, exclude: [] })).toBe('slices');
-		const batch = await store.nextBatch({ source: 'slices', owner, now, leaseMs: 60_000, afterId: 0, limit: 100, maxBytes: 10_000_000 });
+		const batch = await store.nextBatch({
+			source: 'slices',
+			owner,
+			now,
+			leaseMs: 60_000,
+			afterId: 0,
+			limit: 100,
+			maxBytes: 10_000_000,
+		});
 		expect(batch?.map((item) => item.path)).toEqual(requests.map((request) => request.path));
 		batch?.slice(0, bodies.length).forEach((item, n) => {
 			expect(item.body?.length ?? 0).toBe(sizes[n]);
@@ -98,15 +123,22 @@ async function expectBodiesByteForByte(credentials: ICredentialDataDecryptedObje
 		});
 		expect(batch?.[bodies.length].body?.length ?? 0).toBe(0);
 		// While the pool still holds its connections: are they encrypted as the credential asked?
-		expect(await storeSessionsEncrypted(credentials)).toEqual([credentials.ssl !== undefined && credentials.ssl !== 'disable']);
+		expect(await storeSessionsEncrypted(credentials)).toEqual([
+			credentials.ssl !== undefined && credentials.ssl !== 'disable',
+		]);
 	} finally {
 		await store.close();
 	}
 }
 
 /** The distinct TLS states of the node's open sessions, seen by the server (pg_stat_ssl). */
-async function storeSessionsEncrypted(credentials: ICredentialDataDecryptedObject): Promise<boolean[]> {
-	const client = new Client({ ...postgresConfig({ ...credentials, ssl: 'disable' }).pool, application_name: 'hli-test-observer' });
+async function storeSessionsEncrypted(
+	credentials: ICredentialDataDecryptedObject,
+): Promise<boolean[]> {
+	const client = new Client({
+		...postgresConfig({ ...credentials, ssl: 'disable' }).pool,
+		application_name: 'hli-test-observer',
+	});
 	await client.connect();
 	try {
 		const { rows } = await client.query(
@@ -130,11 +162,17 @@ describeWithServer('postgresql', 'homelabPostgresApi over TLS to a real PostgreS
 		await server?.stop();
 	});
 
-	const credentials = (schema: string, tls: ICredentialDataDecryptedObject) => ({ ...server.credentials(schema), host: 'localhost', ...tls });
+	const credentials = (schema: string, tls: ICredentialDataDecryptedObject) => ({
+		...server.credentials(schema),
+		host: 'localhost',
+		...tls,
+	});
 
 	it("encrypts the store's connections with 'Require' and with 'Verify Full' and the CA, bodies intact", async () => {
 		await expectBodiesByteForByte(credentials('tls_require', { ssl: 'require' }));
-		await expectBodiesByteForByte(credentials('tls_verify', { ssl: 'verifyFull', caCertificate: pki.caPem }));
+		await expectBodiesByteForByte(
+			credentials('tls_verify', { ssl: 'verifyFull', caCertificate: pki.caPem }),
+		);
 		await expectBodiesByteForByte(credentials('tls_disabled', { ssl: 'disable' }));
 	});
 

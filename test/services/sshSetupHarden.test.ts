@@ -13,7 +13,10 @@ import { describeWithServer } from '../support/servers';
 import { startTwin, twinCredentials, type Twin } from '../support/twin';
 
 /** A login with ssh2 directly (not the node's transport): resolves on success, rejects with the reason. */
-function plainLogin(twin: Twin, auth: { username: string; privateKey?: string; password?: string }): Promise<void> {
+function plainLogin(
+	twin: Twin,
+	auth: { username: string; privateKey?: string; password?: string },
+): Promise<void> {
 	return new Promise((resolve, reject) => {
 		const client = new Client();
 		client
@@ -25,7 +28,14 @@ function plainLogin(twin: Twin, auth: { username: string; privateKey?: string; p
 				client.end();
 				reject(error);
 			})
-			.connect({ host: twin.address, port: 22, readyTimeout: 15_000, tryKeyboard: true, hostVerifier: () => true, ...auth });
+			.connect({
+				host: twin.address,
+				port: 22,
+				readyTimeout: 15_000,
+				tryKeyboard: true,
+				hostVerifier: () => true,
+				...auth,
+			});
 	});
 }
 
@@ -45,7 +55,11 @@ describeWithServer('twin', 'SSH Setup Harden on the VPS twin', () => {
 		adminUsername: 'opsadmin',
 		adminAuthorizedKeys: twin.publicKey,
 		// The twin has no route to a mirror: upgrade from the package lists baked into it.
-		hardenOptions: { refreshPackageLists: false, allowPorts: '80/tcp, 443/tcp, 41641/udp', ...extra },
+		hardenOptions: {
+			refreshPackageLists: false,
+			allowPorts: '80/tcp, 443/tcp, 41641/udp',
+			...extra,
+		},
 	});
 
 	beforeAll(async () => {
@@ -53,8 +67,16 @@ describeWithServer('twin', 'SSH Setup Harden on the VPS twin', () => {
 			// Ubuntu 24.04's cloud-init drop-in, which re-enables passwords unless something is read before it.
 			// A user with a password, so the tests can show password logins being refused (not merely impossible).
 			prepare: (rootfs) => {
-				writeFileSync(`${rootfs}/etc/ssh/sshd_config.d/50-cloud-init.conf`, 'PasswordAuthentication yes\n');
-				execFileSync('chroot', [rootfs, 'sh', '-c', `useradd -m ${PASSWORD_USER.username} && echo '${PASSWORD_USER.username}:${PASSWORD_USER.password}' | chpasswd`]);
+				writeFileSync(
+					`${rootfs}/etc/ssh/sshd_config.d/50-cloud-init.conf`,
+					'PasswordAuthentication yes\n',
+				);
+				execFileSync('chroot', [
+					rootfs,
+					'sh',
+					'-c',
+					`useradd -m ${PASSWORD_USER.username} && echo '${PASSWORD_USER.username}:${PASSWORD_USER.password}' | chpasswd`,
+				]);
 			},
 		});
 		credentials = twinCredentials(twin);
@@ -65,22 +87,33 @@ describeWithServer('twin', 'SSH Setup Harden on the VPS twin', () => {
 	}, 60_000);
 
 	it('starts out with password logins allowed by the cloud-init drop-in (so the later refusal means something)', async () => {
-		expect(sh(twin, 'sshd -T | grep -i "^passwordauthentication"')).toBe('passwordauthentication yes');
+		expect(sh(twin, 'sshd -T | grep -i "^passwordauthentication"')).toBe(
+			'passwordauthentication yes',
+		);
 		await expect(plainLogin(twin, PASSWORD_USER)).resolves.toBeUndefined();
 	});
 
 	it('refuses a wrong pinned fingerprint before any command runs', async () => {
-		const acceptedBefore = sh(twin, 'journalctl -u ssh --no-pager | grep -c "Accepted publickey" || true');
+		const acceptedBefore = sh(
+			twin,
+			'journalctl -u ssh --no-pager | grep -c "Accepted publickey" || true',
+		);
 		const marker = `${twin.scratchDir()}/pin-was-ignored`;
 		const result = await runNode(
 			'sshSetup',
-			{ operation: 'runCommands', commands: `touch ${marker}`, connection: { hostKeyFingerprint: `SHA256:${'A'.repeat(43)}` } },
+			{
+				operation: 'runCommands',
+				commands: `touch ${marker}`,
+				connection: { hostKeyFingerprint: `SHA256:${'A'.repeat(43)}` },
+			},
 			{ credentials },
 		);
 		expect(result.error?.message).toMatch(/Host key mismatch/);
 		expect(result.error?.message).toContain(twin.fingerprint);
 		expect(twin.exec(`test -e ${marker}`).code).not.toBe(0);
-		expect(sh(twin, 'journalctl -u ssh --no-pager | grep -c "Accepted publickey" || true')).toBe(acceptedBefore);
+		expect(sh(twin, 'journalctl -u ssh --no-pager | grep -c "Accepted publickey" || true')).toBe(
+			acceptedBefore,
+		);
 	});
 
 	it('gathers facts over the pinned connection', async () => {
@@ -98,10 +131,19 @@ describeWithServer('twin', 'SSH Setup Harden on the VPS twin', () => {
 		expect(result.error).toBeUndefined();
 		const [out] = result.json as Array<Out>;
 		expect(out.steps.map((s: { name: string }) => s.name)).toEqual([
-			'updates', 'adminUser', 'sshd', 'sysctl', 'firewall', 'fail2ban', 'unattendedUpgrades',
+			'updates',
+			'adminUser',
+			'sshd',
+			'sysctl',
+			'firewall',
+			'fail2ban',
+			'unattendedUpgrades',
 		]);
-		for (const step of out.steps) expect(step).toEqual(expect.objectContaining({ duration: expect.any(Number) }));
-		expect(out.changedSteps).toEqual(expect.arrayContaining(['adminUser', 'sshd', 'firewall', 'fail2ban', 'unattendedUpgrades']));
+		for (const step of out.steps)
+			expect(step).toEqual(expect.objectContaining({ duration: expect.any(Number) }));
+		expect(out.changedSteps).toEqual(
+			expect.arrayContaining(['adminUser', 'sshd', 'firewall', 'fail2ban', 'unattendedUpgrades']),
+		);
 
 		const sshdT = sh(twin, 'sshd -T');
 		expect(sshdT).toMatch(/^passwordauthentication no$/m);
@@ -110,7 +152,9 @@ describeWithServer('twin', 'SSH Setup Harden on the VPS twin', () => {
 		expect(sshdT).toMatch(/^x11forwarding no$/m);
 		expect(sshdT).toMatch(/^maxauthtries 3$/m);
 		// The cloud-init drop-in is still there, and loses: ours is read first.
-		expect(sh(twin, 'cat /etc/ssh/sshd_config.d/50-cloud-init.conf')).toBe('PasswordAuthentication yes');
+		expect(sh(twin, 'cat /etc/ssh/sshd_config.d/50-cloud-init.conf')).toBe(
+			'PasswordAuthentication yes',
+		);
 
 		expect(sh(twin, 'sysctl -n net.ipv4.tcp_congestion_control')).toBe('bbr');
 		expect(sh(twin, 'sysctl -n net.ipv4.ip_forward')).toBe('1');
@@ -125,17 +169,23 @@ describeWithServer('twin', 'SSH Setup Harden on the VPS twin', () => {
 		expect(ufw).toMatch(/^41641\/udp\s+ALLOW IN\s+Anywhere\s*$/m);
 
 		expect(sh(twin, 'systemctl is-active fail2ban')).toBe('active');
-		expect(sh(twin, 'fail2ban-client status sshd')).toMatch(/Journal matches:\s+_SYSTEMD_UNIT=sshd\.service/);
+		expect(sh(twin, 'fail2ban-client status sshd')).toMatch(
+			/Journal matches:\s+_SYSTEMD_UNIT=sshd\.service/,
+		);
 
 		const apt = sh(twin, 'apt-config dump');
 		expect(apt).toContain('APT::Periodic::Unattended-Upgrade "1";');
-		expect(apt).toContain('Unattended-Upgrade::Origins-Pattern:: "origin=Debian,codename=${distro_codename}-security,label=Debian-Security";');
+		expect(apt).toContain(
+			'Unattended-Upgrade::Origins-Pattern:: "origin=Debian,codename=${distro_codename}-security,label=Debian-Security";',
+		);
 		expect(apt).not.toContain('label=Debian";');
 		expect(sh(twin, 'systemctl is-enabled apt-daily-upgrade.timer')).toBe('enabled');
 
 		expect(sh(twin, 'id -u opsadmin')).toMatch(/^\d+$/);
 		expect(sh(twin, 'sudo -l -U opsadmin')).toContain('(ALL : ALL) NOPASSWD: ALL');
-		expect(sh(twin, 'stat -c %a:%U /home/opsadmin/.ssh /home/opsadmin/.ssh/authorized_keys')).toBe('700:opsadmin\n600:opsadmin');
+		expect(sh(twin, 'stat -c %a:%U /home/opsadmin/.ssh /home/opsadmin/.ssh/authorized_keys')).toBe(
+			'700:opsadmin\n600:opsadmin',
+		);
 	}, 120_000);
 
 	it('reports zero changes on a second run', async () => {
@@ -147,36 +197,58 @@ describeWithServer('twin', 'SSH Setup Harden on the VPS twin', () => {
 	}, 60_000);
 
 	it('lets keys in and refuses passwords afterwards (plain ssh2 logins)', async () => {
-		await expect(plainLogin(twin, { username: 'root', privateKey: twin.privateKey })).resolves.toBeUndefined();
-		await expect(plainLogin(twin, { username: 'opsadmin', privateKey: twin.privateKey })).resolves.toBeUndefined();
-		await expect(plainLogin(twin, PASSWORD_USER)).rejects.toThrow(
-			/authentication methods failed/,
-		);
+		await expect(
+			plainLogin(twin, { username: 'root', privateKey: twin.privateKey }),
+		).resolves.toBeUndefined();
+		await expect(
+			plainLogin(twin, { username: 'opsadmin', privateKey: twin.privateKey }),
+		).resolves.toBeUndefined();
+		await expect(plainLogin(twin, PASSWORD_USER)).rejects.toThrow(/authentication methods failed/);
 	});
 
 	it('rolls back a drop-in that fails sshd -t and stays reachable', async () => {
 		const before = sh(twin, 'sha256sum /etc/ssh/sshd_config.d/01-homelab-hardening.conf');
-		const result = await runNode('sshSetup', { ...profile({ extraSshdDirectives: 'MaxSessions banana' }), steps: ['sshd'] }, { credentials });
+		const result = await runNode(
+			'sshSetup',
+			{ ...profile({ extraSshdDirectives: 'MaxSessions banana' }), steps: ['sshd'] },
+			{ credentials },
+		);
 		expect(result.error?.message).toMatch(/Writing the sshd drop-in failed/);
 		expect(result.error?.description).toMatch(/sshd -t rejected/);
 		expect(sh(twin, 'sha256sum /etc/ssh/sshd_config.d/01-homelab-hardening.conf')).toBe(before);
 		expect(twin.exec('sshd -t').code).toBe(0);
-		await expect(plainLogin(twin, { username: 'root', privateKey: twin.privateKey })).resolves.toBeUndefined();
+		await expect(
+			plainLogin(twin, { username: 'root', privateKey: twin.privateKey }),
+		).resolves.toBeUndefined();
 	});
 
 	it('rolls back a drop-in that passes sshd -t but would lock this login out (second login proof)', async () => {
 		const before = sh(twin, 'sha256sum /etc/ssh/sshd_config.d/01-homelab-hardening.conf');
-		const result = await runNode('sshSetup', { ...profile({ extraSshdDirectives: 'DenyUsers root' }), steps: ['sshd'] }, { credentials });
+		const result = await runNode(
+			'sshSetup',
+			{ ...profile({ extraSshdDirectives: 'DenyUsers root' }), steps: ['sshd'] },
+			{ credentials },
+		);
 		expect(result.error?.message).toMatch(/second SSH login failed .* rolled back/);
 		expect(sh(twin, 'sha256sum /etc/ssh/sshd_config.d/01-homelab-hardening.conf')).toBe(before);
 		expect(sh(twin, 'sshd -T | grep -ci denyusers || true')).toBe('0');
-		await expect(plainLogin(twin, { username: 'root', privateKey: twin.privateKey })).resolves.toBeUndefined();
+		await expect(
+			plainLogin(twin, { username: 'root', privateKey: twin.privateKey }),
+		).resolves.toBeUndefined();
 	}, 60_000);
 
 	it('refuses lock-out settings before touching the server', async () => {
-		const rootNever = await runNode('sshSetup', { ...profile({ permitRootLogin: 'no' }), steps: ['sshd'] }, { credentials });
+		const rootNever = await runNode(
+			'sshSetup',
+			{ ...profile({ permitRootLogin: 'no' }), steps: ['sshd'] },
+			{ credentials },
+		);
 		expect(rootNever.error?.message).toMatch(/Root Login.*lock out/);
-		const foreignCidr = await runNode('sshSetup', { ...profile({ sshAllowedFrom: '203.0.113.0/24' }), steps: ['firewall'] }, { credentials });
+		const foreignCidr = await runNode(
+			'sshSetup',
+			{ ...profile({ sshAllowedFrom: '203.0.113.0/24' }), steps: ['firewall'] },
+			{ credentials },
+		);
 		expect(foreignCidr.error?.message).toMatch(/SSH Allowed From.*cut off SSH/);
 		expect(sh(twin, 'ufw status verbose')).toMatch(/^22\/tcp\s+ALLOW IN\s+Anywhere\s*$/m);
 		expect(sh(twin, 'sshd -T | grep ^permitrootlogin')).toBe('permitrootlogin without-password');
@@ -184,10 +256,15 @@ describeWithServer('twin', 'SSH Setup Harden on the VPS twin', () => {
 
 	it('converges when the connection is killed mid-profile and the profile runs again', async () => {
 		// Undo part of the hardening so the next run has work to do after the point where it is cut.
-		twin.exec('rm -f /etc/sysctl.d/60-homelab-hardening.conf /etc/fail2ban/jail.d/zz-homelab-ingress.local; ufw --force disable; systemctl stop fail2ban');
+		twin.exec(
+			'rm -f /etc/sysctl.d/60-homelab-hardening.conf /etc/fail2ban/jail.d/zz-homelab-ingress.local; ufw --force disable; systemctl stop fail2ban',
+		);
 		const running = runNode('sshSetup', profile(), { credentials });
 		const deadline = Date.now() + 30_000;
-		while (twin.exec('test -e /etc/sysctl.d/60-homelab-hardening.conf').code !== 0 && Date.now() < deadline) {
+		while (
+			twin.exec('test -e /etc/sysctl.d/60-homelab-hardening.conf').code !== 0 &&
+			Date.now() < deadline
+		) {
 			await new Promise((r) => setTimeout(r, 20));
 		}
 		// Kill the sshd processes serving the node's session (not the listener).
@@ -198,7 +275,9 @@ describeWithServer('twin', 'SSH Setup Harden on the VPS twin', () => {
 
 		const rerun = await runNode('sshSetup', profile(), { credentials });
 		expect(rerun.error).toBeUndefined();
-		expect((rerun.json[0] as Out).changedSteps).toEqual(expect.arrayContaining(['firewall', 'fail2ban']));
+		expect((rerun.json[0] as Out).changedSteps).toEqual(
+			expect.arrayContaining(['firewall', 'fail2ban']),
+		);
 		const third = await runNode('sshSetup', profile(), { credentials });
 		expect((third.json[0] as Out).changed).toBe(false);
 		expect(sh(twin, 'ufw status | head -1')).toBe('Status: active');

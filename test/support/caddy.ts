@@ -41,8 +41,17 @@ export async function startCaddy(extraRoutes: object[] = []): Promise<CaddyServe
 		},
 	};
 	writeFileSync(join(dir, 'caddy.json'), JSON.stringify(config));
-	const env = { ...process.env, HOME: dir, XDG_CONFIG_HOME: join(dir, 'config'), XDG_DATA_HOME: join(dir, 'data') };
-	let started: Started | undefined = startProcess('caddy', ['run', '--config', join(dir, 'caddy.json')], env);
+	const env = {
+		...process.env,
+		HOME: dir,
+		XDG_CONFIG_HOME: join(dir, 'config'),
+		XDG_DATA_HOME: join(dir, 'data'),
+	};
+	let started: Started | undefined = startProcess(
+		'caddy',
+		['run', '--config', join(dir, 'caddy.json')],
+		env,
+	);
 	const adminUrl = `http://127.0.0.1:${adminPort}`;
 	try {
 		await waitFor('Caddy admin API', async () => (await fetch(`${adminUrl}/config/`)).ok, 15_000);
@@ -63,11 +72,16 @@ export async function startCaddy(extraRoutes: object[] = []): Promise<CaddyServe
 		async config() {
 			// Not fetch: its pooled connection may be one the admin server closes on a config change.
 			const response = await httpCall(adminPort, { path: '/config/' });
-			if (response.status !== 200) throw new Error(`GET /config/ answered ${response.status}: ${response.body}`);
+			if (response.status !== 200)
+				throw new Error(`GET /config/ answered ${response.status}: ${response.body}`);
 			return response.body;
 		},
 		running() {
-			return started !== undefined && started.child.exitCode === null && started.child.signalCode === null;
+			return (
+				started !== undefined &&
+				started.child.exitCode === null &&
+				started.child.signalCode === null
+			);
 		},
 		async stop() {
 			await stopProcess(started);

@@ -32,7 +32,13 @@ import type {
 	IConnections,
 	IRequestOptionsSimplified,
 } from 'n8n-workflow';
-import { createRunExecutionData, ICredentialsHelper, isExpression, NodeHelpers, Workflow } from 'n8n-workflow';
+import {
+	createRunExecutionData,
+	ICredentialsHelper,
+	isExpression,
+	NodeHelpers,
+	Workflow,
+} from 'n8n-workflow';
 
 import packageJson from '../../package.json';
 
@@ -44,7 +50,12 @@ export const PACKAGE = packageJson.name;
  */
 function loadRegistered<T>(distPaths: string[]): T[] {
 	return distPaths.map((distPath) => {
-		const source = join(__dirname, '..', '..', distPath.replace(/^dist\//, '').replace(/\.js$/, '.ts'));
+		const source = join(
+			__dirname,
+			'..',
+			'..',
+			distPath.replace(/^dist\//, '').replace(/\.js$/, '.ts'),
+		);
 		// eslint-disable-next-line @typescript-eslint/no-require-imports -- the class list comes from package.json at run time
 		const exported = require(source) as Record<string, new () => T>;
 		const Class = Object.values(exported).find((value) => typeof value === 'function');
@@ -59,7 +70,8 @@ const registeredNodes = new Map(
 
 const nodeTypes: INodeTypes = {
 	getByName: (type) => nodeTypeFor(type),
-	getByNameAndVersion: (type, version) => NodeHelpers.getVersionedNodeType(nodeTypeFor(type), version),
+	getByNameAndVersion: (type, version) =>
+		NodeHelpers.getVersionedNodeType(nodeTypeFor(type), version),
 	getKnownTypes: () => ({}),
 };
 
@@ -71,12 +83,19 @@ function nodeTypeFor(type: string): INodeType {
 }
 
 export const credentialTypes = new Map(
-	loadRegistered<ICredentialType>(packageJson.n8n.credentials).map((credential) => [credential.name, credential]),
+	loadRegistered<ICredentialType>(packageJson.n8n.credentials).map((credential) => [
+		credential.name,
+		credential,
+	]),
 );
 
-function withDefaults(properties: INodeProperties[], data: IDataObject): ICredentialDataDecryptedObject {
+function withDefaults(
+	properties: INodeProperties[],
+	data: IDataObject,
+): ICredentialDataDecryptedObject {
 	const result: IDataObject = {};
-	for (const property of properties) result[property.name] = property.default as IDataObject[string];
+	for (const property of properties)
+		result[property.name] = property.default as IDataObject[string];
 	return { ...result, ...data } as ICredentialDataDecryptedObject;
 }
 
@@ -104,14 +123,21 @@ class TestCredentialsHelper extends ICredentialsHelper {
 		const type = credentialTypes.get(typeName);
 		const options = requestOptions as IHttpRequestOptions;
 		if (!type?.authenticate) return options;
-		if (typeof type.authenticate === 'function') return await type.authenticate(credentials, options);
+		if (typeof type.authenticate === 'function')
+			return await type.authenticate(credentials, options);
 		if (!workflow || !node) throw new Error('generic authentication needs the workflow and node');
 		// The same resolution n8n's own CredentialsHelper applies to generic (declarative) definitions.
 		const resolve = (value: string) =>
 			isExpression(value)
 				? String(
-						workflow.expression.getSimpleParameterValue(node, value, 'internal', { $credentials: credentials }, undefined, '') ??
+						workflow.expression.getSimpleParameterValue(
+							node,
+							value,
+							'internal',
+							{ $credentials: credentials },
+							undefined,
 							'',
+						) ?? '',
 					)
 				: value;
 		const target = options as unknown as Record<string, IDataObject>;
@@ -264,7 +290,11 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
 		},
 	];
 	const runExecutionData = createRunExecutionData({ executionData: { nodeExecutionStack } });
-	const run = await new WorkflowExecute(additionalData, 'manual', runExecutionData).processRunExecutionData(workflow);
+	const run = await new WorkflowExecute(
+		additionalData,
+		'manual',
+		runExecutionData,
+	).processRunExecutionData(workflow);
 
 	const items = (nodeName: string): INodeExecutionData[] => {
 		const runs = run.data.resultData.runData[nodeName];
@@ -284,6 +314,9 @@ export async function runNode(
 	parameters: IDataObject,
 	options: Omit<RunOptions, 'nodes'> & { onError?: INode['onError'] } = {},
 ): Promise<RunResult & { json: IDataObject[] }> {
-	const result = await runWorkflow({ ...options, nodes: [{ name: 'Node', type, parameters, onError: options.onError }] });
+	const result = await runWorkflow({
+		...options,
+		nodes: [{ name: 'Node', type, parameters, onError: options.onError }],
+	});
 	return { ...result, json: result.output('Node') };
 }

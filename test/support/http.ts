@@ -1,4 +1,9 @@
-import { request as httpRequest, createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import {
+	request as httpRequest,
+	createServer,
+	type IncomingHttpHeaders,
+	type Server,
+} from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
@@ -11,7 +16,13 @@ export interface SimpleResponse {
 /** A plain HTTP request with any Host header (fetch refuses to set Host). Times out after 10 s. */
 export async function httpCall(
 	port: number,
-	options: { host?: string; path?: string; method?: string; headers?: Record<string, string>; body?: string } = {},
+	options: {
+		host?: string;
+		path?: string;
+		method?: string;
+		headers?: Record<string, string>;
+		body?: string;
+	} = {},
 ): Promise<SimpleResponse> {
 	return await new Promise((resolve, reject) => {
 		const req = httpRequest(
@@ -50,7 +61,10 @@ export async function startUpstream(
 	tls?: { key: string; cert: string },
 ): Promise<Upstream> {
 	const state = { hits: 0 };
-	const handler = (req: { url?: string }, res: { setHeader(k: string, v: string): void; end(b: string): void }) => {
+	const handler = (
+		req: { url?: string },
+		res: { setHeader(k: string, v: string): void; end(b: string): void },
+	) => {
 		state.hits++;
 		res.setHeader('Content-Type', 'text/plain');
 		res.end(`${name} ${req.url ?? ''}`);

@@ -7,14 +7,21 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { launchN8n, randomSecret, type Owner, type RunningN8n, type Seed } from '../../scripts/n8n-instance';
+import {
+	launchN8n,
+	randomSecret,
+	type Owner,
+	type RunningN8n,
+	type Seed,
+} from '../../scripts/n8n-instance';
 import { freePort } from './process';
 import { inCI } from './servers';
 
 export const n8nBin = process.env.HLI_N8N_BIN;
 
 function n8nUnavailableReason(): string | undefined {
-	if (!n8nBin) return 'HLI_N8N_BIN is not set (scripts/test.sh sets it from scripts/install-n8n.sh)';
+	if (!n8nBin)
+		return 'HLI_N8N_BIN is not set (scripts/test.sh sets it from scripts/install-n8n.sh)';
 	if (!existsSync(n8nBin)) return `HLI_N8N_BIN points at ${n8nBin}, which does not exist`;
 	return undefined;
 }
@@ -50,7 +57,12 @@ export interface TestN8n {
 export async function startTestN8n(seed: Seed): Promise<TestN8n> {
 	if (!n8nBin) throw new Error('HLI_N8N_BIN is not set');
 	const userFolder = mkdtempSync(join(tmpdir(), 'hli-n8n-'));
-	const owner: Owner = { email: 'owner@example.com', password: randomSecret(), firstName: 'Test', lastName: 'Owner' };
+	const owner: Owner = {
+		email: 'owner@example.com',
+		password: randomSecret(),
+		firstName: 'Test',
+		lastName: 'Owner',
+	};
 	try {
 		const n8n = await launchN8n(
 			{

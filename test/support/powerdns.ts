@@ -32,7 +32,11 @@ export interface PowerDns {
 	/** `127.0.0.1:PORT` for node:dns Resolver#setServers. */
 	dnsServer: string;
 	/** One API call with the key, for fixtures and assertions (not through the node). */
-	api(method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown; text: string }>;
+	api(
+		method: string,
+		path: string,
+		body?: unknown,
+	): Promise<{ status: number; json: unknown; text: string }>;
 	createZone(zone: string): Promise<void>;
 	stop(): Promise<void>;
 }
@@ -80,7 +84,10 @@ export async function startPowerDns(): Promise<PowerDns> {
 		const response = await httpCall(apiPort, {
 			path: `/api/v1/servers/localhost${path}`,
 			method,
-			headers: { 'X-API-Key': apiKey, ...(body === undefined ? {} : { 'Content-Type': 'application/json' }) },
+			headers: {
+				'X-API-Key': apiKey,
+				...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+			},
 			body: body === undefined ? undefined : JSON.stringify(body),
 		});
 		let json: unknown;
@@ -92,7 +99,11 @@ export async function startPowerDns(): Promise<PowerDns> {
 		return { status: response.status, json, text: response.body };
 	};
 	try {
-		await waitFor('PowerDNS HTTP API', async () => (await api('GET', '/zones')).status === 200, 20_000);
+		await waitFor(
+			'PowerDNS HTTP API',
+			async () => (await api('GET', '/zones')).status === 200,
+			20_000,
+		);
 	} catch (error) {
 		await stopProcess(server);
 		rmSync(dir, { recursive: true, force: true });
@@ -106,8 +117,13 @@ export async function startPowerDns(): Promise<PowerDns> {
 		api,
 		async createZone(zone) {
 			const name = `${zone.replace(/\.$/, '')}.`;
-			const response = await api('POST', '/zones', { name, kind: 'Native', nameservers: [`ns1.${name}`] });
-			if (response.status !== 201) throw new Error(`creating ${name}: ${response.status} ${response.text}`);
+			const response = await api('POST', '/zones', {
+				name,
+				kind: 'Native',
+				nameservers: [`ns1.${name}`],
+			});
+			if (response.status !== 201)
+				throw new Error(`creating ${name}: ${response.status} ${response.text}`);
 		},
 		async stop() {
 			await stopProcess(server);

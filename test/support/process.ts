@@ -23,7 +23,8 @@ export async function waitFor(
 	const deadline = Date.now() + timeoutMs;
 	for (;;) {
 		if (await check().catch(() => false)) return;
-		if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+		if (Date.now() > deadline)
+			throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
 		await new Promise((r) => setTimeout(r, intervalMs));
 	}
 }
@@ -35,7 +36,11 @@ export interface Started {
 }
 
 /** Spawns a server process we own; its output is kept for failure messages. */
-export function startProcess(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Started {
+export function startProcess(
+	command: string,
+	args: string[],
+	env: NodeJS.ProcessEnv = process.env,
+): Started {
 	const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
 	let output = '';
 	const keep = (chunk: Buffer) => {

@@ -21,11 +21,20 @@ function which(binary: string): string | undefined {
  * Installs a Debian package when `present()` says it is missing, as root (apt-get update once if the
  * package lists are stale). Returns why it could not be had, or undefined when it is there.
  */
-export function ensureDebianPackage(debPackage: string, present: () => boolean): string | undefined {
+export function ensureDebianPackage(
+	debPackage: string,
+	present: () => boolean,
+): string | undefined {
 	if (present()) return undefined;
-	if (process.getuid?.() !== 0) return `${debPackage} is not installed and installing it needs root`;
+	if (process.getuid?.() !== 0)
+		return `${debPackage} is not installed and installing it needs root`;
 	const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-	const install = () => spawnSync('apt-get', ['install', '-y', '-qq', debPackage], { env, encoding: 'utf8', timeout: 600_000 });
+	const install = () =>
+		spawnSync('apt-get', ['install', '-y', '-qq', debPackage], {
+			env,
+			encoding: 'utf8',
+			timeout: 600_000,
+		});
 	let result = install();
 	if (result.status !== 0) {
 		spawnSync('apt-get', ['update', '-qq'], { env, timeout: 300_000 });

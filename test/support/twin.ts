@@ -6,7 +6,15 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, statSync } from 'node:fs';
+import {
+	existsSync,
+	mkdtempSync,
+	readdirSync,
+	readFileSync,
+	readlinkSync,
+	rmSync,
+	statSync,
+} from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,13 +51,28 @@ export interface Twin {
 const BOOT_TIMEOUT_MS = 60_000;
 const NSENTER_TIMEOUT_MS = 60_000;
 
-function sh(command: string, args: string[], input?: string, timeout = NSENTER_TIMEOUT_MS): ExecResult {
-	const result = spawnSync(command, args, { input, encoding: 'utf8', timeout, maxBuffer: 64 * 1024 * 1024 });
-	return { code: result.status ?? -1, stdout: result.stdout ?? '', stderr: result.stderr ?? result.error?.message ?? '' };
+function sh(
+	command: string,
+	args: string[],
+	input?: string,
+	timeout = NSENTER_TIMEOUT_MS,
+): ExecResult {
+	const result = spawnSync(command, args, {
+		input,
+		encoding: 'utf8',
+		timeout,
+		maxBuffer: 64 * 1024 * 1024,
+	});
+	return {
+		code: result.status ?? -1,
+		stdout: result.stdout ?? '',
+		stderr: result.stderr ?? result.error?.message ?? '',
+	};
 }
 
 function must(what: string, result: ExecResult): ExecResult {
-	if (result.code !== 0) throw new Error(`${what} failed (${result.code}): ${result.stderr.slice(-500)}`);
+	if (result.code !== 0)
+		throw new Error(`${what} failed (${result.code}): ${result.stderr.slice(-500)}`);
 	return result;
 }
 
@@ -58,7 +81,6 @@ export function prepareTwin(): void {
 	const { reason } = ensureTwinRootfs();
 	if (reason) markUnavailable('twin', reason);
 }
-
 
 /** A /30 in 198.18.0.0/15 not yet used on this host (parallel test files each get their own). */
 function pickSubnet(): { host: string; twin: string } {
@@ -130,15 +152,38 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
 	const dir = mkdtempSync(join(tmpdir(), 'hli-twin-'));
 	const rootfs = join(dir, 'rootfs');
 	must('mkdir', sh('mkdir', [rootfs]));
-	must('unpacking the twin rootfs', sh('tar', ['-C', rootfs, '--numeric-owner', '-xf', tarball], undefined, 300_000));
-	const inRoot = (args: string[]) => must(`chroot ${args.join(' ')}`, sh('chroot', [rootfs, ...args]));
+	must(
+		'unpacking the twin rootfs',
+		sh('tar', ['-C', rootfs, '--numeric-owner', '-xf', tarball], undefined, 300_000),
+	);
+	const inRoot = (args: string[]) =>
+		must(`chroot ${args.join(' ')}`, sh('chroot', [rootfs, ...args]));
 	inRoot(['ssh-keygen', '-q', '-A']);
-	inRoot(['ssh-keygen', '-q', '-t', 'ed25519', '-N', '', '-C', 'hli-twin-test', '-f', '/root/hli-test-key']);
+	inRoot([
+		'ssh-keygen',
+		'-q',
+		'-t',
+		'ed25519',
+		'-N',
+		'',
+		'-C',
+		'hli-twin-test',
+		'-f',
+		'/root/hli-test-key',
+	]);
 	const privateKey = readFileSync(join(rootfs, 'root/hli-test-key'), 'utf8');
 	const publicKey = readFileSync(join(rootfs, 'root/hli-test-key.pub'), 'utf8').trim();
 	rmSync(join(rootfs, 'root/hli-test-key'));
-	inRoot(['sh', '-c', 'install -d -m 700 /root/.ssh && cat /root/hli-test-key.pub > /root/.ssh/authorized_keys && chmod 600 /root/.ssh/authorized_keys']);
-	const fingerprint = inRoot(['ssh-keygen', '-lf', '/etc/ssh/ssh_host_ed25519_key.pub']).stdout.split(/\s+/)[1];
+	inRoot([
+		'sh',
+		'-c',
+		'install -d -m 700 /root/.ssh && cat /root/hli-test-key.pub > /root/.ssh/authorized_keys && chmod 600 /root/.ssh/authorized_keys',
+	]);
+	const fingerprint = inRoot([
+		'ssh-keygen',
+		'-lf',
+		'/etc/ssh/ssh_host_ed25519_key.pub',
+	]).stdout.split(/\s+/)[1];
 	options.prepare?.(rootfs);
 
 	const child: ChildProcess = spawn(
@@ -147,7 +192,10 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
 		{ env: { ...process.env, ROOTFS: rootfs }, stdio: ['ignore', 'ignore', 'pipe'] },
 	);
 	let bootErrors = '';
-	child.stderr?.on('data', (chunk: Buffer) => (bootErrors = (bootErrors + chunk.toString()).slice(-4000)));
+	child.stderr?.on(
+		'data',
+		(chunk: Buffer) => (bootErrors = (bootErrors + chunk.toString()).slice(-4000)),
+	);
 	const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
 	let pid = 0;
@@ -164,15 +212,26 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
 		let fallback: NodeJS.Timeout | undefined;
 		await Promise.race([exited, new Promise((r) => (fallback = setTimeout(r, 15_000)))]);
 		clearTimeout(fallback);
-		if (pidNamespace) await waitFor('the twin\'s processes to end', async () => processesIn(pidNamespace).length === 0, 15_000);
+		if (pidNamespace)
+			await waitFor(
+				"the twin's processes to end",
+				async () => processesIn(pidNamespace).length === 0,
+				15_000,
+			);
 		if (sh('ip', ['link', 'show', hostIf]).code === 0) sh('ip', ['link', 'del', hostIf]);
-		const mounts = readFileSync('/proc/self/mountinfo', 'utf8').split('\n').filter((l) => l.includes(rootfs));
+		const mounts = readFileSync('/proc/self/mountinfo', 'utf8')
+			.split('\n')
+			.filter((l) => l.includes(rootfs));
 		if (mounts.length) throw new Error(`twin mounts remain on the host: ${mounts.join('; ')}`);
 		rmSync(dir, { recursive: true, force: true });
 	};
 
 	try {
-		await waitFor('the twin\'s systemd', async () => (child.pid ? (pid = childPid(child.pid) ?? 0) > 0 : false), 10_000);
+		await waitFor(
+			"the twin's systemd",
+			async () => (child.pid ? (pid = childPid(child.pid) ?? 0) > 0 : false),
+			10_000,
+		);
 		await waitFor(
 			'systemd to exec in the twin',
 			async () => readlinkSync(`/proc/${pid}/exe`).endsWith('systemd'),
@@ -183,7 +242,8 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
 		must('veth move', sh('ip', ['link', 'set', twinIf, 'netns', String(pid)]));
 		must('host address', sh('ip', ['addr', 'add', `${subnet.host}/30`, 'dev', hostIf]));
 		must('host link up', sh('ip', ['link', 'set', hostIf, 'up']));
-		const nsNet = (args: string[]) => must(`twin ${args.join(' ')}`, sh('nsenter', ['-t', String(pid), '-n', ...args]));
+		const nsNet = (args: string[]) =>
+			must(`twin ${args.join(' ')}`, sh('nsenter', ['-t', String(pid), '-n', ...args]));
 		nsNet(['ip', 'link', 'set', 'lo', 'up']);
 		nsNet(['ip', 'addr', 'add', `${subnet.twin}/30`, 'dev', twinIf]);
 		nsNet(['ip', 'link', 'set', twinIf, 'up']);
@@ -194,7 +254,11 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
 	}
 
 	const exec = (script: string, stdin?: string) =>
-		sh('nsenter', ['-t', String(pid), '-m', '-p', '-n', '-u', '-i', '-r', '-w', '--', 'bash', '-c', script], stdin);
+		sh(
+			'nsenter',
+			['-t', String(pid), '-m', '-p', '-n', '-u', '-i', '-r', '-w', '--', 'bash', '-c', script],
+			stdin,
+		);
 	return {
 		address: subnet.twin,
 		hostAddress: subnet.host,
@@ -212,7 +276,13 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
 /** The node's SSH credential for the twin: root with the test key and the pinned host key. */
 export function twinCredentials(twin: Twin): Record<string, Record<string, string | number>> {
 	return {
-		homelabSshApi: { host: twin.address, port: 22, username: 'root', privateKey: twin.privateKey, hostKeyFingerprint: twin.fingerprint },
+		homelabSshApi: {
+			host: twin.address,
+			port: 22,
+			username: 'root',
+			privateKey: twin.privateKey,
+			hostKeyFingerprint: twin.fingerprint,
+		},
 	};
 }
 

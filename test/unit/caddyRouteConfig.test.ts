@@ -19,9 +19,13 @@ const managed = (host: string, path?: string) =>
 
 describe('route ids', () => {
 	it('are deterministic, prefixed, and keep path routes of one host apart', () => {
-		expect(routeIdFor('ingress', 'app.example.com')).toBe('homelab-ingress_app.example.com@ingress');
+		expect(routeIdFor('ingress', 'app.example.com')).toBe(
+			'homelab-ingress_app.example.com@ingress',
+		);
 		expect(routeIdFor('ingress', '*.example.com')).toBe('homelab-ingress__.example.com@ingress');
-		expect(routeIdFor('tailnet', 'app.example.com')).toBe('homelab-ingress_app.example.com@tailnet');
+		expect(routeIdFor('tailnet', 'app.example.com')).toBe(
+			'homelab-ingress_app.example.com@tailnet',
+		);
 		const withPath = routeIdFor('ingress', 'app.example.com', '/api/*');
 		expect(withPath).toMatch(/^homelab-ingress_app\.example\.com_[0-9a-f]{10}@ingress$/);
 		expect(routeIdFor('ingress', 'app.example.com', '/api/*')).toBe(withPath);
@@ -76,12 +80,22 @@ describe('replaceManagedRoutes', () => {
 	});
 
 	it('inserts a new block before a catch-all route so it is not shadowed', () => {
-		const next = replaceManagedRoutes([unmanaged('x'), unmanaged('catch-all', false)], [managed('a.example.com')]);
-		expect(next.map((r) => r['@id'])).toEqual(['x', 'homelab-ingress_a.example.com@ingress', 'catch-all']);
+		const next = replaceManagedRoutes(
+			[unmanaged('x'), unmanaged('catch-all', false)],
+			[managed('a.example.com')],
+		);
+		expect(next.map((r) => r['@id'])).toEqual([
+			'x',
+			'homelab-ingress_a.example.com@ingress',
+			'catch-all',
+		]);
 	});
 
 	it('orders exact hosts before wildcards and path routes before whole-host routes', () => {
-		const next = replaceManagedRoutes([], [managed('*.example.com'), managed('app.example.com'), managed('app.example.com', '/api/*')]);
+		const next = replaceManagedRoutes(
+			[],
+			[managed('*.example.com'), managed('app.example.com'), managed('app.example.com', '/api/*')],
+		);
 		expect(next.map((r) => r['@id'])).toEqual([
 			routeIdFor('ingress', 'app.example.com', '/api/*'),
 			'homelab-ingress_app.example.com@ingress',
@@ -95,7 +109,14 @@ describe('diffRoutes', () => {
 		const keep = managed('keep.example.com');
 		const change = managed('change.example.com');
 		const current = [keep, change, managed('gone.example.com'), unmanaged('manual')];
-		const desired = [keep, buildRoute(parseRouteSpec({ hosts: 'change.example.com', upstreams: '10.0.0.2:80' }), 'ingress'), managed('new.example.com')];
+		const desired = [
+			keep,
+			buildRoute(
+				parseRouteSpec({ hosts: 'change.example.com', upstreams: '10.0.0.2:80' }),
+				'ingress',
+			),
+			managed('new.example.com'),
+		];
 		expect(diffRoutes(current, desired)).toEqual({
 			added: ['homelab-ingress_new.example.com@ingress'],
 			updated: ['homelab-ingress_change.example.com@ingress'],
@@ -125,19 +146,28 @@ describe('parseRouteSpec', () => {
 		[{ tlsServerName: 'bad name' }, 'TLS Server Name'],
 		[{ offlineMessage: 'line\r\nbreak' }, 'Offline Message'],
 	])('refuses %j naming %s', (extra, field) => {
-		expect(() => parseRouteSpec({ hosts: 'a.example.com', upstreams: '10.0.0.1:80', ...extra })).toThrow(`Invalid ${field}`);
+		expect(() =>
+			parseRouteSpec({ hosts: 'a.example.com', upstreams: '10.0.0.1:80', ...extra }),
+		).toThrow(`Invalid ${field}`);
 	});
 
 	it('turns upstream TLS on when a server name or CA is given', () => {
-		expect(parseRouteSpec({ hosts: 'a.example.com', upstreams: '10.0.0.1:443', tlsServerName: 'a.home' }).upstreamTls).toBe(true);
+		expect(
+			parseRouteSpec({ hosts: 'a.example.com', upstreams: '10.0.0.1:443', tlsServerName: 'a.home' })
+				.upstreamTls,
+		).toBe(true);
 	});
 });
 
 describe('computeEtag', () => {
 	it('is Caddy 2.6\'s "<path> <fnv-1a 32>" of the body bytes', () => {
 		// Hash checked against a real Caddy 2.6.2 ETag trailer for this exact body.
-		const body = Buffer.from('{"automatic_https":{"disable":true},"listen":["127.0.0.1:28080"],"routes":[]}\n');
-		expect(computeEtag('/config/apps/http/servers/ingress', body)).toBe('"/config/apps/http/servers/ingress 87a34356"');
+		const body = Buffer.from(
+			'{"automatic_https":{"disable":true},"listen":["127.0.0.1:28080"],"routes":[]}\n',
+		);
+		expect(computeEtag('/config/apps/http/servers/ingress', body)).toBe(
+			'"/config/apps/http/servers/ingress 87a34356"',
+		);
 		expect(computeEtag('/config/', Buffer.from(''))).toBe('"/config/ 811c9dc5"');
 	});
 });

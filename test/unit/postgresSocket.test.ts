@@ -34,7 +34,7 @@ function frame(stream: Buffer, readSizes: (position: number) => number) {
 	const reads = Buffer.alloc(64 * 1024);
 	const copied: Buffer[] = [];
 	const kept: Array<{ run: Buffer; copy: Buffer }> = [];
-	for (let position = 0; position < stream.length; ) {
+	for (let position = 0; position < stream.length;) {
 		const size = Math.min(readSizes(position), stream.length - position, reads.length);
 		reads.fill(0xee);
 		stream.copy(reads, 0, position, position + size);
@@ -64,7 +64,9 @@ describe('MessageFramer (reads of the PostgreSQL connection into one reused buff
 
 	test('every split of a stream into two reads gives back the same bytes, in whole messages', () => {
 		for (let split = 1; split < sample.length; split++) {
-			const { output, kept } = frame(sample, (position) => (position === 0 ? split : sample.length));
+			const { output, kept } = frame(sample, (position) =>
+				position === 0 ? split : sample.length,
+			);
 			expect(output.equals(sample)).toBe(true);
 			expect(kept).toHaveLength(2);
 		}
@@ -80,7 +82,10 @@ describe('MessageFramer (reads of the PostgreSQL connection into one reused buff
 		const types = ['D', 'd', 'R', 'C', 'T'];
 		for (let round = 0; round < 20; round++) {
 			const messages = Array.from({ length: 40 }, (_, n) => {
-				const size = n % 13 === 0 ? 64 * 1024 + Math.floor(Math.random() * 240_000) : Math.floor(Math.random() * 9000);
+				const size =
+					n % 13 === 0
+						? 64 * 1024 + Math.floor(Math.random() * 240_000)
+						: Math.floor(Math.random() * 9000);
 				return message(types[Math.floor(Math.random() * types.length)], randomBytes(size));
 			});
 			const stream = Buffer.concat(messages);

@@ -1,7 +1,16 @@
 /** lib/shell.ts: quoting proven by a real POSIX shell, and the validators that guard remote commands. */
 import { execFileSync } from 'node:child_process';
 
-import { commandLine, exportLines, formatCidr, parseAbsolutePath, parseCidr, parseEnvName, parseUsername, quote } from '../../lib/shell';
+import {
+	commandLine,
+	exportLines,
+	formatCidr,
+	parseAbsolutePath,
+	parseCidr,
+	parseEnvName,
+	parseUsername,
+	quote,
+} from '../../lib/shell';
 import { InputError } from '../../lib/validation';
 
 /** What `sh -c 'printf %s <quoted>'` prints: the value must come back byte for byte. */
@@ -32,7 +41,7 @@ describe('quote', () => {
 	it('keeps every argv word separate in a command line', () => {
 		const words = ['one two', "three'four", '$five', ''];
 		const script = `for w in ${commandLine(words)}; do printf '[%s]' "$w"; done`;
-		expect(throughShell(script)).toBe('[one two][three\'four][$five][]');
+		expect(throughShell(script)).toBe("[one two][three'four][$five][]");
 	});
 
 	it('exports environment values verbatim, and refuses bad variable names', () => {
@@ -47,28 +56,49 @@ describe('validators', () => {
 		expect(parseUsername('User', ` ${name} `)).toBe(name);
 	});
 
-	it.each(['Root', '1abc', '-x', 'a b', 'x;id', '$(id)', 'a'.repeat(33), ''])('refuses the user name %j naming the field', (name) => {
-		expect(() => parseUsername('Admin Username', name)).toThrow(/^Invalid Admin Username/);
-	});
+	it.each(['Root', '1abc', '-x', 'a b', 'x;id', '$(id)', 'a'.repeat(33), ''])(
+		'refuses the user name %j naming the field',
+		(name) => {
+			expect(() => parseUsername('Admin Username', name)).toThrow(/^Invalid Admin Username/);
+		},
+	);
 
 	it('takes absolute paths without .. segments or control characters, trailing slashes trimmed', () => {
 		expect(parseAbsolutePath('Path', '/etc/caddy/')).toBe('/etc/caddy');
 		expect(parseAbsolutePath('Path', '/')).toBe('/');
 		expect(parseAbsolutePath('Path', '/opt/x; y')).toBe('/opt/x; y');
-		for (const bad of ['etc/caddy', '/etc/../root', '/a\nb', '']) expect(() => parseAbsolutePath('Path', bad)).toThrow(/^Invalid Path/);
+		for (const bad of ['etc/caddy', '/etc/../root', '/a\nb', ''])
+			expect(() => parseAbsolutePath('Path', bad)).toThrow(/^Invalid Path/);
 	});
 
 	it('parses CIDRs and bare addresses; refuses wrong prefixes and non-addresses', () => {
 		expect(formatCidr(parseCidr('C', '100.64.0.0/10'))).toBe('100.64.0.0/10');
-		expect(parseCidr('C', '203.0.113.7')).toEqual({ address: '203.0.113.7', prefix: 32, version: 4 });
-		expect(parseCidr('C', 'FD7A:115C::/48')).toEqual({ address: 'fd7a:115c::', prefix: 48, version: 6 });
-		for (const bad of ['10.0.0.0/33', '::/129', '10.0.0.0/x', '10.0.0.0/8/8', 'example.com', '$(id)/8', '']) {
+		expect(parseCidr('C', '203.0.113.7')).toEqual({
+			address: '203.0.113.7',
+			prefix: 32,
+			version: 4,
+		});
+		expect(parseCidr('C', 'FD7A:115C::/48')).toEqual({
+			address: 'fd7a:115c::',
+			prefix: 48,
+			version: 6,
+		});
+		for (const bad of [
+			'10.0.0.0/33',
+			'::/129',
+			'10.0.0.0/x',
+			'10.0.0.0/8/8',
+			'example.com',
+			'$(id)/8',
+			'',
+		]) {
 			expect(() => parseCidr('SSH Allowed From', bad)).toThrow(/^Invalid SSH Allowed From/);
 		}
 	});
 
 	it('accepts POSIX variable names only', () => {
 		expect(parseEnvName('Env', 'PATH_2')).toBe('PATH_2');
-		for (const bad of ['2X', 'A-B', 'A B', '']) expect(() => parseEnvName('Env', bad)).toThrow(/^Invalid Env/);
+		for (const bad of ['2X', 'A-B', 'A B', ''])
+			expect(() => parseEnvName('Env', bad)).toThrow(/^Invalid Env/);
 	});
 });

@@ -3,21 +3,56 @@ import { createHash } from 'node:crypto';
 
 import { pinAdminCall, isLoopbackListen } from '../../nodes/SshSetup/helpers/caddy';
 import { fileMatches } from '../../nodes/SshSetup/helpers/files';
-import { parseProfile, parsePortRule, parseSshdDirectives } from '../../nodes/SshSetup/helpers/harden/parseProfile';
+import {
+	parseProfile,
+	parsePortRule,
+	parseSshdDirectives,
+} from '../../nodes/SshSetup/helpers/harden/parseProfile';
 import { parseProfileProbe } from '../../nodes/SshSetup/helpers/harden/probe';
-import { parseLoginServer, parseTailscaleJoin, tailscaleUpCommand } from '../../nodes/SshSetup/helpers/tailscale';
+import {
+	parseLoginServer,
+	parseTailscaleJoin,
+	tailscaleUpCommand,
+} from '../../nodes/SshSetup/helpers/tailscale';
 
-const KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4 me@laptop';
-const ALL = ['updates', 'adminUser', 'sshd', 'sysctl', 'firewall', 'fail2ban', 'unattendedUpgrades'];
+const KEY =
+	'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4eHh4 me@laptop';
+const ALL = [
+	'updates',
+	'adminUser',
+	'sshd',
+	'sysctl',
+	'firewall',
+	'fail2ban',
+	'unattendedUpgrades',
+];
 
 describe('parseProfile', () => {
 	it('fills the defaults of a full profile', () => {
-		const profile = parseProfile({ steps: ALL, adminUsername: 'opsadmin', adminAuthorizedKeys: `${KEY}\n\n` });
+		const profile = parseProfile({
+			steps: ALL,
+			adminUsername: 'opsadmin',
+			adminAuthorizedKeys: `${KEY}\n\n`,
+		});
 		expect(Object.values(profile.steps).every(Boolean)).toBe(true);
-		expect(profile.admin).toEqual({ username: 'opsadmin', authorizedKeys: [KEY], passwordlessSudo: true });
-		expect(profile.sshd).toMatchObject({ permitRootLogin: 'prohibit-password', maxAuthTries: 3, allowUsers: [], extraDirectives: [] });
+		expect(profile.admin).toEqual({
+			username: 'opsadmin',
+			authorizedKeys: [KEY],
+			passwordlessSudo: true,
+		});
+		expect(profile.sshd).toMatchObject({
+			permitRootLogin: 'prohibit-password',
+			maxAuthTries: 3,
+			allowUsers: [],
+			extraDirectives: [],
+		});
 		expect(profile.sysctl.forwarding).toBe(true);
-		expect(profile.fail2ban).toMatchObject({ banTime: '1h', findTime: '10m', maxRetry: 5, ignoreIps: [] });
+		expect(profile.fail2ban).toMatchObject({
+			banTime: '1h',
+			findTime: '10m',
+			maxRetry: 5,
+			ignoreIps: [],
+		});
 	});
 
 	it('reads ports, CIDRs and directives', () => {
@@ -42,7 +77,10 @@ describe('parseProfile', () => {
 		['Steps', { steps: ['reboot'] }],
 		['Admin Username', { steps: ['adminUser'], adminAuthorizedKeys: KEY }],
 		['Admin Username', { steps: ['adminUser'], adminUsername: 'x;id', adminAuthorizedKeys: KEY }],
-		['Admin Authorized Keys', { steps: ['adminUser'], adminUsername: 'ops', adminAuthorizedKeys: 'not a key' }],
+		[
+			'Admin Authorized Keys',
+			{ steps: ['adminUser'], adminUsername: 'ops', adminAuthorizedKeys: 'not a key' },
+		],
 		['Allowed Ports', { steps: ['firewall'], allowPorts: '22; rm -rf /' }],
 		['SSH Allowed From', { steps: ['firewall'], sshAllowedFrom: '10.0.0.0/40' }],
 		['Ban Time', { steps: ['fail2ban'], banTime: '1 hour' }],
@@ -73,12 +111,20 @@ describe('profile probe parsing', () => {
 		);
 		expect(state.client).toBe('198.18.0.1');
 		expect([...state.installed]).toEqual(['ufw']);
-		expect(state.files.get('/etc/sudoers.d/90-homelab-ops')).toEqual({ sha256: 'a'.repeat(64), mode: '440', owner: 'root:root' });
+		expect(state.files.get('/etc/sudoers.d/90-homelab-ops')).toEqual({
+			sha256: 'a'.repeat(64),
+			mode: '440',
+			owner: 'root:root',
+		});
 		expect(state.units).toEqual({ 'fail2ban.active': 'active', 'timers.enabled': 'enabled' });
 	});
 
 	it('matches a probed file only when content, mode and owner are all as wanted', () => {
-		const seen = { sha256: createHash('sha256').update('x\n').digest('hex'), mode: '644', owner: 'root:root' };
+		const seen = {
+			sha256: createHash('sha256').update('x\n').digest('hex'),
+			mode: '644',
+			owner: 'root:root',
+		};
 		const file = { path: '/f', content: 'x\n' };
 		expect(fileMatches(file, seen)).toBe(true);
 		expect(fileMatches({ ...file, mode: '0600' }, seen)).toBe(false);
@@ -90,8 +136,19 @@ describe('profile probe parsing', () => {
 
 describe('Tailscale join arguments', () => {
 	it('builds tailscale up with quoted flags and the key only as a file reference', () => {
-		const join = parseTailscaleJoin({ hostname: 'edge-1', tags: 'tag:server,tag:server, tag:ingress', ssh: true, loginServer: 'https://hs.example.com/' });
-		expect(join).toEqual({ hostname: 'edge-1', tags: ['tag:server', 'tag:ingress'], ssh: true, loginServer: 'https://hs.example.com', acceptRoutes: false });
+		const join = parseTailscaleJoin({
+			hostname: 'edge-1',
+			tags: 'tag:server,tag:server, tag:ingress',
+			ssh: true,
+			loginServer: 'https://hs.example.com/',
+		});
+		expect(join).toEqual({
+			hostname: 'edge-1',
+			tags: ['tag:server', 'tag:ingress'],
+			ssh: true,
+			loginServer: 'https://hs.example.com',
+			acceptRoutes: false,
+		});
 		expect(tailscaleUpCommand(join, 'keyfile')).toBe(
 			"'tailscale' 'up' '--reset' '--timeout=120s' '--ssh=true' '--accept-routes=false' '--hostname=edge-1' '--advertise-tags=tag:server,tag:ingress' '--login-server=https://hs.example.com' \"--auth-key=file:$keyfile\"",
 		);
@@ -117,14 +174,31 @@ describe('Tailscale join arguments', () => {
 
 describe('Caddy admin pinning', () => {
 	it('loads an admin-only config into an empty Caddy, sets listen otherwise, leaves a pinned one alone', () => {
-		expect(pinAdminCall(null)).toEqual({ path: '/load', body: { admin: { listen: 'localhost:2019' } } });
-		expect(pinAdminCall({ apps: {} })).toEqual({ path: '/config/admin', body: { listen: 'localhost:2019' } });
-		expect(pinAdminCall({ admin: { listen: ':2019' } })).toEqual({ path: '/config/admin/listen', body: 'localhost:2019' });
+		expect(pinAdminCall(null)).toEqual({
+			path: '/load',
+			body: { admin: { listen: 'localhost:2019' } },
+		});
+		expect(pinAdminCall({ apps: {} })).toEqual({
+			path: '/config/admin',
+			body: { listen: 'localhost:2019' },
+		});
+		expect(pinAdminCall({ admin: { listen: ':2019' } })).toEqual({
+			path: '/config/admin/listen',
+			body: 'localhost:2019',
+		});
 		expect(pinAdminCall({ admin: { listen: 'localhost:2019' } })).toBeUndefined();
 	});
 
 	it('treats only loopback listen addresses as local', () => {
-		for (const ok of [undefined, 'localhost:2019', '127.0.0.1:2019', '[::1]:2019', 'tcp/localhost:2019']) expect(isLoopbackListen(ok)).toBe(true);
-		for (const bad of [':2019', '0.0.0.0:2019', '198.18.0.2:2019', 'unix//run/caddy.sock']) expect(isLoopbackListen(bad)).toBe(false);
+		for (const ok of [
+			undefined,
+			'localhost:2019',
+			'127.0.0.1:2019',
+			'[::1]:2019',
+			'tcp/localhost:2019',
+		])
+			expect(isLoopbackListen(ok)).toBe(true);
+		for (const bad of [':2019', '0.0.0.0:2019', '198.18.0.2:2019', 'unix//run/caddy.sock'])
+			expect(isLoopbackListen(bad)).toBe(false);
 	});
 });

@@ -45,7 +45,9 @@ async function loopbackServer() {
 		connection.on('session', (accept) => {
 			accept().on('exec', (acceptExec, reject, info) => {
 				if (info.command === `bash -c ${quote(NEVER_STARTS)}`) return;
-				const behaviour = Object.entries(behaviours).find(([name]) => info.command === `bash -c ${quote(name)}`);
+				const behaviour = Object.entries(behaviours).find(
+					([name]) => info.command === `bash -c ${quote(name)}`,
+				);
 				if (behaviour) behaviour[1](acceptExec(), connection);
 				else reject();
 			});
@@ -79,7 +81,10 @@ describe('SSH transport against a loopback ssh2 server', () => {
 		await server?.close();
 	});
 
-	const withSession = async (work: (session: SshSession) => Promise<void>, extra: Partial<SshTarget> = {}) => {
+	const withSession = async (
+		work: (session: SshSession) => Promise<void>,
+		extra: Partial<SshTarget> = {},
+	) => {
 		const session = await SshSession.open({ ...server.target, ...extra });
 		try {
 			await work(session);
@@ -91,9 +96,12 @@ describe('SSH transport against a loopback ssh2 server', () => {
 	it('reads the exit status of quick commands whose status comes with the exec confirmation', async () => {
 		await withSession(async (session) => {
 			const codes: number[] = [];
-			for (let n = 0; n < 10; n++) codes.push((await session.run(n % 5 === 4 ? 'fail' : 'true')).code);
+			for (let n = 0; n < 10; n++)
+				codes.push((await session.run(n % 5 === 4 ? 'fail' : 'true')).code);
 			expect(codes).toEqual([0, 0, 0, 0, 3, 0, 0, 0, 0, 3]);
-			await expect(session.check('Checking', 'fail')).rejects.toThrow('Checking failed with exit code 3');
+			await expect(session.check('Checking', 'fail')).rejects.toThrow(
+				'Checking failed with exit code 3',
+			);
 		});
 	});
 
@@ -106,7 +114,9 @@ describe('SSH transport against a loopback ssh2 server', () => {
 			await expect(session.run('drop-connection')).rejects.toThrow(
 				`The SSH connection to 127.0.0.1:${server.target.port} closed before the command finished`,
 			);
-			await expect(session.run('true')).rejects.toThrow(`The SSH connection to 127.0.0.1:${server.target.port}`);
+			await expect(session.run('true')).rejects.toThrow(
+				`The SSH connection to 127.0.0.1:${server.target.port}`,
+			);
 		});
 	});
 
@@ -115,7 +125,9 @@ describe('SSH transport against a loopback ssh2 server', () => {
 			async (session) => {
 				const started = Date.now();
 				await expect(session.run('hang')).rejects.toThrow('The command timed out after 300 ms');
-				await expect(session.run(NEVER_STARTS)).rejects.toThrow('The command did not start within 300 ms');
+				await expect(session.run(NEVER_STARTS)).rejects.toThrow(
+					'The command did not start within 300 ms',
+				);
 				expect(Date.now() - started).toBeLessThan(3_000);
 				expect((await session.run('true')).code).toBe(0);
 			},
@@ -127,7 +139,9 @@ describe('SSH transport against a loopback ssh2 server', () => {
 				async (session) => {
 					const started = Date.now();
 					setTimeout(() => cancel.abort(), 100);
-					await expect(session.check('Waiting', command)).rejects.toThrow('Waiting: The execution was cancelled');
+					await expect(session.check('Waiting', command)).rejects.toThrow(
+						'Waiting: The execution was cancelled',
+					);
 					expect(Date.now() - started).toBeLessThan(3_000);
 					await expect(session.run('true')).rejects.toThrow('The execution was cancelled');
 				},

@@ -1,5 +1,13 @@
 import { classifyAddress } from '../../lib/net';
-import { formatHostPort, hostMatchesPattern, InputError, parseHostname, parseHostPort, parsePort, toList } from '../../lib/validation';
+import {
+	formatHostPort,
+	hostMatchesPattern,
+	InputError,
+	parseHostname,
+	parseHostPort,
+	parsePort,
+	toList,
+} from '../../lib/validation';
 
 describe('parseHostname (RFC 1123)', () => {
 	it.each([
@@ -45,12 +53,19 @@ describe('parseHostPort and parsePort', () => {
 		expect(parseHostPort('Upstreams', input)).toEqual(expected);
 	});
 
-	it.each(['home.lan', ':80', 'a:b:c', 'host:0', 'host:65536', 'host:8o', 'https://host:443', '[notv6]:80', 'a b:80'])(
-		'refuses %j',
-		(input) => {
-			expect(() => parseHostPort('Upstreams', input)).toThrow(/^Invalid Upstreams: /);
-		},
-	);
+	it.each([
+		'home.lan',
+		':80',
+		'a:b:c',
+		'host:0',
+		'host:65536',
+		'host:8o',
+		'https://host:443',
+		'[notv6]:80',
+		'a b:80',
+	])('refuses %j', (input) => {
+		expect(() => parseHostPort('Upstreams', input)).toThrow(/^Invalid Upstreams: /);
+	});
 
 	it('formats IPv6 with brackets', () => {
 		expect(formatHostPort({ host: '::1', port: 80 })).toBe('[::1]:80');

@@ -23,31 +23,53 @@ describe('host key generation', () => {
 		expect(key.publicKey).toMatch(/^ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAA[A-Za-z0-9+/]+ edge$/);
 	});
 
-	withSshKeygen(`produces a private key that ssh-keygen reads and fingerprints the same way${sshKeygenNote}`, () => {
-		const dir = mkdtempSync(join(tmpdir(), 'hostkey-'));
-		try {
-			writeFileSync(join(dir, 'key'), key.privateKey, { mode: 0o600 });
-			const derived = execFileSync('ssh-keygen', ['-y', '-f', join(dir, 'key')]).toString().trim();
-			expect(derived.split(' ').slice(0, 2)).toEqual(key.publicKey.split(' ').slice(0, 2));
-			const printed = execFileSync('ssh-keygen', ['-l', '-E', 'sha256', '-f', join(dir, 'key')]).toString();
-			expect(printed).toContain(key.fingerprint);
-		} finally {
-			rmSync(dir, { recursive: true, force: true });
-		}
-	});
+	withSshKeygen(
+		`produces a private key that ssh-keygen reads and fingerprints the same way${sshKeygenNote}`,
+		() => {
+			const dir = mkdtempSync(join(tmpdir(), 'hostkey-'));
+			try {
+				writeFileSync(join(dir, 'key'), key.privateKey, { mode: 0o600 });
+				const derived = execFileSync('ssh-keygen', ['-y', '-f', join(dir, 'key')])
+					.toString()
+					.trim();
+				expect(derived.split(' ').slice(0, 2)).toEqual(key.publicKey.split(' ').slice(0, 2));
+				const printed = execFileSync('ssh-keygen', [
+					'-l',
+					'-E',
+					'sha256',
+					'-f',
+					join(dir, 'key'),
+				]).toString();
+				expect(printed).toContain(key.fingerprint);
+			} finally {
+				rmSync(dir, { recursive: true, force: true });
+			}
+		},
+	);
 
 	it('refuses a pinned key without cloud-init, naming the field', () => {
-		expect(() => buildUserData({ mode: 'raw', raw: '#!/bin/sh', packages: '', upgrade: false, pinHostKey: true })).toThrow(
-			'Invalid Pin Host Key',
-		);
+		expect(() =>
+			buildUserData({
+				mode: 'raw',
+				raw: '#!/bin/sh',
+				packages: '',
+				upgrade: false,
+				pinHostKey: true,
+			}),
+		).toThrow('Invalid Pin Host Key');
 	});
 });
 
 describe('firewall rule planning', () => {
 	it('expands "anywhere" to IPv4 and IPv6 and plans a minimal change', () => {
-		const desired = desiredRules([{ protocol: 'tcp', port: '443', sources: '' }, { protocol: 'tcp', port: '22', sources: '198.51.100.0/24' }]);
+		const desired = desiredRules([
+			{ protocol: 'tcp', port: '443', sources: '' },
+			{ protocol: 'tcp', port: '22', sources: '198.51.100.0/24' },
+		]);
 		expect(desired).toHaveLength(3);
-		const current = [{ id: 9, ip_type: 'v4', protocol: 'tcp', port: '80', subnet: '0.0.0.0', subnet_size: 0 }];
+		const current = [
+			{ id: 9, ip_type: 'v4', protocol: 'tcp', port: '80', subnet: '0.0.0.0', subnet_size: 0 },
+		];
 		const plan = planRules(current, desired, true);
 		expect(plan.add).toHaveLength(3);
 		expect(plan.remove.map((r) => r.id)).toEqual([9]);
@@ -78,9 +100,19 @@ describe('readiness polling', () => {
 			polls.push(now);
 			return now >= 90_000
 				? { status: 'active', power_status: 'running', server_status: 'ok', date_created: created }
-				: { status: 'pending', power_status: 'running', server_status: 'none', date_created: created };
+				: {
+						status: 'pending',
+						power_status: 'running',
+						server_status: 'none',
+						date_created: created,
+					};
 		};
-		const plan = { minimumBootMs: 45_000, firstIntervalMs: 2_000, maxIntervalMs: 4_000, timeoutMs: 600_000 };
+		const plan = {
+			minimumBootMs: 45_000,
+			firstIntervalMs: 2_000,
+			maxIntervalMs: 4_000,
+			timeoutMs: 600_000,
+		};
 		const result = await pollUntilReady(fetch, plan, clock);
 		expect(result.ready).toBe(true);
 		expect(now - 90_000).toBeLessThanOrEqual(4_000);
@@ -88,7 +120,11 @@ describe('readiness polling', () => {
 		expect(result.polls).toBeLessThanOrEqual(18);
 
 		now = 0;
-		const never = await pollUntilReady(async () => ({ status: 'active', power_status: 'stopped' }), { ...plan, timeoutMs: 20_000 }, clock);
+		const never = await pollUntilReady(
+			async () => ({ status: 'active', power_status: 'stopped' }),
+			{ ...plan, timeoutMs: 20_000 },
+			clock,
+		);
 		expect(never.ready).toBe(false);
 		expect(now).toBe(20_000);
 	});

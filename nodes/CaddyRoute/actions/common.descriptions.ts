@@ -21,7 +21,10 @@ export const serverField: INodeProperties = {
 			validation: [
 				{
 					type: 'regex',
-					properties: { regex: '^[A-Za-z0-9_-]{1,64}$', errorMessage: 'Letters, digits, "-" and "_" only' },
+					properties: {
+						regex: '^[A-Za-z0-9_-]{1,64}$',
+						errorMessage: 'Letters, digits, "-" and "_" only',
+					},
 				},
 			],
 		},
@@ -46,7 +49,8 @@ export const upstreamsField: INodeProperties = {
 	default: '',
 	required: true,
 	placeholder: '100.64.0.5:8080',
-	description: 'Where requests go, as host:port (IPv6 as [addr]:port), comma-separated for load balancing',
+	description:
+		'Where requests go, as host:port (IPv6 as [addr]:port), comma-separated for load balancing',
 };
 
 export const routeOptionsField: INodeProperties = {
@@ -69,7 +73,8 @@ export const routeOptionsField: INodeProperties = {
 			type: 'string',
 			default: '',
 			placeholder: '/health',
-			description: 'Path that Caddy requests on each upstream; an upstream that fails it gets no traffic',
+			description:
+				'Path that Caddy requests on each upstream; an upstream that fails it gets no traffic',
 		},
 		{
 			displayName: 'HSTS',
@@ -131,7 +136,8 @@ export const routeOptionsField: INodeProperties = {
 			typeOptions: { rows: 4 },
 			default: '',
 			placeholder: '-----BEGIN CERTIFICATE-----',
-			description: 'PEM certificate(s) that the upstream\'s certificate must chain to (e.g. a home CA)',
+			description:
+				"PEM certificate(s) that the upstream's certificate must chain to (e.g. a home CA)",
 		},
 		{
 			displayName: 'TLS Server Name',

@@ -7,7 +7,13 @@ import * as server from './server/Server.resource';
 type Operation = { execute: (this: IExecuteFunctions) => Promise<INodeExecutionData[]> };
 
 const resources: Record<string, Record<string, Operation>> = {
-	route: { upsert: route.upsert, delete: route.delete, get: route.get, list: route.list, sync: route.sync },
+	route: {
+		upsert: route.upsert,
+		delete: route.delete,
+		get: route.get,
+		list: route.list,
+		sync: route.sync,
+	},
 	server: { ensure: server.ensure, exportCaddyfile: server.exportCaddyfile },
 };
 

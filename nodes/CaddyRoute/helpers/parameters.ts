@@ -9,9 +9,14 @@ export const SERVER_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** The chosen Caddy HTTP server (a resource locator: from the list or by name). */
 export function serverAt(this: IExecuteFunctions, itemIndex: number): string {
-	const server = String(this.getNodeParameter('server', itemIndex, '', { extractValue: true })).trim();
+	const server = String(
+		this.getNodeParameter('server', itemIndex, '', { extractValue: true }),
+	).trim();
 	if (!SERVER_NAME.test(server)) {
-		throw new InputError('Server', `"${server}" is not a server name (letters, digits, "-" and "_")`);
+		throw new InputError(
+			'Server',
+			`"${server}" is not a server name (letters, digits, "-" and "_")`,
+		);
 	}
 	return server;
 }

@@ -10,7 +10,8 @@ const SECURITY_HEADERS: Record<string, string[]> = {
 	'Referrer-Policy': ['strict-origin-when-cross-origin'],
 };
 const HSTS_VALUE = 'max-age=31536000; includeSubDomains';
-const DEFAULT_OFFLINE_MESSAGE = 'This service is hosted at home, and home is offline right now. Please try again later.';
+const DEFAULT_OFFLINE_MESSAGE =
+	'This service is hosted at home, and home is offline right now. Please try again later.';
 
 export function routeIdOf(spec: Pick<RouteSpec, 'hosts' | 'path'>, server: string): string {
 	return routeIdFor(server, spec.hosts[0], spec.path);
@@ -27,8 +28,8 @@ export function offlinePageHtml(message: string | undefined): string {
 
 /** PEM certificates → the base64 DER list Caddy's `root_ca_pool` takes, so no file is needed on the VPS. */
 function pemToDerBase64(pem: string): string[] {
-	return (pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []).map((block) =>
-		block.replace(/-----(BEGIN|END) CERTIFICATE-----|\s/g, ''),
+	return (pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g) ?? []).map(
+		(block) => block.replace(/-----(BEGIN|END) CERTIFICATE-----|\s/g, ''),
 	);
 }
 
@@ -110,7 +111,9 @@ export function parseRoute(route: CaddyRoute): (RouteSpec & { routeId: string })
 	const subroute = handle.find((h) => h.handler === 'subroute');
 	if (subroute) {
 		handle = asArray(asObject(asArray(subroute.routes)[0]).handle);
-		const errorHandler = asObject(asArray(asObject(asArray(asObject(subroute.errors).routes)[0]).handle)[0]);
+		const errorHandler = asObject(
+			asArray(asObject(asArray(asObject(subroute.errors).routes)[0]).handle)[0],
+		);
 		offlineBody = typeof errorHandler.body === 'string' ? errorHandler.body : '';
 	}
 	const headerSet = asObject(asObject(handle.find((h) => h.handler === 'headers')?.response).set);
@@ -132,14 +135,19 @@ export function parseRoute(route: CaddyRoute): (RouteSpec & { routeId: string })
 		tlsServerName: typeof tls?.server_name === 'string' ? tls.server_name : undefined,
 		tlsCaPem: pool.length
 			? pool
-					.map((der) => `-----BEGIN CERTIFICATE-----\n${der.replace(/.{1,64}/g, '$&\n')}-----END CERTIFICATE-----`)
+					.map(
+						(der) =>
+							`-----BEGIN CERTIFICATE-----\n${der.replace(/.{1,64}/g, '$&\n')}-----END CERTIFICATE-----`,
+					)
 					.join('\n')
 			: undefined,
 		hsts: 'Strict-Transport-Security' in headerSet,
 		securityHeaders: 'X-Content-Type-Options' in headerSet,
 		healthCheckUri: typeof active.uri === 'string' ? active.uri : undefined,
 		healthCheckInterval: typeof active.interval === 'string' ? active.interval : undefined,
-		lbPolicy: (asObject(asObject(proxy.load_balancing).selection_policy).policy as LbPolicy) ?? 'round_robin',
+		lbPolicy:
+			(asObject(asObject(proxy.load_balancing).selection_policy).policy as LbPolicy) ??
+			'round_robin',
 		offlinePage: subroute !== undefined,
 		offlineMessage: offlineMessage === DEFAULT_OFFLINE_MESSAGE ? undefined : offlineMessage,
 	};
@@ -149,7 +157,9 @@ export function parseRoute(route: CaddyRoute): (RouteSpec & { routeId: string })
 export function canonicalJson(value: unknown): string {
 	return JSON.stringify(value, (_key, v: unknown) =>
 		v && typeof v === 'object' && !Array.isArray(v)
-			? Object.fromEntries(Object.entries(v as IDataObject).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+			? Object.fromEntries(
+					Object.entries(v as IDataObject).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)),
+				)
 			: v,
 	);
 }
@@ -205,7 +215,9 @@ export interface RouteDiff {
 
 /** Compares the current managed routes with the desired ones, by route id. */
 export function diffRoutes(current: CaddyRoute[], desired: CaddyRoute[]): RouteDiff {
-	const before = new Map(managedRoutesOf(current).map((r) => [r['@id'] as string, canonicalJson(r)]));
+	const before = new Map(
+		managedRoutesOf(current).map((r) => [r['@id'] as string, canonicalJson(r)]),
+	);
 	const diff: RouteDiff = { added: [], updated: [], removed: [], unchanged: [] };
 	const seen = new Set<string>();
 	for (const route of desired) {

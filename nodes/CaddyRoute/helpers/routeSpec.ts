@@ -10,7 +10,14 @@ import {
 	toList,
 } from '../../../lib/validation';
 
-export const LB_POLICIES = ['round_robin', 'first', 'random', 'least_conn', 'ip_hash', 'uri_hash'] as const;
+export const LB_POLICIES = [
+	'round_robin',
+	'first',
+	'random',
+	'least_conn',
+	'ip_hash',
+	'uri_hash',
+] as const;
 export type LbPolicy = (typeof LB_POLICIES)[number];
 
 /** What a user asks for; everything the node writes to Caddy is derived from this. */
@@ -72,7 +79,8 @@ export function parsePathMatcher(field: string, raw: string): string | undefined
 	if (!PATH_PATTERN.test(path)) {
 		throw new InputError(field, `"${path}" must start with / and contain only URL path characters`);
 	}
-	if (path.split('/').includes('..')) throw new InputError(field, `"${path}" must not contain ".."`);
+	if (path.split('/').includes('..'))
+		throw new InputError(field, `"${path}" must not contain ".."`);
 	return path;
 }
 
@@ -80,7 +88,11 @@ function parsePem(field: string, raw: string): string | undefined {
 	const pem = raw.trim();
 	if (!pem) return undefined;
 	const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g);
-	if (!blocks) throw new InputError(field, 'expected one or more PEM certificates (-----BEGIN CERTIFICATE-----)');
+	if (!blocks)
+		throw new InputError(
+			field,
+			'expected one or more PEM certificates (-----BEGIN CERTIFICATE-----)',
+		);
 	return blocks.join('\n');
 }
 
@@ -91,22 +103,34 @@ export function parseRouteSpec(input: RouteInput, excludedHosts: string[] = []):
 	for (const host of hosts) {
 		const pattern = excludedHosts.find((p) => hostMatchesPattern(host, p));
 		if (pattern) {
-			throw new InputError('Hostnames', `"${host}" is on the exclusion list (${pattern}): it must bypass the VPS`);
+			throw new InputError(
+				'Hostnames',
+				`"${host}" is on the exclusion list (${pattern}): it must bypass the VPS`,
+			);
 		}
 	}
-	const upstreams = toList(input.upstreams).map((u) => formatHostPort(parseHostPort('Upstreams', u)));
-	if (upstreams.length === 0) throw new InputError('Upstreams', 'at least one upstream (host:port) is required');
+	const upstreams = toList(input.upstreams).map((u) =>
+		formatHostPort(parseHostPort('Upstreams', u)),
+	);
+	if (upstreams.length === 0)
+		throw new InputError('Upstreams', 'at least one upstream (host:port) is required');
 
 	const lbPolicy = (input.lbPolicy || 'round_robin') as LbPolicy;
 	if (!LB_POLICIES.includes(lbPolicy)) {
-		throw new InputError('Load Balancing Policy', `"${lbPolicy}" is not one of ${LB_POLICIES.join(', ')}`);
+		throw new InputError(
+			'Load Balancing Policy',
+			`"${lbPolicy}" is not one of ${LB_POLICIES.join(', ')}`,
+		);
 	}
 	const healthCheckUri = input.healthCheckUri?.trim()
 		? parsePathMatcher('Health Check URI', input.healthCheckUri)
 		: undefined;
 	const healthCheckInterval = input.healthCheckInterval?.trim() || undefined;
 	if (healthCheckInterval && !DURATION.test(healthCheckInterval)) {
-		throw new InputError('Health Check Interval', `"${healthCheckInterval}" is not a duration such as 10s or 1m`);
+		throw new InputError(
+			'Health Check Interval',
+			`"${healthCheckInterval}" is not a duration such as 10s or 1m`,
+		);
 	}
 	const tlsServerName = input.tlsServerName?.trim()
 		? parseHostname('TLS Server Name', input.tlsServerName, false)

@@ -53,10 +53,16 @@ export async function assertSafeUpstreams(
 				port === admin.port &&
 				(adminAddresses.has(address) || host === admin.host || (adminIsLocal && kind !== 'other'));
 			if (reachesAdmin) {
-				throw new InputError('Upstreams', `"${upstream}" points at Caddy's admin API; a route may never expose it`);
+				throw new InputError(
+					'Upstreams',
+					`"${upstream}" points at Caddy's admin API; a route may never expose it`,
+				);
 			}
 			if (kind === 'link-local') {
-				throw new InputError('Upstreams', `"${upstream}" is a link-local or cloud metadata address (${address})`);
+				throw new InputError(
+					'Upstreams',
+					`"${upstream}" is a link-local or cloud metadata address (${address})`,
+				);
 			}
 			if (kind === 'unspecified') {
 				throw new InputError('Upstreams', `"${upstream}" uses the unspecified address ${address}`);

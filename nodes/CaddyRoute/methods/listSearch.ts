@@ -3,7 +3,10 @@ import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from '
 import { readConfig } from '../transport';
 
 /** The HTTP servers defined in Caddy, so the user picks one instead of typing its key. */
-export async function searchServers(this: ILoadOptionsFunctions, filter?: string): Promise<INodeListSearchResult> {
+export async function searchServers(
+	this: ILoadOptionsFunctions,
+	filter?: string,
+): Promise<INodeListSearchResult> {
 	const { value } = await readConfig.call(this, 'apps/http/servers');
 	const servers = Object.entries((value as Record<string, IDataObject> | null) ?? {});
 	return {

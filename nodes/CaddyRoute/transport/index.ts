@@ -66,17 +66,27 @@ async function sendWithReconnect(
 ): Promise<RawResponse> {
 	for (let attempt = 1; ; attempt++) {
 		try {
-			return (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL, options)) as RawResponse;
+			return (await this.helpers.httpRequestWithAuthentication.call(
+				this,
+				CREDENTIAL,
+				options,
+			)) as RawResponse;
 		} catch (error) {
-			const reason = (error as { cause?: { code?: string }; code?: string; message?: string }) ?? {};
+			const reason =
+				(error as { cause?: { code?: string }; code?: string; message?: string }) ?? {};
 			const code = reason.cause?.code ?? reason.code ?? '';
-			const retryable = RESET_CODES.includes(code) && (options.method === 'GET' || options.headers?.['If-Match']);
+			const retryable =
+				RESET_CODES.includes(code) && (options.method === 'GET' || options.headers?.['If-Match']);
 			if (retryable && attempt < RESET_RETRIES) continue;
 			// A bare error object: given the original, n8n would replace our message with a generic one.
-			throw new NodeApiError(this.getNode(), { error: String(reason.message ?? error) } as JsonObject, {
-				message: `Caddy admin API unreachable at ${baseURL}`,
-				description: `${code || 'Connection failed'}: check that Caddy runs with its admin API enabled and that the credential URL points at it.`,
-			});
+			throw new NodeApiError(
+				this.getNode(),
+				{ error: String(reason.message ?? error) } as JsonObject,
+				{
+					message: `Caddy admin API unreachable at ${baseURL}`,
+					description: `${code || 'Connection failed'}: check that Caddy runs with its admin API enabled and that the credential URL points at it.`,
+				},
+			);
 		}
 	}
 }
@@ -105,7 +115,8 @@ export async function caddyRequest(
 	};
 	if (body !== undefined) {
 		options.body = typeof body === 'string' ? body : JSON.stringify(body);
-		options.headers!['Content-Type'] = typeof body === 'string' ? 'text/caddyfile' : 'application/json';
+		options.headers!['Content-Type'] =
+			typeof body === 'string' ? 'text/caddyfile' : 'application/json';
 	}
 	if ('getExecutionCancelSignal' in this) options.abortSignal = this.getExecutionCancelSignal();
 
@@ -118,11 +129,10 @@ export async function caddyRequest(
 			: Buffer.from(typeof raw === 'string' ? raw : JSON.stringify(raw ?? ''));
 	const status = response.statusCode;
 	if (status >= 400 && !allowStatus.includes(status)) {
-		throw new NodeApiError(
-			this.getNode(),
-			{ error: caddyMessage(bytes) } as JsonObject,
-			{ message: `Caddy: ${caddyMessage(bytes)}`, httpCode: String(status) },
-		);
+		throw new NodeApiError(this.getNode(), { error: caddyMessage(bytes) } as JsonObject, {
+			message: `Caddy: ${caddyMessage(bytes)}`,
+			httpCode: String(status),
+		});
 	}
 	const etagHeader = response.headers?.etag;
 	return { status, body: bytes, etag: typeof etagHeader === 'string' ? etagHeader : undefined };
@@ -175,7 +185,8 @@ export async function changeRoutes(
 		const current = snapshot.value?.[server] as IDataObject | undefined;
 		if (!current) {
 			throw new NodeOperationError(this.getNode(), `Caddy has no HTTP server named "${server}"`, {
-				description: 'Run the Ensure Server operation first, or pick the server that holds your sites.',
+				description:
+					'Run the Ensure Server operation first, or pick the server that holds your sites.',
 			});
 		}
 		const routes = Array.isArray(current.routes) ? (current.routes as IDataObject[]) : [];
@@ -191,18 +202,32 @@ export async function changeRoutes(
 		);
 		if (response.status !== 412) return { ...result, changed: true };
 		if (attempt >= MAX_CONFLICT_RETRIES) {
-			throw new NodeApiError(this.getNode(), { error: 'config changed concurrently' } as JsonObject, {
-				message: `Caddy config kept changing under us; gave up after ${attempt} attempts`,
-				httpCode: '412',
-			});
+			throw new NodeApiError(
+				this.getNode(),
+				{ error: 'config changed concurrently' } as JsonObject,
+				{
+					message: `Caddy config kept changing under us; gave up after ${attempt} attempts`,
+					httpCode: '412',
+				},
+			);
 		}
 		await sleep(Math.min(1000, 10 * 2 ** Math.min(attempt, 6)) * (0.5 + Math.random()));
 	}
 }
 
 /** The object carrying `"@id": id`, or undefined when Caddy knows no such id. */
-export async function readById(this: IExecuteFunctions, id: string): Promise<IDataObject | undefined> {
-	const response = await caddyRequest.call(this, 'GET', `/id/${encodeURIComponent(id)}`, undefined, {}, [404]);
+export async function readById(
+	this: IExecuteFunctions,
+	id: string,
+): Promise<IDataObject | undefined> {
+	const response = await caddyRequest.call(
+		this,
+		'GET',
+		`/id/${encodeURIComponent(id)}`,
+		undefined,
+		{},
+		[404],
+	);
 	if (response.status === 404) return undefined;
 	return JSON.parse(response.body.toString('utf8')) as IDataObject;
 }
@@ -211,7 +236,18 @@ export async function readById(this: IExecuteFunctions, id: string): Promise<IDa
  * Replaces the object carrying `"@id": id` in place — Caddy resolves the id under its config lock, so
  * this is one atomic change that cannot clobber other routes. False when the id vanished meanwhile.
  */
-export async function replaceById(this: IExecuteFunctions, id: string, value: IDataObject): Promise<boolean> {
-	const response = await caddyRequest.call(this, 'PATCH', `/id/${encodeURIComponent(id)}`, value, {}, [404]);
+export async function replaceById(
+	this: IExecuteFunctions,
+	id: string,
+	value: IDataObject,
+): Promise<boolean> {
+	const response = await caddyRequest.call(
+		this,
+		'PATCH',
+		`/id/${encodeURIComponent(id)}`,
+		value,
+		{},
+		[404],
+	);
 	return response.status !== 404;
 }

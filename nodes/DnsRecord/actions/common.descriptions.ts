@@ -26,7 +26,10 @@ export const zoneField: INodeProperties = {
 			validation: [
 				{
 					type: 'regex',
-					properties: { regex: '^[A-Za-z0-9.-]+\\.?$', errorMessage: 'A domain name such as example.com' },
+					properties: {
+						regex: '^[A-Za-z0-9.-]+\\.?$',
+						errorMessage: 'A domain name such as example.com',
+					},
 				},
 			],
 		},
@@ -69,7 +72,8 @@ export const ttlField: INodeProperties = {
 	name: 'ttl',
 	type: 'number',
 	default: 300,
-	description: 'Time to live in seconds, 60-86400 (Cloudflare: 1 means automatic; proxied records are always automatic)',
+	description:
+		'Time to live in seconds, 60-86400 (Cloudflare: 1 means automatic; proxied records are always automatic)',
 };
 
 export const priorityField: INodeProperties = {
@@ -95,7 +99,7 @@ export const ownerIdField: INodeProperties = {
 	default: 'homelab-ingress',
 	required: true,
 	description:
-		'Marks the records this node writes (Cloudflare comment, PowerDNS comment, Vultr owner TXT record). Records without this owner\'s mark are never changed or deleted unless Adopt is on. Use a different ID per n8n setup sharing a zone.',
+		"Marks the records this node writes (Cloudflare comment, PowerDNS comment, Vultr owner TXT record). Records without this owner's mark are never changed or deleted unless Adopt is on. Use a different ID per n8n setup sharing a zone.",
 };
 
 export const adoptField: INodeProperties = {

@@ -18,14 +18,25 @@ export function parseDnsServer(field: string, raw: string): string {
 	const text = raw.trim();
 	if (isIP(text)) return text;
 	const parsed = parseHostPort(field, text);
-	if (!parsed.ipVersion) throw new InputError(field, `"${text}" must be an IP address (optionally with :port), not a host name`);
-	return parsed.ipVersion === 6 ? `[${parsed.host}]:${parsed.port}` : `${parsed.host}:${parsed.port}`;
+	if (!parsed.ipVersion)
+		throw new InputError(
+			field,
+			`"${text}" must be an IP address (optionally with :port), not a host name`,
+		);
+	return parsed.ipVersion === 6
+		? `[${parsed.host}]:${parsed.port}`
+		: `${parsed.host}:${parsed.port}`;
 }
 
 const undot = (host: string) => host.replace(/\.$/, '').toLowerCase();
 
 /** One query, answered or failed within `timeoutMs`; DNS failures are answers, not exceptions. */
-export async function queryOnce(server: string, name: string, type: RecordType, timeoutMs: number): Promise<DnsAnswer> {
+export async function queryOnce(
+	server: string,
+	name: string,
+	type: RecordType,
+	timeoutMs: number,
+): Promise<DnsAnswer> {
 	const resolver = new Resolver({ timeout: timeoutMs, tries: 1 });
 	resolver.setServers([server]);
 	try {
@@ -33,14 +44,21 @@ export async function queryOnce(server: string, name: string, type: RecordType, 
 			case 'A':
 				return { values: await resolver.resolve4(name) };
 			case 'AAAA':
-				return { values: (await resolver.resolve6(name)).map((ip) => new URL(`http://[${ip}]/`).hostname.slice(1, -1)) };
+				return {
+					values: (await resolver.resolve6(name)).map((ip) =>
+						new URL(`http://[${ip}]/`).hostname.slice(1, -1),
+					),
+				};
 			case 'CNAME':
 				return { values: (await resolver.resolveCname(name)).map(undot) };
 			case 'TXT':
 				return { values: (await resolver.resolveTxt(name)).map((chunks) => chunks.join('')) };
 			case 'MX': {
 				const answers = await resolver.resolveMx(name);
-				return { values: answers.map((a) => undot(a.exchange)), priorities: answers.map((a) => a.priority) };
+				return {
+					values: answers.map((a) => undot(a.exchange)),
+					priorities: answers.map((a) => a.priority),
+				};
 			}
 			case 'SRV': {
 				const answers = await resolver.resolveSrv(name);
@@ -51,7 +69,10 @@ export async function queryOnce(server: string, name: string, type: RecordType, 
 			}
 		}
 	} catch (error) {
-		return { values: [], code: String((error as { code?: string }).code ?? (error as Error).message) };
+		return {
+			values: [],
+			code: String((error as { code?: string }).code ?? (error as Error).message),
+		};
 	} finally {
 		resolver.cancel();
 	}

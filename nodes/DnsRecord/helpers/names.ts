@@ -18,8 +18,14 @@ export function normalizeZone(raw: string): string {
  * A name with dots must end in the zone: `www.other.org` in example.com is refused, never turned
  * into `www.other.org.example.com`.
  */
-export function qualifyName(field: string, raw: string, zone: string, allowServiceLabels: boolean): string {
-	if (/[\r\n\0]/.test(raw)) throw new InputError(field, 'must not contain CR, LF or NUL characters');
+export function qualifyName(
+	field: string,
+	raw: string,
+	zone: string,
+	allowServiceLabels: boolean,
+): string {
+	if (/[\r\n\0]/.test(raw))
+		throw new InputError(field, 'must not contain CR, LF or NUL characters');
 	const text = raw.trim().toLowerCase();
 	if (text === '' || text === '@' || text === `${zone}.` || text === zone) return zone;
 	const absolute = text.endsWith('.');

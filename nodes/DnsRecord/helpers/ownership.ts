@@ -8,7 +8,10 @@ const OWNER_ID = /^[A-Za-z0-9][A-Za-z0-9._-]{0,62}$/;
 export function parseOwnerId(raw: string): string {
 	const id = String(raw ?? '').trim();
 	if (!OWNER_ID.test(id)) {
-		throw new InputError('Owner ID', `"${id}" must be 1-63 letters, digits, ".", "_" or "-" (starting with a letter or digit)`);
+		throw new InputError(
+			'Owner ID',
+			`"${id}" must be 1-63 letters, digits, ".", "_" or "-" (starting with a letter or digit)`,
+		);
 	}
 	return id;
 }
@@ -19,7 +22,9 @@ export function ownerComment(ownerId: string): string {
 }
 
 export function ownerFromComment(comment: unknown): string | undefined {
-	const match = new RegExp(`^${HERITAGE} owner=([A-Za-z0-9._-]+)$`).exec(String(comment ?? '').trim());
+	const match = new RegExp(`^${HERITAGE} owner=([A-Za-z0-9._-]+)$`).exec(
+		String(comment ?? '').trim(),
+	);
 	return match?.[1];
 }
 
@@ -37,7 +42,9 @@ export function ownerRecordName(relative: string, type: string): string {
 }
 
 /** The record name and type an owner record stands for, or undefined for any other name. */
-export function parseOwnerRecordName(relative: string): { relative: string; type: string } | undefined {
+export function parseOwnerRecordName(
+	relative: string,
+): { relative: string; type: string } | undefined {
 	const match = /^_hli-([a-z]+)(-wildcard)?(?:\.(.+))?$/.exec(relative);
 	if (!match) return undefined;
 	const [, type, wildcard, rest] = match;
@@ -50,6 +57,8 @@ export function ownerRecordText(ownerId: string): string {
 }
 
 export function ownerFromRecordText(text: string): string | undefined {
-	const match = new RegExp(`^"?heritage=${HERITAGE},${HERITAGE}/owner=([A-Za-z0-9._-]+)"?$`).exec(text.trim());
+	const match = new RegExp(`^"?heritage=${HERITAGE},${HERITAGE}/owner=([A-Za-z0-9._-]+)"?$`).exec(
+		text.trim(),
+	);
 	return match?.[1];
 }

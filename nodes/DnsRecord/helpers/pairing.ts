@@ -12,19 +12,31 @@ export interface RecordSteps {
 	settingsChanged: boolean;
 }
 
-export function pairRecords(desired: RRset, current: RRset | undefined, ownerId: string): RecordSteps {
-	const existing = (current?.values ?? []).map((value, index) => ({ value, id: current!.ids![index] }));
+export function pairRecords(
+	desired: RRset,
+	current: RRset | undefined,
+	ownerId: string,
+): RecordSteps {
+	const existing = (current?.values ?? []).map((value, index) => ({
+		value,
+		id: current!.ids![index],
+	}));
 	const steps: RecordSteps = {
 		kept: [],
 		rewritten: [],
 		created: [],
 		removed: [],
 		settingsChanged:
-			!current || current.owner !== ownerId || current.ttl !== desired.ttl || Boolean(current.proxied) !== Boolean(desired.proxied),
+			!current ||
+			current.owner !== ownerId ||
+			current.ttl !== desired.ttl ||
+			Boolean(current.proxied) !== Boolean(desired.proxied),
 	};
 	const unmatched: RecordValue[] = [];
 	for (const value of desired.values) {
-		const index = existing.findIndex((e) => e.value.content === value.content && e.value.priority === value.priority);
+		const index = existing.findIndex(
+			(e) => e.value.content === value.content && e.value.priority === value.priority,
+		);
 		if (index < 0) unmatched.push(value);
 		else steps.kept.push(existing.splice(index, 1)[0]);
 	}

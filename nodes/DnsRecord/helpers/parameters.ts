@@ -22,8 +22,10 @@ export function recordInputAt(this: IExecuteFunctions, i: number): RecordInput {
 		content: String(this.getNodeParameter('content', i, '')),
 		ttl: this.getNodeParameter('ttl', i, 300) as number,
 	};
-	if (type === 'MX' || type === 'SRV') input.priority = this.getNodeParameter('priority', i, 10) as number;
-	if (this.getNodeParameter('provider', i) === 'cloudflare') input.proxied = this.getNodeParameter('proxied', i, false) as boolean;
+	if (type === 'MX' || type === 'SRV')
+		input.priority = this.getNodeParameter('priority', i, 10) as number;
+	if (this.getNodeParameter('provider', i) === 'cloudflare')
+		input.proxied = this.getNodeParameter('proxied', i, false) as boolean;
 	return input;
 }
 

@@ -98,7 +98,11 @@ export function describeRRset(rrset: RRset, zone: string, ownerId?: string): IDa
 }
 
 export function summarizePlan(plan: ZonePlan, zone: string): IDataObject {
-	const brief = (rrset: RRset) => ({ name: rrset.name, type: rrset.type, contents: rrset.values.map((v) => v.content) });
+	const brief = (rrset: RRset) => ({
+		name: rrset.name,
+		type: rrset.type,
+		contents: rrset.values.map((v) => v.content),
+	});
 	return {
 		created: plan.created.map(brief),
 		updated: plan.updated.map(brief),

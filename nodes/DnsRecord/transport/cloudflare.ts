@@ -37,7 +37,9 @@ interface Envelope {
 
 function cloudflareMessage(body: unknown): string | undefined {
 	const errors = (body as Envelope | undefined)?.errors;
-	return Array.isArray(errors) && errors.length ? errors.map((e) => `${e.message} (code ${e.code})`).join('; ') : undefined;
+	return Array.isArray(errors) && errors.length
+		? errors.map((e) => `${e.message} (code ${e.code})`).join('; ')
+		: undefined;
 }
 
 /** Groups records into RRsets; an RRset is owned only when every record carries the same marker. */
@@ -52,8 +54,14 @@ export function groupRecords(records: CloudflareRecord[], zone: string): RRset[]
 			if (['A', 'AAAA', 'CNAME'].includes(record.type)) rrset.proxied = Boolean(record.proxied);
 			sets.set(key, rrset);
 		}
-		const value: RecordValue = { content: record.type === 'CNAME' || record.type === 'MX' ? record.content.toLowerCase() : record.content };
-		if (record.priority !== undefined && ['MX', 'SRV'].includes(record.type)) value.priority = record.priority;
+		const value: RecordValue = {
+			content:
+				record.type === 'CNAME' || record.type === 'MX'
+					? record.content.toLowerCase()
+					: record.content,
+		};
+		if (record.priority !== undefined && ['MX', 'SRV'].includes(record.type))
+			value.priority = record.priority;
 		rrset.values.push(value);
 		rrset.ids!.push(record.id);
 		rrset.owners.push(ownerFromComment(record.comment));
@@ -77,13 +85,20 @@ export function recordChanges(change: ZoneChange, ownerId: string): Batch {
 	for (const rrset of change.deletes) for (const id of rrset.ids ?? []) batch.deletes.push({ id });
 	for (const { desired, current } of change.upserts) {
 		const fields = (value: RecordValue): IDataObject => {
-			const body: IDataObject = { type: desired.type, name: desired.name, content: value.content, ttl: desired.ttl, comment };
+			const body: IDataObject = {
+				type: desired.type,
+				name: desired.name,
+				content: value.content,
+				ttl: desired.ttl,
+				comment,
+			};
 			if (desired.proxied !== undefined) body.proxied = desired.proxied;
 			if (value.priority !== undefined) body.priority = value.priority;
 			return body;
 		};
 		const steps = pairRecords(desired, current, ownerId);
-		if (steps.settingsChanged) for (const { id, value } of steps.kept) batch.patches.push({ id, ...fields(value) });
+		if (steps.settingsChanged)
+			for (const { id, value } of steps.kept) batch.patches.push({ id, ...fields(value) });
 		for (const { id, value } of steps.rewritten) batch.patches.push({ id, ...fields(value) });
 		for (const value of steps.created) batch.posts.push(fields(value));
 		for (const id of steps.removed) batch.deletes.push({ id });
@@ -93,7 +108,10 @@ export function recordChanges(change: ZoneChange, ownerId: string): Batch {
 
 export async function createCloudflareProvider(this: DnsContext): Promise<DnsProvider> {
 	const credentials = await this.getCredentials<{ baseUrl?: string }>(CLOUDFLARE_CREDENTIAL);
-	const baseURL = String(credentials.baseUrl || 'https://api.cloudflare.com/client/v4').replace(/\/+$/, '');
+	const baseURL = String(credentials.baseUrl || 'https://api.cloudflare.com/client/v4').replace(
+		/\/+$/,
+		'',
+	);
 	const api: HttpApi = {
 		service: 'Cloudflare',
 		credential: CLOUDFLARE_CREDENTIAL,
@@ -101,7 +119,8 @@ export async function createCloudflareProvider(this: DnsContext): Promise<DnsPro
 		limiter: sharedRateLimiter(`cloudflare ${baseURL}`, RATE_LIMIT, RATE_WINDOW_MS),
 		message: cloudflareMessage,
 	};
-	const call = async (request: HttpCall) => (await httpCall.call(this, api, request)).body as Envelope;
+	const call = async (request: HttpCall) =>
+		(await httpCall.call(this, api, request)).body as Envelope;
 	const listAll = async <T>(url: string, qs: IDataObject, perPage: number): Promise<T[]> => {
 		const items: T[] = [];
 		for (let page = 1; ; page++) {
@@ -124,7 +143,11 @@ export async function createCloudflareProvider(this: DnsContext): Promise<DnsPro
 		findZone: async (name) => {
 			const envelope = await call({ method: 'GET', url: '/zones', qs: { name } });
 			const zone = ((envelope.result as IDataObject[]) ?? [])[0];
-			if (!zone) throw new NodeOperationError(this.getNode(), `The Cloudflare token sees no zone named ${name}`);
+			if (!zone)
+				throw new NodeOperationError(
+					this.getNode(),
+					`The Cloudflare token sees no zone named ${name}`,
+				);
 			return { id: String(zone.id), name };
 		},
 
@@ -132,7 +155,10 @@ export async function createCloudflareProvider(this: DnsContext): Promise<DnsPro
 			const qs: IDataObject = {};
 			if (filter.name) qs.name = filter.name;
 			if (filter.type) qs.type = filter.type;
-			return groupRecords(await listAll<CloudflareRecord>(recordsPath(zone), qs, RECORDS_PAGE), zone.name);
+			return groupRecords(
+				await listAll<CloudflareRecord>(recordsPath(zone), qs, RECORDS_PAGE),
+				zone.name,
+			);
 		},
 
 		apply: async (zone, change, ownerId) => {
@@ -140,7 +166,12 @@ export async function createCloudflareProvider(this: DnsContext): Promise<DnsPro
 			const path = recordsPath(zone);
 			const total = deletes.length + patches.length + posts.length;
 			if (total === 1) {
-				if (deletes.length) await httpCall.call(this, api, { method: 'DELETE', url: `${path}/${deletes[0].id}`, allow: [404] });
+				if (deletes.length)
+					await httpCall.call(this, api, {
+						method: 'DELETE',
+						url: `${path}/${deletes[0].id}`,
+						allow: [404],
+					});
 				else if (patches.length) {
 					const { id, ...body } = patches[0];
 					await call({ method: 'PATCH', url: `${path}/${String(id)}`, body });

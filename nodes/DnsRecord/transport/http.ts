@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, ILoadOptionsFunctions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	ILoadOptionsFunctions,
+} from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
 import type { RateLimiter } from '../../../lib/rate-limiter';
@@ -44,7 +49,11 @@ export function errorField(body: unknown): string | undefined {
  * cancellation, NodeApiError with the service's message and status); an unsafe call with an unknown
  * outcome fails without being repeated — Upsert and Sync read the zone first, so a re-run converges.
  */
-export async function httpCall(this: DnsContext, api: HttpApi, call: HttpCall): Promise<HttpResult> {
+export async function httpCall(
+	this: DnsContext,
+	api: HttpApi,
+	call: HttpCall,
+): Promise<HttpResult> {
 	try {
 		const body = await restRequestOrFail.call(this, {
 			service: api.service,

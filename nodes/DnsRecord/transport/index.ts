@@ -30,6 +30,10 @@ export function filterRRsets(rrsets: RRset[], filter: RRsetFilter): RRset[] {
 }
 
 /** RRsets of the zone matching `filter`, exactly. */
-export async function readMatching(provider: DnsProvider, zone: ZoneRef, filter: RRsetFilter = {}): Promise<RRset[]> {
+export async function readMatching(
+	provider: DnsProvider,
+	zone: ZoneRef,
+	filter: RRsetFilter = {},
+): Promise<RRset[]> {
 	return filterRRsets(await provider.readRRsets(zone, filter), filter);
 }

@@ -5,7 +5,15 @@ import { sharedRateLimiter } from '../../../lib/rate-limiter';
 import { fromProviderName } from '../helpers/names';
 import { HERITAGE, ownerComment, ownerFromComment } from '../helpers/ownership';
 import { errorField, httpCall, type DnsContext, type HttpApi, type HttpCall } from './http';
-import { RECORD_TYPES, type DnsProvider, type RecordValue, type RRset, type RRsetFilter, type ZoneChange, type ZoneRef } from './types';
+import {
+	RECORD_TYPES,
+	type DnsProvider,
+	type RecordValue,
+	type RRset,
+	type RRsetFilter,
+	type ZoneChange,
+	type ZoneRef,
+} from './types';
 
 export const POWERDNS_CREDENTIAL = 'powerDnsApi';
 /** A self-hosted server has no published limit; this only keeps a large sync from flooding it. */
@@ -40,7 +48,9 @@ export function quoteTxt(text: string): string {
 
 export function unquoteTxt(content: string): string {
 	const strings = [...content.matchAll(/"((?:[^"\\]|\\.)*)"/g)].map((m) =>
-		m[1].replace(/\\(\d{3}|.)/g, (_, c: string) => (c.length === 3 ? String.fromCharCode(Number(c)) : c)),
+		m[1].replace(/\\(\d{3}|.)/g, (_, c: string) =>
+			c.length === 3 ? String.fromCharCode(Number(c)) : c,
+		),
 	);
 	return strings.length ? strings.join('') : content;
 }
@@ -82,7 +92,9 @@ export function fromPdnsContent(type: string, content: string): RecordValue {
 }
 
 export async function createPowerDnsProvider(this: DnsContext): Promise<DnsProvider> {
-	const credentials = await this.getCredentials<{ baseUrl: string; serverId?: string }>(POWERDNS_CREDENTIAL);
+	const credentials = await this.getCredentials<{ baseUrl: string; serverId?: string }>(
+		POWERDNS_CREDENTIAL,
+	);
 	const root = String(credentials.baseUrl ?? '').replace(/\/+$/, '');
 	const serverId = encodeURIComponent(String(credentials.serverId || 'localhost'));
 	const api: HttpApi = {
@@ -101,13 +113,20 @@ export async function createPowerDnsProvider(this: DnsContext): Promise<DnsProvi
 
 		listZones: async () => {
 			const { body } = await call({ method: 'GET', url: '/zones' });
-			return ((body as IDataObject[]) ?? []).map((zone) => ({ id: String(zone.id), name: undot(String(zone.name)) }));
+			return ((body as IDataObject[]) ?? []).map((zone) => ({
+				id: String(zone.id),
+				name: undot(String(zone.name)),
+			}));
 		},
 
 		findZone: async (name) => {
 			const { body } = await call({ method: 'GET', url: '/zones', qs: { zone: `${name}.` } });
 			const zone = ((body as IDataObject[]) ?? [])[0];
-			if (!zone) throw new NodeOperationError(this.getNode(), `PowerDNS server "${decodeURIComponent(serverId)}" has no zone ${name}`);
+			if (!zone)
+				throw new NodeOperationError(
+					this.getNode(),
+					`PowerDNS server "${decodeURIComponent(serverId)}" has no zone ${name}`,
+				);
 			return { id: String(zone.id), name };
 		},
 
@@ -118,26 +137,31 @@ export async function createPowerDnsProvider(this: DnsContext): Promise<DnsProvi
 				if (filter.type) qs.rrset_type = filter.type;
 			}
 			const { body } = await call({ method: 'GET', url: zonePath(zone), qs });
-			return (((body as IDataObject).rrsets as PdnsRRset[]) ?? []).map(
-				(rrset): RRset => ({
-					name: fromProviderName(rrset.name, zone.name),
-					type: rrset.type,
-					ttl: rrset.ttl,
-					values: rrset.records.map((record) => fromPdnsContent(rrset.type, record.content)),
-					owner: (rrset.comments ?? []).map((c) => ownerFromComment(c.content)).find(Boolean),
-				}),
-			);
+			return (((body as IDataObject).rrsets as PdnsRRset[]) ?? []).map((rrset): RRset => ({
+				name: fromProviderName(rrset.name, zone.name),
+				type: rrset.type,
+				ttl: rrset.ttl,
+				values: rrset.records.map((record) => fromPdnsContent(rrset.type, record.content)),
+				owner: (rrset.comments ?? []).map((c) => ownerFromComment(c.content)).find(Boolean),
+			}));
 		},
 
 		apply: async (zone: ZoneRef, change: ZoneChange, ownerId: string) => {
 			const rrsets: IDataObject[] = [
-				...change.deletes.map((rrset) => ({ name: `${rrset.name}.`, type: rrset.type, changetype: 'DELETE' })),
+				...change.deletes.map((rrset) => ({
+					name: `${rrset.name}.`,
+					type: rrset.type,
+					changetype: 'DELETE',
+				})),
 				...change.upserts.map(({ desired }) => ({
 					name: `${desired.name}.`,
 					type: desired.type,
 					ttl: desired.ttl,
 					changetype: 'REPLACE',
-					records: desired.values.map((value) => ({ content: toPdnsContent(desired.type, value), disabled: false })),
+					records: desired.values.map((value) => ({
+						content: toPdnsContent(desired.type, value),
+						disabled: false,
+					})),
 					comments: [{ content: ownerComment(ownerId), account: HERITAGE }],
 				})),
 			];

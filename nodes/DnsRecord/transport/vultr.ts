@@ -3,7 +3,12 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import { sharedRateLimiter } from '../../../lib/rate-limiter';
 import { fromProviderName, relativeName } from '../helpers/names';
-import { ownerFromRecordText, ownerRecordName, ownerRecordText, parseOwnerRecordName } from '../helpers/ownership';
+import {
+	ownerFromRecordText,
+	ownerRecordName,
+	ownerRecordText,
+	parseOwnerRecordName,
+} from '../helpers/ownership';
 import { pairRecords } from '../helpers/pairing';
 import { errorField, httpCall, type DnsContext, type HttpApi, type HttpCall } from './http';
 import type { DnsProvider, RecordValue, RRset, ZoneRef } from './types';
@@ -27,8 +32,12 @@ const unquote = (text: string) => (/^".*"$/s.test(text) ? text.slice(1, -1) : te
 
 function toValue(record: VultrRecord): RecordValue {
 	const data = record.type === 'TXT' ? unquote(record.data) : record.data;
-	const content = ['CNAME', 'MX'].includes(record.type) ? data.replace(/\.$/, '').toLowerCase() : data;
-	return ['MX', 'SRV'].includes(record.type) ? { content, priority: record.priority ?? 0 } : { content };
+	const content = ['CNAME', 'MX'].includes(record.type)
+		? data.replace(/\.$/, '').toLowerCase()
+		: data;
+	return ['MX', 'SRV'].includes(record.type)
+		? { content, priority: record.priority ?? 0 }
+		: { content };
 }
 
 /**
@@ -42,7 +51,11 @@ export function groupVultrRecords(records: VultrRecord[], zone: string): RRset[]
 		const relative = relativeName(fromProviderName(record.name, zone), zone);
 		const marks = record.type === 'TXT' ? parseOwnerRecordName(relative) : undefined;
 		const owner = marks && ownerFromRecordText(record.data);
-		if (marks && owner) markers.set(`${fromProviderName(marks.relative, zone)} ${marks.type}`, { id: record.id, owner });
+		if (marks && owner)
+			markers.set(`${fromProviderName(marks.relative, zone)} ${marks.type}`, {
+				id: record.id,
+				owner,
+			});
 		else plain.push(record);
 	}
 	const sets = new Map<string, RRset>();
@@ -81,9 +94,15 @@ export async function createVultrProvider(this: DnsContext): Promise<DnsProvider
 		const items: T[] = [];
 		let cursor = '';
 		do {
-			const { body } = await call({ method: 'GET', url, qs: { per_page: PAGE_SIZE, ...(cursor ? { cursor } : {}) } });
+			const { body } = await call({
+				method: 'GET',
+				url,
+				qs: { per_page: PAGE_SIZE, ...(cursor ? { cursor } : {}) },
+			});
 			items.push(...(((body as IDataObject)[key] as T[]) ?? []));
-			cursor = String((((body as IDataObject).meta as IDataObject)?.links as IDataObject)?.next ?? '');
+			cursor = String(
+				(((body as IDataObject).meta as IDataObject)?.links as IDataObject)?.next ?? '',
+			);
 		} while (cursor);
 		return items;
 	};
@@ -99,8 +118,13 @@ export async function createVultrProvider(this: DnsContext): Promise<DnsProvider
 		},
 
 		findZone: async (name) => {
-			const { status } = await call({ method: 'GET', url: `/domains/${encodeURIComponent(name)}`, allow: [404] });
-			if (status === 404) throw new NodeOperationError(this.getNode(), `The Vultr account has no DNS domain ${name}`);
+			const { status } = await call({
+				method: 'GET',
+				url: `/domains/${encodeURIComponent(name)}`,
+				allow: [404],
+			});
+			if (status === 404)
+				throw new NodeOperationError(this.getNode(), `The Vultr account has no DNS domain ${name}`);
 			return { id: name, name };
 		},
 
@@ -110,7 +134,8 @@ export async function createVultrProvider(this: DnsContext): Promise<DnsProvider
 
 		apply: async (zone, change, ownerId) => {
 			const path = recordsPath(zone);
-			const remove = async (id: string) => await call({ method: 'DELETE', url: `${path}/${id}`, allow: [404] });
+			const remove = async (id: string) =>
+				await call({ method: 'DELETE', url: `${path}/${id}`, allow: [404] });
 			// Records go before their owner record: an interrupted delete leaves a still-owned remainder.
 			for (const rrset of change.deletes) {
 				for (const id of rrset.ids ?? []) await remove(id);
@@ -124,7 +149,12 @@ export async function createVultrProvider(this: DnsContext): Promise<DnsProvider
 					await call({
 						method: 'POST',
 						url: path,
-						body: { name: ownerRecordName(relative, desired.type), type: 'TXT', ttl: desired.ttl, ...marker },
+						body: {
+							name: ownerRecordName(relative, desired.type),
+							type: 'TXT',
+							ttl: desired.ttl,
+							...marker,
+						},
 					});
 				} else if (current.owner !== ownerId) {
 					await call({ method: 'PATCH', url: `${path}/${current.markerId}`, body: marker });
@@ -136,11 +166,18 @@ export async function createVultrProvider(this: DnsContext): Promise<DnsProvider
 					...(value.priority !== undefined ? { priority: value.priority } : {}),
 				});
 				const ttlChanged = current !== undefined && current.ttl !== desired.ttl;
-				if (ttlChanged) for (const { id, value } of steps.kept) await call({ method: 'PATCH', url: `${path}/${id}`, body: fields(value) });
-				for (const { id, value } of steps.rewritten) await call({ method: 'PATCH', url: `${path}/${id}`, body: fields(value) });
+				if (ttlChanged)
+					for (const { id, value } of steps.kept)
+						await call({ method: 'PATCH', url: `${path}/${id}`, body: fields(value) });
+				for (const { id, value } of steps.rewritten)
+					await call({ method: 'PATCH', url: `${path}/${id}`, body: fields(value) });
 				for (const id of steps.removed) await remove(id);
 				for (const value of steps.created) {
-					await call({ method: 'POST', url: path, body: { name: relative, type: desired.type, ...fields(value) } });
+					await call({
+						method: 'POST',
+						url: path,
+						body: { name: relative, type: desired.type, ...fields(value) },
+					});
 				}
 			}
 		},

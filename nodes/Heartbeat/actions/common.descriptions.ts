@@ -1,6 +1,5 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-
 export const sourceField: INodeProperties = {
 	displayName: 'Source',
 	name: 'source',
@@ -8,7 +7,8 @@ export const sourceField: INodeProperties = {
 	default: 'home',
 	required: true,
 	placeholder: 'home',
-	description: 'Name of the machine or site that sends heartbeats (1-64 letters, digits, ".", "_" or "-")',
+	description:
+		'Name of the machine or site that sends heartbeats (1-64 letters, digits, ".", "_" or "-")',
 };
 
 export const sourceFilterField: INodeProperties = {
@@ -26,7 +26,8 @@ export const livenessField: INodeProperties = {
 	type: 'collection',
 	placeholder: 'Add Setting',
 	default: {},
-	description: 'When a source counts as offline: after Missed Beats × Expected Interval + Grace without an online beat',
+	description:
+		'When a source counts as offline: after Missed Beats × Expected Interval + Grace without an online beat',
 	options: [
 		{
 			displayName: 'Expected Interval (Seconds)',
@@ -70,7 +71,8 @@ export const requestFields: INodeProperties[] = [
 		default: '/',
 		required: true,
 		placeholder: '/api/webhook',
-		description: 'Path (and query) on the source\'s base URL; a relative path only, without scheme, host or ".."',
+		description:
+			'Path (and query) on the source\'s base URL; a relative path only, without scheme, host or ".."',
 	},
 	{
 		displayName: 'Headers (JSON)',
@@ -105,7 +107,10 @@ export const requestFields: INodeProperties[] = [
 				displayName: 'Allowed Methods',
 				name: 'allowedMethods',
 				type: 'multiOptions',
-				options: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'].map((m) => ({ name: m, value: m })),
+				options: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'].map((m) => ({
+					name: m,
+					value: m,
+				})),
 				default: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
 			},
 			{
@@ -147,7 +152,8 @@ export const deliveryField: INodeProperties = {
 			name: 'idempotencyHeader',
 			type: 'string',
 			default: 'Idempotency-Key',
-			description: 'Header that carries the idempotency key on every delivery, so home can drop repeats',
+			description:
+				'Header that carries the idempotency key on every delivery, so home can drop repeats',
 		},
 		{
 			displayName: 'Timeout (Seconds)',
@@ -173,7 +179,8 @@ export const drainField: INodeProperties = {
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: 1000 },
 			default: 50,
-			description: 'Requests read from the store at a time per source (bodies included, at most 1 MB of them)',
+			description:
+				'Requests read from the store at a time per source (bodies included, at most 1 MB of them)',
 		},
 		{
 			displayName: 'Concurrency',
@@ -181,7 +188,8 @@ export const drainField: INodeProperties = {
 			type: 'number',
 			typeOptions: { minValue: 1, maxValue: 64 },
 			default: 4,
-			description: 'Sources drained at the same time; the requests of one source always go one after another',
+			description:
+				'Sources drained at the same time; the requests of one source always go one after another',
 		},
 		{
 			displayName: 'Keep Delivered (Hours)',
@@ -189,7 +197,8 @@ export const drainField: INodeProperties = {
 			type: 'number',
 			typeOptions: { minValue: 0 },
 			default: 24,
-			description: 'How long delivered requests (without their bodies) are kept to refuse repeats of their key',
+			description:
+				'How long delivered requests (without their bodies) are kept to refuse repeats of their key',
 		},
 		{
 			displayName: 'Lease (Seconds)',
@@ -197,7 +206,8 @@ export const drainField: INodeProperties = {
 			type: 'number',
 			typeOptions: { minValue: 1 },
 			default: 60,
-			description: 'How long a source stays claimed by a drainer that stopped answering, before another may take it',
+			description:
+				'How long a source stays claimed by a drainer that stopped answering, before another may take it',
 		},
 		{
 			displayName: 'Max Attempts',
@@ -213,7 +223,8 @@ export const drainField: INodeProperties = {
 			type: 'number',
 			typeOptions: { minValue: 1 },
 			default: 50,
-			description: 'Stop starting new deliveries after this long; the rest waits for the next drain',
+			description:
+				'Stop starting new deliveries after this long; the rest waits for the next drain',
 		},
 		{
 			displayName: 'Rate Limit (per Second)',
@@ -228,7 +239,8 @@ export const drainField: INodeProperties = {
 			name: 'retrySchedule',
 			type: 'string',
 			default: '5,300,1800,7200,18000,36000,36000',
-			description: 'Delays before each retry, comma-separated; the last one repeats (default: Svix\'s schedule)',
+			description:
+				"Delays before each retry, comma-separated; the last one repeats (default: Svix's schedule)",
 		},
 	],
 };

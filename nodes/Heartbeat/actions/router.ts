@@ -8,7 +8,9 @@ import * as deadLetter from './deadLetter/DeadLetter.resource';
 import * as queue from './queue/Queue.resource';
 import * as source from './source/Source.resource';
 
-type Operation = { execute: (this: IExecuteFunctions, store: HeartbeatStore) => Promise<INodeExecutionData[]> };
+type Operation = {
+	execute: (this: IExecuteFunctions, store: HeartbeatStore) => Promise<INodeExecutionData[]>;
+};
 
 const resources: Record<string, Record<string, Operation>> = {
 	source: { recordBeat: source.recordBeat, check: source.check, status: source.status },

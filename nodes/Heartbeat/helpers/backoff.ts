@@ -4,10 +4,14 @@ import { InputError } from '../../../lib/validation';
 export const DEFAULT_SCHEDULE_SECONDS = [5, 300, 1800, 7200, 18000, 36000, 36000];
 
 export function parseSchedule(field: string, raw: string): number[] {
-	const parts = raw.split(',').map((part) => part.trim()).filter(Boolean);
+	const parts = raw
+		.split(',')
+		.map((part) => part.trim())
+		.filter(Boolean);
 	if (!parts.length) throw new InputError(field, 'give at least one delay in seconds');
 	return parts.map((part) => {
-		if (!/^\d+(\.\d+)?$/.test(part)) throw new InputError(field, `"${part}" is not a number of seconds`);
+		if (!/^\d+(\.\d+)?$/.test(part))
+			throw new InputError(field, `"${part}" is not a number of seconds`);
 		return Number(part);
 	});
 }

@@ -28,7 +28,10 @@ export async function mapItemsInBatch<T>(
 	if (valid.length) {
 		try {
 			const results = await store(valid.map(({ value }) => value));
-			valid.forEach(({ itemIndex }, n) => (output[itemIndex] = { json: results[n], pairedItem: { item: itemIndex } }));
+			valid.forEach(
+				({ itemIndex }, n) =>
+					(output[itemIndex] = { json: results[n], pairedItem: { item: itemIndex } }),
+			);
 		} catch (error) {
 			const nodeError = toNodeError.call(context, error, valid[0].itemIndex);
 			if (!context.continueOnFail()) throw nodeError;

@@ -39,7 +39,14 @@ export interface SourceOutcome {
 	source: string;
 	delivered: number;
 	/** Why draining this source stopped before its queue was empty. */
-	stopped?: 'connectionFailure' | 'httpError' | 'deadLettered' | 'noBaseUrl' | 'leaseLost' | 'timeUp' | 'cancelled';
+	stopped?:
+		| 'connectionFailure'
+		| 'httpError'
+		| 'deadLettered'
+		| 'noBaseUrl'
+		| 'leaseLost'
+		| 'timeUp'
+		| 'cancelled';
 	error?: string;
 }
 
@@ -61,8 +68,10 @@ const isSuccess = (status: number) => status >= 200 && status < 300;
  * whole ArrayBuffer (the store allocates one per body) is released, never a slice of a shared pool.
  */
 function releaseBody(body: Buffer | null): void {
-	const memory = body?.buffer as (ArrayBuffer & { transfer?: (length: number) => ArrayBuffer }) | undefined;
-	if (!body || !memory?.transfer || body.byteOffset !== 0 || body.byteLength !== memory.byteLength) return;
+	const memory = body?.buffer as
+		(ArrayBuffer & { transfer?: (length: number) => ArrayBuffer }) | undefined;
+	if (!body || !memory?.transfer || body.byteOffset !== 0 || body.byteLength !== memory.byteLength)
+		return;
 	memory.transfer(0);
 }
 
@@ -74,7 +83,11 @@ const pause = async (ms: number) => await new Promise((resolve) => setTimeout(re
  * `maxAttempts`) and stops that source, so nothing overtakes it. Successes are recorded per batch:
  * a drainer that dies mid-batch leaves them pending and they are sent again after its lease (at least once).
  */
-export async function drainQueue(store: HeartbeatStore, deliver: Deliver, options: DrainOptions): Promise<DrainSummary> {
+export async function drainQueue(
+	store: HeartbeatStore,
+	deliver: Deliver,
+	options: DrainOptions,
+): Promise<DrainSummary> {
 	const owner = randomUUID();
 	const deadline = options.now() + options.maxDurationMs;
 	const handled: string[] = [];
@@ -135,17 +148,24 @@ export async function drainQueue(store: HeartbeatStore, deliver: Deliver, option
 	const attempt = async (
 		baseUrl: string,
 		item: QueuedItem,
-	): Promise<{ error: string; httpStatus: number | null; connection: boolean } | 'cancelled' | undefined> => {
+	): Promise<
+		{ error: string; httpStatus: number | null; connection: boolean } | 'cancelled' | undefined
+	> => {
 		const response = await deliver(baseUrl, item).catch((error: unknown) => {
 			if (error instanceof ConnectionFailure) return error;
 			throw error;
 		});
 		// A cancelled execution aborts its request: that is not home failing, so no attempt is used up.
 		if (options.signal?.aborted) return 'cancelled';
-		if (response instanceof ConnectionFailure) return { error: response.message, httpStatus: null, connection: true };
+		if (response instanceof ConnectionFailure)
+			return { error: response.message, httpStatus: null, connection: true };
 		releaseBody(item.body);
 		if (isSuccess(response.status)) return undefined;
-		return { error: `home answered HTTP ${response.status}`, httpStatus: response.status, connection: false };
+		return {
+			error: `home answered HTTP ${response.status}`,
+			httpStatus: response.status,
+			connection: false,
+		};
 	};
 
 	const recordFailure = async (

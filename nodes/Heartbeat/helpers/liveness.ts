@@ -24,7 +24,11 @@ export interface Evaluation {
 }
 
 /** The moment the source stopped counting as online, or undefined while it still does. */
-export function offlineAt(source: SourceRecord, policy: LivenessPolicy, now: number): number | undefined {
+export function offlineAt(
+	source: SourceRecord,
+	policy: LivenessPolicy,
+	now: number,
+): number | undefined {
 	if (source.lastSeen === null) return undefined;
 	// Any status other than "online" is the source saying it is down (as an Uptime Kuma push with status=down).
 	if (source.lastStatus !== 'online') return source.lastSeen;
@@ -49,13 +53,21 @@ export function fieldsOf(source: SourceRecord): LivenessFields {
 export function evaluate(source: SourceRecord, policy: LivenessPolicy, now: number): Evaluation {
 	const current = fieldsOf(source);
 	const missedBeats =
-		source.lastSeen === null ? 0 : Math.max(0, Math.floor((now - source.lastSeen) / policy.intervalMs));
-	if (source.lastSeen === null) return { event: 'steady', state: 'unknown', next: current, missedBeats };
+		source.lastSeen === null
+			? 0
+			: Math.max(0, Math.floor((now - source.lastSeen) / policy.intervalMs));
+	if (source.lastSeen === null)
+		return { event: 'steady', state: 'unknown', next: current, missedBeats };
 
 	const wentDownAt = offlineAt(source, policy, now);
 	if (wentDownAt === undefined) {
 		if (current.state !== 'offline') {
-			const next = { state: 'online' as const, stateSince: current.stateSince ?? source.lastSeen, recoveredAt: null, lastReminderAt: null };
+			const next = {
+				state: 'online' as const,
+				stateSince: current.stateSince ?? source.lastSeen,
+				recoveredAt: null,
+				lastReminderAt: null,
+			};
 			return { event: 'steady', state: 'online', next, missedBeats };
 		}
 		const backAt = source.recoveredAt ?? source.lastSeen;

@@ -10,7 +10,8 @@ import type { DeliveryOptions } from '../transport';
 
 function positive(field: string, value: unknown, fallback: number, min = 0): number {
 	const number = value === undefined || value === '' ? fallback : Number(value);
-	if (!Number.isFinite(number) || number < min) throw new InputError(field, `${String(value)} must be a number ≥ ${min}`);
+	if (!Number.isFinite(number) || number < min)
+		throw new InputError(field, `${String(value)} must be a number ≥ ${min}`);
 	return number;
 }
 
@@ -24,7 +25,11 @@ export function sourceFilterAt(this: IExecuteFunctions, i: number): string | und
 	return raw ? parseSource('Source', raw) : undefined;
 }
 
-export function livenessAt(this: IExecuteFunctions, i: number, remindEveryMinutes = 0): LivenessPolicy {
+export function livenessAt(
+	this: IExecuteFunctions,
+	i: number,
+	remindEveryMinutes = 0,
+): LivenessPolicy {
 	const liveness = this.getNodeParameter('liveness', i, {}) as IDataObject;
 	return {
 		intervalMs: positive('Expected Interval', liveness.intervalSeconds, 60, 1) * 1000,
@@ -80,7 +85,10 @@ export function relayRequestReader(this: IExecuteFunctions): (i: number) => Rela
 				bodyIsBase64: options.bodyIsBase64 === true,
 				idempotencyKey: field('idempotencyKey', i, ''),
 			},
-			{ allowedMethods: allowed, maxBodyBytes: positive('Max Body Size', options.maxBodyKb, 1024, 1) * 1024 },
+			{
+				allowedMethods: allowed,
+				maxBodyBytes: positive('Max Body Size', options.maxBodyKb, 1024, 1) * 1024,
+			},
 		);
 	};
 }
@@ -113,7 +121,9 @@ export function drainSettingsAt(this: IExecuteFunctions, i: number): DrainSettin
 		batchSize: Math.round(positive('Batch Size', options.batchSize, 50, 1)),
 		concurrency: Math.round(positive('Concurrency', options.concurrency, 4, 1)),
 		leaseMs: positive('Lease', options.leaseSeconds, 60, 1) * 1000,
-		maxAttempts: Math.round(positive('Max Attempts', options.maxAttempts, DEFAULT_SCHEDULE_SECONDS.length + 1, 1)),
+		maxAttempts: Math.round(
+			positive('Max Attempts', options.maxAttempts, DEFAULT_SCHEDULE_SECONDS.length + 1, 1),
+		),
 		maxDurationMs: positive('Max Duration', options.maxDurationSeconds, 50, 1) * 1000,
 		ratePerSecond: positive('Rate Limit', options.ratePerSecond, 0),
 		scheduleSeconds: options.retrySchedule

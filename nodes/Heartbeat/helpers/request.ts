@@ -45,15 +45,23 @@ export interface RequestInput {
 export function parseSource(field: string, raw: unknown): string {
 	const source = String(raw ?? '').trim();
 	if (!SOURCE.test(source)) {
-		throw new InputError(field, `"${source.slice(0, 80)}" is not a source name (1-64 letters, digits, ".", "_" or "-")`);
+		throw new InputError(
+			field,
+			`"${source.slice(0, 80)}" is not a source name (1-64 letters, digits, ".", "_" or "-")`,
+		);
 	}
 	return source;
 }
 
 export function parseMethod(raw: unknown, allowed: string[]): string {
-	const method = String(raw ?? '').trim().toUpperCase();
+	const method = String(raw ?? '')
+		.trim()
+		.toUpperCase();
 	if (!allowed.includes(method)) {
-		throw new InputError('Method', `"${method.slice(0, 20)}" is not allowed (allowed: ${allowed.join(', ')})`);
+		throw new InputError(
+			'Method',
+			`"${method.slice(0, 20)}" is not allowed (allowed: ${allowed.join(', ')})`,
+		);
 	}
 	return method;
 }
@@ -69,11 +77,16 @@ function safeDecode(text: string): string | undefined {
 /** A path relative to the source's base URL: starts with one "/", no scheme or host, no "..", no control characters. */
 export function parseRelativePath(raw: unknown): string {
 	const path = String(raw ?? '');
-	if (/^[a-z][a-z0-9+.-]*:/i.test(path)) throw new InputError('Path', 'must not contain a scheme or host');
-	if (!path.startsWith('/')) throw new InputError('Path', 'must start with "/" (a path on the home service)');
+	if (/^[a-z][a-z0-9+.-]*:/i.test(path))
+		throw new InputError('Path', 'must not contain a scheme or host');
+	if (!path.startsWith('/'))
+		throw new InputError('Path', 'must start with "/" (a path on the home service)');
 	if (path.length > MAX_PATH) throw new InputError('Path', `longer than ${MAX_PATH} characters`);
 	if (/[\u0000-\u001f\u007f\s\\]/.test(path)) {
-		throw new InputError('Path', 'must not contain whitespace, backslashes or control characters (CR, LF …)');
+		throw new InputError(
+			'Path',
+			'must not contain whitespace, backslashes or control characters (CR, LF …)',
+		);
 	}
 	if (path.startsWith('//')) throw new InputError('Path', 'must not name a host ("//host/…")');
 	const beforeQuery = path.split(/[?#]/)[0];
@@ -82,7 +95,8 @@ export function parseRelativePath(raw: unknown): string {
 	if (decoded.split('/').some((segment) => segment === '..' || segment === '.')) {
 		throw new InputError('Path', 'must not contain "." or ".." segments');
 	}
-	if (/[\r\n\0\\]/.test(decoded)) throw new InputError('Path', 'must not encode CR, LF, NUL or backslashes');
+	if (/[\r\n\0\\]/.test(decoded))
+		throw new InputError('Path', 'must not encode CR, LF, NUL or backslashes');
 	return path;
 }
 
@@ -105,19 +119,26 @@ export function parseJsonObject(field: string, raw: unknown): Record<string, unk
 
 export function parseHeaders(raw: unknown): Record<string, string> {
 	const entries = Object.entries(parseJsonObject('Headers', raw));
-	if (entries.length > MAX_HEADERS) throw new InputError('Headers', `more than ${MAX_HEADERS} headers`);
+	if (entries.length > MAX_HEADERS)
+		throw new InputError('Headers', `more than ${MAX_HEADERS} headers`);
 	const headers: Record<string, string> = {};
 	for (const [name, rawValue] of entries) {
-		if (!TOKEN.test(name)) throw new InputError('Headers', `"${name.slice(0, 80)}" is not a valid header name`);
+		if (!TOKEN.test(name))
+			throw new InputError('Headers', `"${name.slice(0, 80)}" is not a valid header name`);
 		if (FORBIDDEN_HEADERS.has(name.toLowerCase())) {
-			throw new InputError('Headers', `"${name}" is a hop-by-hop or relay-managed header and cannot be relayed`);
+			throw new InputError(
+				'Headers',
+				`"${name}" is a hop-by-hop or relay-managed header and cannot be relayed`,
+			);
 		}
 		if (typeof rawValue !== 'string' && typeof rawValue !== 'number') {
 			throw new InputError('Headers', `the value of "${name}" must be a string`);
 		}
 		const text = String(rawValue);
-		if (/[\r\n\0]/.test(text)) throw new InputError('Headers', `the value of "${name}" contains CR, LF or NUL`);
-		if (text.length > MAX_HEADER_VALUE) throw new InputError('Headers', `the value of "${name}" is too long`);
+		if (/[\r\n\0]/.test(text))
+			throw new InputError('Headers', `the value of "${name}" contains CR, LF or NUL`);
+		if (text.length > MAX_HEADER_VALUE)
+			throw new InputError('Headers', `the value of "${name}" is too long`);
 		headers[name] = text;
 	}
 	return headers;
@@ -134,7 +155,8 @@ export function parseBody(raw: unknown, isBase64: boolean, maxBytes: number): Bu
 	} else {
 		body = Buffer.from(JSON.stringify(raw), 'utf8');
 	}
-	if (body.length > maxBytes) throw new InputError('Body', `${body.length} bytes is more than the limit of ${maxBytes}`);
+	if (body.length > maxBytes)
+		throw new InputError('Body', `${body.length} bytes is more than the limit of ${maxBytes}`);
 	return body;
 }
 
@@ -142,7 +164,10 @@ export function parseIdempotencyKey(raw: unknown): string {
 	const key = String(raw ?? '').trim();
 	if (!key) return randomUUID();
 	if (key.length > 255 || !/^[\x21-\x7e]+$/.test(key)) {
-		throw new InputError('Idempotency Key', 'must be 1-255 visible ASCII characters without spaces');
+		throw new InputError(
+			'Idempotency Key',
+			'must be 1-255 visible ASCII characters without spaces',
+		);
 	}
 	return key;
 }
@@ -151,7 +176,11 @@ export function parseIdempotencyKey(raw: unknown): string {
 export function parseRelayRequest(input: RequestInput, limits: RequestLimits): RelayRequest {
 	const headers = parseHeaders(input.headers);
 	const body = parseBody(input.body, input.bodyIsBase64, limits.maxBodyBytes);
-	if (body && typeof input.body === 'object' && !Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')) {
+	if (
+		body &&
+		typeof input.body === 'object' &&
+		!Object.keys(headers).some((h) => h.toLowerCase() === 'content-type')
+	) {
 		headers['Content-Type'] = 'application/json';
 	}
 	return {
@@ -169,10 +198,12 @@ export function parseBaseUrl(field: string, raw: unknown): string {
 	const text = String(raw ?? '').trim();
 	const url = URL.canParse(text) ? new URL(text) : undefined;
 	if (!url) throw new InputError(field, `"${text.slice(0, 200)}" is not a URL`);
-	if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new InputError(field, 'must be an http or https URL');
+	if (url.protocol !== 'http:' && url.protocol !== 'https:')
+		throw new InputError(field, 'must be an http or https URL');
 	if (url.username || url.password) throw new InputError(field, 'must not contain credentials');
 	if (url.search || url.hash) throw new InputError(field, 'must not contain a query or fragment');
 	const host = url.hostname.replace(/^\[|\]$/g, '');
-	if (classifyAddress(host) === 'link-local') throw new InputError(field, 'must not point at a link-local address');
+	if (classifyAddress(host) === 'link-local')
+		throw new InputError(field, 'must not point at a link-local address');
 	return url.toString().replace(/\/+$/, '');
 }

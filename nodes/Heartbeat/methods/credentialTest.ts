@@ -1,4 +1,8 @@
-import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
+import type {
+	ICredentialsDecrypted,
+	ICredentialTestFunctions,
+	INodeCredentialTestResult,
+} from 'n8n-workflow';
 import { Client } from 'pg';
 
 import { postgresConfig } from '../storage/open';
@@ -20,9 +24,17 @@ export async function homelabPostgresConnectionTest(
 				has_database_privilege(current_database(), 'CREATE') AS can_create`,
 			[schema],
 		);
-		const row = rows[0] as { user: string; version: string; schema_exists: string; can_create: boolean };
+		const row = rows[0] as {
+			user: string;
+			version: string;
+			schema_exists: string;
+			can_create: boolean;
+		};
 		if (Number(row.schema_exists) === 0 && !row.can_create) {
-			return { status: 'Error', message: `Schema "${schema}" does not exist and user "${row.user}" may not create it` };
+			return {
+				status: 'Error',
+				message: `Schema "${schema}" does not exist and user "${row.user}" may not create it`,
+			};
 		}
 		return { status: 'OK', message: `Connected as ${row.user} (${row.version.split(' on ')[0]})` };
 	} catch (error) {

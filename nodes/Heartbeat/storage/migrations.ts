@@ -9,8 +9,10 @@ export interface Migration {
 }
 
 export const migrationsTable = {
-	postgres: 'CREATE TABLE IF NOT EXISTS {migrations} (version integer PRIMARY KEY, applied_at bigint NOT NULL)',
-	sqlite: 'CREATE TABLE IF NOT EXISTS {migrations} (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)',
+	postgres:
+		'CREATE TABLE IF NOT EXISTS {migrations} (version integer PRIMARY KEY, applied_at bigint NOT NULL)',
+	sqlite:
+		'CREATE TABLE IF NOT EXISTS {migrations} (version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL)',
 };
 
 const sourceColumns = (types: { time: string; json: string }) => `
@@ -52,7 +54,12 @@ const indexes = [
 
 const pgTypes = { id: 'bigserial PRIMARY KEY', time: 'bigint', json: 'jsonb', bytes: 'bytea' };
 // AUTOINCREMENT: ids are never reused, so "after id N" keeps meaning FIFO even after deletes.
-const sqliteTypes = { id: 'INTEGER PRIMARY KEY AUTOINCREMENT', time: 'INTEGER', json: 'TEXT', bytes: 'BLOB' };
+const sqliteTypes = {
+	id: 'INTEGER PRIMARY KEY AUTOINCREMENT',
+	time: 'INTEGER',
+	json: 'TEXT',
+	bytes: 'BLOB',
+};
 
 export const migrations: Migration[] = [
 	{

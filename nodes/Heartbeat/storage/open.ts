@@ -19,14 +19,21 @@ export function defaultDatabaseFile(): string {
 	return join(process.env.N8N_USER_FOLDER ?? homedir(), '.n8n', 'homelab-ingress-heartbeat.sqlite');
 }
 
-export function postgresConfig(credentials: ICredentialDataDecryptedObject): { pool: PoolConfig; schema: string } {
+export function postgresConfig(credentials: ICredentialDataDecryptedObject): {
+	pool: PoolConfig;
+	schema: string;
+} {
 	const schema = String(credentials.schema || 'public');
-	if (!SCHEMA.test(schema)) throw new InputError('Schema', `"${schema}" is not a plain PostgreSQL identifier`);
+	if (!SCHEMA.test(schema))
+		throw new InputError('Schema', `"${schema}" is not a plain PostgreSQL identifier`);
 	const sslMode = String(credentials.ssl ?? 'disable');
 	let ssl: boolean | ConnectionOptions = false;
 	if (sslMode === 'require') ssl = { rejectUnauthorized: false };
 	if (sslMode === 'verifyFull') {
-		ssl = { rejectUnauthorized: true, ...(credentials.caCertificate ? { ca: String(credentials.caCertificate) } : {}) };
+		ssl = {
+			rejectUnauthorized: true,
+			...(credentials.caCertificate ? { ca: String(credentials.caCertificate) } : {}),
+		};
 	}
 	return {
 		schema,
@@ -85,7 +92,10 @@ export async function openStore(this: IExecuteFunctions): Promise<HeartbeatStore
 		const key = createHash('sha256').update(JSON.stringify({ pool, schema })).digest('hex');
 		return await shared(`postgres:${key}`, async () => {
 			// allowExitOnIdle: idle connections never keep n8n (or a test run) from exiting.
-			const store = new PostgresStore({ pool: { ...pool, max: 10, allowExitOnIdle: true }, schema });
+			const store = new PostgresStore({
+				pool: { ...pool, max: 10, allowExitOnIdle: true },
+				schema,
+			});
 			await store.migrate().catch(async (error: unknown) => {
 				await store.close();
 				throw error;
@@ -93,6 +103,8 @@ export async function openStore(this: IExecuteFunctions): Promise<HeartbeatStore
 			return store;
 		});
 	}
-	const file = resolve(String(this.getNodeParameter('databaseFile', 0, '')).trim() || defaultDatabaseFile());
+	const file = resolve(
+		String(this.getNodeParameter('databaseFile', 0, '')).trim() || defaultDatabaseFile(),
+	);
 	return await shared(`sqlite:${file}`, async () => await SqliteStore.open(file));
 }

@@ -4,7 +4,15 @@ import { sleep } from 'n8n-workflow';
 import { migrations, migrationsTable } from './migrations';
 import { readBodies } from './postgresBodies';
 import { reusedBufferSocket } from './postgresSocket';
-import { enqueueResults, requestIdentity, SqlStore, toItem, type Row, type RunResult, type StoredRequest } from './sqlStore';
+import {
+	enqueueResults,
+	requestIdentity,
+	SqlStore,
+	toItem,
+	type Row,
+	type RunResult,
+	type StoredRequest,
+} from './sqlStore';
 import type { EnqueueResult, QueuedItem, RelayRequest } from './types';
 
 export interface PostgresOptions {
@@ -15,11 +23,24 @@ export interface PostgresOptions {
 }
 
 // Connection-level failures: the statement may be retried on a new connection.
-const RECONNECT_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', '57P01', '57P02', '57P03', '08006', '08001']);
+const RECONNECT_CODES = new Set([
+	'ECONNREFUSED',
+	'ECONNRESET',
+	'EPIPE',
+	'ETIMEDOUT',
+	'57P01',
+	'57P02',
+	'57P03',
+	'08006',
+	'08001',
+]);
 
 function isConnectionError(error: unknown): boolean {
 	const { code, message } = (error ?? {}) as { code?: string; message?: string };
-	return (code !== undefined && RECONNECT_CODES.has(code)) || /Connection terminated|connection.*closed/i.test(message ?? '');
+	return (
+		(code !== undefined && RECONNECT_CODES.has(code)) ||
+		/Connection terminated|connection.*closed/i.test(message ?? '')
+	);
 }
 
 export function quoteIdentifier(name: string): string {
@@ -67,7 +88,9 @@ export class PostgresStore extends SqlStore {
 	constructor(private readonly options: PostgresOptions) {
 		super();
 		// Plain connections read into a reused buffer (see reusedBufferSocket); TLS ones keep pg's own socket.
-		this.pool = new Pool(options.pool.ssl ? options.pool : { ...options.pool, stream: reusedBufferSocket });
+		this.pool = new Pool(
+			options.pool.ssl ? options.pool : { ...options.pool, stream: reusedBufferSocket },
+		);
 		// Idle clients die when the server restarts; the next query opens a new connection.
 		this.pool.on('error', () => undefined);
 		const schema = quoteIdentifier(options.schema);
@@ -110,8 +133,13 @@ export class PostgresStore extends SqlStore {
 
 	protected async toItems(rows: Row[]): Promise<QueuedItem[]> {
 		const lengths = new Map<number, number>();
-		for (const row of rows) if (row.body_length !== null) lengths.set(Number(row.id), Number(row.body_length));
-		return await readBodies(async (text, params, onRow) => await this.eachRow(text, params, onRow), rows.map(toItem), lengths);
+		for (const row of rows)
+			if (row.body_length !== null) lengths.set(Number(row.id), Number(row.body_length));
+		return await readBodies(
+			async (text, params, onRow) => await this.eachRow(text, params, onRow),
+			rows.map(toItem),
+			lengths,
+		);
 	}
 
 	/** Hands each row to `onRow` as it arrives, without collecting them; after a lost connection rows may come twice. */
@@ -145,7 +173,8 @@ export class PostgresStore extends SqlStore {
 	async enqueueMany(requests: RelayRequest[], at: number): Promise<EnqueueResult[]> {
 		if (!requests.length) return [];
 		const statements = [...chunks(requests)];
-		const onConnection = statements.length > 1 ? this.transaction.bind(this) : this.connected.bind(this);
+		const onConnection =
+			statements.length > 1 ? this.transaction.bind(this) : this.connected.bind(this);
 		return await onConnection(async (client) => {
 			const inserted = new Map<string, StoredRequest>();
 			for (const chunk of statements) {
@@ -175,13 +204,18 @@ export class PostgresStore extends SqlStore {
 					});
 				}
 			}
-			const others = requests.filter((request) => !inserted.has(requestIdentity(request.source, request.idempotencyKey)));
+			const others = requests.filter(
+				(request) => !inserted.has(requestIdentity(request.source, request.idempotencyKey)),
+			);
 			const existing = new Map<string, StoredRequest>();
 			if (others.length) {
 				const { rows } = await client.query(
 					this.sql(`SELECT id, source, idempotency_key, status FROM {queue}
 						WHERE (source, idempotency_key) IN (SELECT * FROM unnest($1::text[], $2::text[]))`),
-					[others.map((request) => request.source), others.map((request) => request.idempotencyKey)],
+					[
+						others.map((request) => request.source),
+						others.map((request) => request.idempotencyKey),
+					],
 				);
 				for (const row of rows) {
 					existing.set(requestIdentity(String(row.source), String(row.idempotency_key)), {
@@ -202,7 +236,11 @@ export class PostgresStore extends SqlStore {
 				(value) => ({ value }),
 				(error: unknown) => ({ error }),
 			);
-			client.release('error' in outcome && isConnectionError(outcome.error) ? (outcome.error as Error) : undefined);
+			client.release(
+				'error' in outcome && isConnectionError(outcome.error)
+					? (outcome.error as Error)
+					: undefined,
+			);
 			if ('error' in outcome) throw outcome.error;
 			return outcome.value;
 		});
@@ -245,18 +283,23 @@ export class PostgresStore extends SqlStore {
 			await client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [
 				`n8n-nodes-homelab-ingress:heartbeat:${this.options.schema}`,
 			]);
-			const schema = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [this.options.schema]);
+			const schema = await client.query('SELECT 1 FROM pg_namespace WHERE nspname = $1', [
+				this.options.schema,
+			]);
 			// Only when missing: CREATE SCHEMA needs a privilege that users of an existing schema may lack.
-			if (!schema.rowCount) await client.query(`CREATE SCHEMA ${quoteIdentifier(this.options.schema)}`);
+			if (!schema.rowCount)
+				await client.query(`CREATE SCHEMA ${quoteIdentifier(this.options.schema)}`);
 			await client.query(this.sql(migrationsTable.postgres));
-			const { rows } = await client.query(this.sql('SELECT coalesce(max(version), 0) AS version FROM {migrations}'));
+			const { rows } = await client.query(
+				this.sql('SELECT coalesce(max(version), 0) AS version FROM {migrations}'),
+			);
 			const current = Number(rows[0].version);
 			for (const migration of migrations.filter((m) => m.version > current)) {
 				for (const statement of migration.postgres) await client.query(this.sql(statement));
-				await client.query(this.sql('INSERT INTO {migrations} (version, applied_at) VALUES ($1, $2)'), [
-					migration.version,
-					Date.now(),
-				]);
+				await client.query(
+					this.sql('INSERT INTO {migrations} (version, applied_at) VALUES ($1, $2)'),
+					[migration.version, Date.now()],
+				);
 			}
 		});
 	}

@@ -41,7 +41,8 @@ export async function readBodies(
 		(row) => {
 			const id = Number(row.id);
 			const slice = `${id}:${String(row.offset)}`;
-			const written = byId.get(id)?.body?.write(String(row.part), Number(row.offset), 'base64') ?? 0;
+			const written =
+				byId.get(id)?.body?.write(String(row.part), Number(row.offset), 'base64') ?? 0;
 			if (seen.has(slice)) return;
 			seen.add(slice);
 			received.set(id, (received.get(id) ?? 0) + written);

@@ -24,12 +24,18 @@ export interface RunResult {
 	count: number;
 }
 
-const num = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
+const num = (value: unknown): number | null =>
+	value === null || value === undefined ? null : Number(value);
 const json = (value: unknown): IDataObject | null =>
-	value === null || value === undefined ? null : typeof value === 'string' ? JSON.parse(value) : (value as IDataObject);
+	value === null || value === undefined
+		? null
+		: typeof value === 'string'
+			? JSON.parse(value)
+			: (value as IDataObject);
 // node:sqlite returns a Uint8Array: wrap its memory instead of copying a body that may be large.
 const bytes = (value: unknown): Buffer | null => {
-	if (value === null || value === undefined || Buffer.isBuffer(value)) return (value as Buffer | null) ?? null;
+	if (value === null || value === undefined || Buffer.isBuffer(value))
+		return (value as Buffer | null) ?? null;
 	const array = value as Uint8Array;
 	return Buffer.from(array.buffer, array.byteOffset, array.byteLength);
 };
@@ -64,7 +70,8 @@ export function toItem(row: Row): QueuedItem {
 }
 
 /** A request's identity in the queue: its source plus its idempotency key. */
-export const requestIdentity = (source: string, idempotencyKey: string) => `${source}\n${idempotencyKey}`;
+export const requestIdentity = (source: string, idempotencyKey: string) =>
+	`${source}\n${idempotencyKey}`;
 
 export type StoredRequest = Pick<EnqueueResult, 'id' | 'status'>;
 
@@ -87,12 +94,16 @@ export function enqueueResults(
 		}
 		const stored = fresh ?? existing.get(identity);
 		// Only possible if the stored duplicate was purged between the insert and the look-up.
-		if (!stored) throw new Error(`The stored request with idempotency key "${request.idempotencyKey}" disappeared`);
+		if (!stored)
+			throw new Error(
+				`The stored request with idempotency key "${request.idempotencyKey}" disappeared`,
+			);
 		return { ...stored, duplicate: true };
 	});
 }
 
-const ITEM_COLUMNS = 'id, source, method, path, headers, body, idempotency_key, attempts, created_at, next_attempt_at';
+const ITEM_COLUMNS =
+	'id, source, method, path, headers, body, idempotency_key, attempts, created_at, next_attempt_at';
 
 /**
  * The statements both stores share. SQL is written once with `$n` parameters and `{table}` names;
@@ -141,7 +152,13 @@ export abstract class SqlStore implements HeartbeatStore {
 					THEN COALESCE(heartbeat_sources.recovered_at, excluded.last_seen)
 					ELSE heartbeat_sources.recovered_at END
 			 RETURNING *`,
-			[beat.source, beat.at, beat.status, beat.metadata ? JSON.stringify(beat.metadata) : null, beat.baseUrl],
+			[
+				beat.source,
+				beat.at,
+				beat.status,
+				beat.metadata ? JSON.stringify(beat.metadata) : null,
+				beat.baseUrl,
+			],
 		);
 		return toSource(rows[0]);
 	}
@@ -158,7 +175,16 @@ export abstract class SqlStore implements HeartbeatStore {
 			`UPDATE {sources} SET state = $2, state_since = $3, recovered_at = $4, last_reminder_at = $5
 			 WHERE source = $1 AND state = $6 AND state_since IS NOT DISTINCT FROM $7
 				AND last_reminder_at IS NOT DISTINCT FROM $8`,
-			[source, to.state, to.stateSince, to.recoveredAt, to.lastReminderAt, from.state, from.stateSince, from.lastReminderAt],
+			[
+				source,
+				to.state,
+				to.stateSince,
+				to.recoveredAt,
+				to.lastReminderAt,
+				from.state,
+				from.stateSince,
+				from.lastReminderAt,
+			],
 		);
 		return count === 1;
 	}
@@ -172,7 +198,12 @@ export abstract class SqlStore implements HeartbeatStore {
 	}
 
 	async claimSource(claim: SourceClaim): Promise<string | undefined> {
-		const params: unknown[] = [claim.owner, claim.now + claim.leaseMs, claim.now, this.listValue(claim.exclude)];
+		const params: unknown[] = [
+			claim.owner,
+			claim.now + claim.leaseMs,
+			claim.now,
+			this.listValue(claim.exclude),
+		];
 		let only = '';
 		if (claim.sources) {
 			params.push(this.listValue(claim.sources));
@@ -195,11 +226,10 @@ export abstract class SqlStore implements HeartbeatStore {
 	}
 
 	async nextBatch(claim: BatchClaim): Promise<QueuedItem[] | undefined> {
-		const renewed = await this.run('UPDATE {sources} SET lease_until = $1 WHERE source = $2 AND lease_owner = $3', [
-			claim.now + claim.leaseMs,
-			claim.source,
-			claim.owner,
-		]);
+		const renewed = await this.run(
+			'UPDATE {sources} SET lease_until = $1 WHERE source = $2 AND lease_owner = $3',
+			[claim.now + claim.leaseMs, claim.source, claim.owner],
+		);
 		if (renewed.count !== 1) return undefined;
 		// Bodies before each row are summed first, so a batch of large bodies is cut short without reading them.
 		const { rows } = await this.run(
@@ -272,7 +302,10 @@ export abstract class SqlStore implements HeartbeatStore {
 	}
 
 	/** `status = 'dead'` plus the optional source and id filters, with their parameters after `offset`. */
-	private deadWhere(filter: DeadLetterFilter, offset: number): { where: string; params: unknown[] } {
+	private deadWhere(
+		filter: DeadLetterFilter,
+		offset: number,
+	): { where: string; params: unknown[] } {
 		const conditions = ["status = 'dead'"];
 		const params: unknown[] = [];
 		if (filter.source) {

@@ -3,7 +3,14 @@ import { dirname } from 'node:path';
 import type { DatabaseSync, StatementSync } from 'node:sqlite';
 
 import { migrations, migrationsTable } from './migrations';
-import { enqueueResults, requestIdentity, SqlStore, type Row, type RunResult, type StoredRequest } from './sqlStore';
+import {
+	enqueueResults,
+	requestIdentity,
+	SqlStore,
+	type Row,
+	type RunResult,
+	type StoredRequest,
+} from './sqlStore';
 import type { EnqueueResult, RelayRequest } from './types';
 
 type SqliteValue = null | number | bigint | string | Uint8Array;
@@ -42,7 +49,9 @@ export class SqliteStore extends SqlStore {
 	private statement(text: string): StatementSync {
 		let prepared = this.statements.get(text);
 		if (!prepared) {
-			const sql = text.replace(/\{(sources|queue|migrations)\}/g, 'heartbeat_$1').replace(/\$(\d+)/g, '?$1');
+			const sql = text
+				.replace(/\{(sources|queue|migrations)\}/g, 'heartbeat_$1')
+				.replace(/\$(\d+)/g, '?$1');
 			prepared = this.db.prepare(sql);
 			this.statements.set(text, prepared);
 		}
@@ -95,7 +104,9 @@ export class SqliteStore extends SqlStore {
 		if (!requests.length) return [];
 		return this.transaction(() => {
 			for (const source of new Set(requests.map((request) => request.source))) {
-				this.runSync('INSERT INTO {sources} (source) VALUES ($1) ON CONFLICT (source) DO NOTHING', [source]);
+				this.runSync('INSERT INTO {sources} (source) VALUES ($1) ON CONFLICT (source) DO NOTHING', [
+					source,
+				]);
 			}
 			const inserted = new Map<string, StoredRequest>();
 			const existing = new Map<string, StoredRequest>();
@@ -105,16 +116,25 @@ export class SqliteStore extends SqlStore {
 					`INSERT INTO {queue} (source, method, path, headers, body, idempotency_key, created_at, next_attempt_at)
 					 VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
 					 ON CONFLICT (source, idempotency_key) DO NOTHING RETURNING id, status`,
-					[request.source, request.method, request.path, JSON.stringify(request.headers), request.body, request.idempotencyKey, at],
+					[
+						request.source,
+						request.method,
+						request.path,
+						JSON.stringify(request.headers),
+						request.body,
+						request.idempotencyKey,
+						at,
+					],
 				);
 				if (rows.length) {
 					inserted.set(identity, { id: Number(rows[0].id), status: String(rows[0].status) });
 				} else if (!inserted.has(identity) && !existing.has(identity)) {
-					const stored = this.runSync('SELECT id, status FROM {queue} WHERE source = $1 AND idempotency_key = $2', [
-						request.source,
-						request.idempotencyKey,
-					]).rows[0];
-					if (stored) existing.set(identity, { id: Number(stored.id), status: String(stored.status) });
+					const stored = this.runSync(
+						'SELECT id, status FROM {queue} WHERE source = $1 AND idempotency_key = $2',
+						[request.source, request.idempotencyKey],
+					).rows[0];
+					if (stored)
+						existing.set(identity, { id: Number(stored.id), status: String(stored.status) });
 				}
 			}
 			return enqueueResults(requests, inserted, existing);
@@ -124,12 +144,18 @@ export class SqliteStore extends SqlStore {
 	private migrate(): void {
 		this.transaction(() => {
 			this.runSync(migrationsTable.sqlite);
-			const current = Number(this.runSync('SELECT coalesce(max(version), 0) AS version FROM {migrations}').rows[0].version);
+			const current = Number(
+				this.runSync('SELECT coalesce(max(version), 0) AS version FROM {migrations}').rows[0]
+					.version,
+			);
 			for (const migration of migrations.filter((m) => m.version > current)) {
 				for (const statement of migration.sqlite) {
 					this.db.exec(statement.replace(/\{(sources|queue|migrations)\}/g, 'heartbeat_$1'));
 				}
-				this.runSync('INSERT INTO {migrations} (version, applied_at) VALUES ($1, $2)', [migration.version, Date.now()]);
+				this.runSync('INSERT INTO {migrations} (version, applied_at) VALUES ($1, $2)', [
+					migration.version,
+					Date.now(),
+				]);
 			}
 		});
 	}

@@ -1,4 +1,9 @@
-import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
+import {
+	Agent as HttpAgent,
+	request as httpRequest,
+	type IncomingMessage,
+	type OutgoingHttpHeaders,
+} from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { IExecuteFunctions, NodeEgressFilter } from 'n8n-workflow';
 
@@ -19,7 +24,9 @@ type Failed = Error & { code?: string; reusedSocket?: boolean };
 
 const connectionFailure = (error: unknown) => {
 	const { code, message } = (error ?? {}) as Failed;
-	return new ConnectionFailure(`${code ?? 'connection failed'}: ${message ?? String(error)}`.slice(0, 500));
+	return new ConnectionFailure(
+		`${code ?? 'connection failed'}: ${message ?? String(error)}`.slice(0, 500),
+	);
 };
 
 /**
@@ -46,16 +53,25 @@ async function exchange(
 		});
 		// A plain timer cleared on settling: AbortSignal.timeout would keep each request reachable until it fires.
 		timer = setTimeout(
-			() => req.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })),
+			() =>
+				req.destroy(
+					Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' }),
+				),
 			timeoutMs,
 		);
-		req.once('error', (error: Failed) => reject(Object.assign(error, { reusedSocket: req.reusedSocket })));
+		req.once('error', (error: Failed) =>
+			reject(Object.assign(error, { reusedSocket: req.reusedSocket })),
+		);
 		req.once('response', (response: IncomingMessage) => {
 			const chunks: Buffer[] = [];
 			response.on('data', (chunk: Buffer) => chunks.push(chunk));
 			response.once('error', reject);
 			response.once('end', () => {
-				const answer = { status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) };
+				const answer = {
+					status: response.statusCode ?? 0,
+					headers: response.headers,
+					body: Buffer.concat(chunks),
+				};
 				if (req.writableFinished || req.destroyed) resolve(answer);
 				else req.once('finish', () => resolve(answer)).once('close', () => resolve(answer));
 			});
@@ -83,7 +99,10 @@ export async function deliverToHome(
 	const egress = this.helpers.getSecureEgressFilter();
 	const allowed = await egress.validateUrl(url);
 	if (!allowed.ok) throw connectionFailure(allowed.error);
-	const headers: OutgoingHttpHeaders = { ...request.headers, [options.idempotencyHeader]: request.idempotencyKey };
+	const headers: OutgoingHttpHeaders = {
+		...request.headers,
+		[options.idempotencyHeader]: request.idempotencyKey,
+	};
 	if (request.body) headers['content-length'] = request.body.length;
 	const cancel = this.getExecutionCancelSignal();
 	const send = async () => await exchange(url, headers, request, egress, options.timeoutMs, cancel);
@@ -91,7 +110,11 @@ export async function deliverToHome(
 		return await send().catch(async (error: Failed) => {
 			// Home closed an idle connection as we reused it: send once more on a new one (the idempotency key
 			// makes a copy that did arrive harmless).
-			if (error.reusedSocket && (error.code === 'ECONNRESET' || error.code === 'EPIPE') && !cancel?.aborted) {
+			if (
+				error.reusedSocket &&
+				(error.code === 'ECONNRESET' || error.code === 'EPIPE') &&
+				!cancel?.aborted
+			) {
 				return await send();
 			}
 			throw error;

@@ -7,15 +7,17 @@ import { withSession } from '../helpers/connection';
 export const description: INodeProperties[] = [];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	return await mapItems.call(this, async (i) =>
-		await withSession(this, i, async (session) => {
-			const controls = await baselineCheck(session);
-			return {
-				host: session.target.host,
-				passed: controls.every((c) => c.pass),
-				failed: controls.filter((c) => !c.pass).map((c) => c.id),
-				controls: controls.map((c) => ({ ...c })),
-			};
-		}),
+	return await mapItems.call(
+		this,
+		async (i) =>
+			await withSession(this, i, async (session) => {
+				const controls = await baselineCheck(session);
+				return {
+					host: session.target.host,
+					passed: controls.every((c) => c.pass),
+					failed: controls.filter((c) => !c.pass).map((c) => c.id),
+					controls: controls.map((c) => ({ ...c })),
+				};
+			}),
 	);
 }

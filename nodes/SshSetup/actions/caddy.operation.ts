@@ -2,7 +2,15 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { mapItems } from '../../../lib/execute';
 import { installFromRepository } from '../helpers/aptRepository';
-import { ADMIN_LISTEN, CADDY_PROBE, CADDY_REPOSITORY, CADDY_VERIFY, adminPostScript, isLoopbackListen, pinAdminCall } from '../helpers/caddy';
+import {
+	ADMIN_LISTEN,
+	CADDY_PROBE,
+	CADDY_REPOSITORY,
+	CADDY_VERIFY,
+	adminPostScript,
+	isLoopbackListen,
+	pinAdminCall,
+} from '../helpers/caddy';
 import { withSession } from '../helpers/connection';
 import { ensurePackages } from '../helpers/files';
 import { keyValues } from '../helpers/steps';
@@ -18,8 +26,17 @@ export const description: INodeProperties[] = [
 		default: 'repository',
 		displayOptions: show,
 		options: [
-			{ name: 'Caddy Apt Repository', value: 'repository', description: 'The official signed repository (current Caddy), used only when caddy is missing' },
-			{ name: 'Distribution Package', value: 'distribution', description: 'The caddy package of the server\'s own distribution' },
+			{
+				name: 'Caddy Apt Repository',
+				value: 'repository',
+				description:
+					'The official signed repository (current Caddy), used only when caddy is missing',
+			},
+			{
+				name: 'Distribution Package',
+				value: 'distribution',
+				description: "The caddy package of the server's own distribution",
+			},
 		],
 	},
 ];
@@ -38,7 +55,8 @@ function splitConfig(stdout: string): { facts: Record<string, string>; config: u
 /** caddy-api.service (`caddy run --resume`) instead of caddy.service, so API changes survive restarts. */
 async function ensureApiMode(session: SshSession, facts: Record<string, string>): Promise<boolean> {
 	const caddyfileMode = facts['caddy.enabled'] === 'enabled' || facts['caddy.active'] === 'active';
-	const apiMode = facts['caddy-api.enabled'] === 'enabled' && facts['caddy-api.active'] === 'active';
+	const apiMode =
+		facts['caddy-api.enabled'] === 'enabled' && facts['caddy-api.active'] === 'active';
 	if (!caddyfileMode && apiMode) return false;
 	await session.check(
 		'Switching Caddy to API mode',
@@ -59,17 +77,33 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			const probe = splitConfig((await session.check('Reading Caddy state', CADDY_PROBE)).stdout);
 			const unitsChanged = await ensureApiMode(session, probe.facts);
 			// After a (re)start the config is read again once the API answers.
-			const live = unitsChanged ? splitConfig((await session.check('Caddy admin API', CADDY_VERIFY)).stdout).config : probe.config;
+			const live = unitsChanged
+				? splitConfig((await session.check('Caddy admin API', CADDY_VERIFY)).stdout).config
+				: probe.config;
 			if (live === undefined || (live !== null && typeof live !== 'object')) {
-				throw new SshError('The Caddy admin API does not answer on localhost:2019', 'Check `journalctl -u caddy-api` on the server.');
+				throw new SshError(
+					'The Caddy admin API does not answer on localhost:2019',
+					'Check `journalctl -u caddy-api` on the server.',
+				);
 			}
 			const pin = pinAdminCall(live);
-			if (pin) await session.check('Pinning the admin API to localhost', adminPostScript(pin.path), { stdin: JSON.stringify(pin.body) });
+			if (pin)
+				await session.check('Pinning the admin API to localhost', adminPostScript(pin.path), {
+					stdin: JSON.stringify(pin.body),
+				});
 			const verified = splitConfig((await session.check('Caddy admin API', CADDY_VERIFY)).stdout);
 			const listeners = (verified.facts.listeners ?? '').split(' ').filter(Boolean);
-			const adminListen = (verified.config as { admin?: { listen?: string } } | null)?.admin?.listen;
-			if (verified.config === undefined || !isLoopbackListen(adminListen) || listeners.some((l) => !/^(127\.0\.0\.1|\[::1\]):/.test(l))) {
-				throw new SshError('The Caddy admin API is not answering on localhost only', `listen: ${adminListen ?? '(default)'}, listeners: ${listeners.join(', ') || 'none'}`);
+			const adminListen = (verified.config as { admin?: { listen?: string } } | null)?.admin
+				?.listen;
+			if (
+				verified.config === undefined ||
+				!isLoopbackListen(adminListen) ||
+				listeners.some((l) => !/^(127\.0\.0\.1|\[::1\]):/.test(l))
+			) {
+				throw new SshError(
+					'The Caddy admin API is not answering on localhost only',
+					`listen: ${adminListen ?? '(default)'}, listeners: ${listeners.join(', ') || 'none'}`,
+				);
 			}
 			return {
 				host: session.target.host,

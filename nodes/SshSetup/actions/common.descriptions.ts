@@ -20,7 +20,8 @@ export const connectionFields: INodeProperties[] = [
 				description: 'Accept any host key and output the fingerprint seen, to pin it from then on',
 			},
 		],
-		description: 'Fixed in the node (no expressions) so incoming data can never switch the check off',
+		description:
+			'Fixed in the node (no expressions) so incoming data can never switch the check off',
 	},
 	{
 		displayName: 'Connection',
@@ -43,7 +44,7 @@ export const connectionFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: '={{ $json.mainIp }}',
-				description: 'Overrides the credential\'s host, e.g. the address of a server just created',
+				description: "Overrides the credential's host, e.g. the address of a server just created",
 			},
 			{
 				displayName: 'Host Key Fingerprint',
@@ -51,7 +52,8 @@ export const connectionFields: INodeProperties[] = [
 				type: 'string',
 				default: '',
 				placeholder: 'SHA256:…',
-				description: 'Overrides the credential\'s pinned fingerprint (e.g. the one a new server reported)',
+				description:
+					"Overrides the credential's pinned fingerprint (e.g. the one a new server reported)",
 			},
 			{
 				displayName: 'Ready Timeout (Seconds)',

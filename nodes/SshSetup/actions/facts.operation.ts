@@ -7,11 +7,13 @@ import { gatherFacts } from '../helpers/facts';
 export const description: INodeProperties[] = [];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	return await mapItems.call(this, async (i) =>
-		await withSession(this, i, async (session) => ({
-			host: session.target.host,
-			hostKeyFingerprint: session.seenFingerprint,
-			...(await gatherFacts(session)),
-		})),
+	return await mapItems.call(
+		this,
+		async (i) =>
+			await withSession(this, i, async (session) => ({
+				host: session.target.host,
+				hostKeyFingerprint: session.seenFingerprint,
+				...(await gatherFacts(session)),
+			})),
 	);
 }

@@ -1,4 +1,9 @@
-import type { IExecuteFunctions, INodeExecutionData, INodeProperties, INodePropertyOptions } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+	INodePropertyOptions,
+} from 'n8n-workflow';
 
 import * as backup from './backup.operation';
 import * as baselineCheck from './baselineCheck.operation';
@@ -22,18 +27,75 @@ const op = (
 	action: string,
 	summary: string,
 	module: Pick<Operation, 'description' | 'execute'>,
-): [string, Operation] => [value, { option: { name, value, action, description: summary }, ...module }];
+): [string, Operation] => [
+	value,
+	{ option: { name, value, action, description: summary }, ...module },
+];
 
 export const operations: Record<string, Operation> = Object.fromEntries([
-	op('backup', 'Backup', 'Back up server files', 'Archive paths and databases as binary data with its SHA-256, streamed', backup),
-	op('baselineCheck', 'Baseline Check', 'Check the security baseline', 'Pass/fail for sshd, BBR, firewall, fail2ban, unattended upgrades, /etc/ssh permissions', baselineCheck),
-	op('caddy', 'Install Caddy', 'Install caddy in API mode', 'Install Caddy and run it from its admin API (caddy-api.service), admin on localhost only', caddy),
-	op('facts', 'Facts', 'Gather server facts', 'OS, kernel, memory, disk, BBR, firewall, sshd, Tailscale, listening ports', facts),
-	op('harden', 'Harden', 'Harden the server', 'Updates, admin user, key-only SSH, BBR, firewall, fail2ban, unattended upgrades', harden),
-	op('renderUpload', 'Render and Upload', 'Render and upload a file', 'Render a Handlebars template and write it atomically; unchanged content is not rewritten', renderUpload),
-	op('runCommands', 'Run Commands', 'Run commands on the server', 'Run shell commands with sudo, environment and timeout', runCommands),
-	op('tailscale', 'Install Tailscale and Join', 'Install tailscale and join a tailnet', 'Install Tailscale and run tailscale up with a given or freshly minted key; outputs the tunnel IPs', tailscale),
-	op('wireguard', 'WireGuard', 'Set up WireGuard', 'Key pair made on the server, wg0.conf from a template, wg-quick unit', wireguard),
+	op(
+		'backup',
+		'Backup',
+		'Back up server files',
+		'Archive paths and databases as binary data with its SHA-256, streamed',
+		backup,
+	),
+	op(
+		'baselineCheck',
+		'Baseline Check',
+		'Check the security baseline',
+		'Pass/fail for sshd, BBR, firewall, fail2ban, unattended upgrades, /etc/ssh permissions',
+		baselineCheck,
+	),
+	op(
+		'caddy',
+		'Install Caddy',
+		'Install caddy in API mode',
+		'Install Caddy and run it from its admin API (caddy-api.service), admin on localhost only',
+		caddy,
+	),
+	op(
+		'facts',
+		'Facts',
+		'Gather server facts',
+		'OS, kernel, memory, disk, BBR, firewall, sshd, Tailscale, listening ports',
+		facts,
+	),
+	op(
+		'harden',
+		'Harden',
+		'Harden the server',
+		'Updates, admin user, key-only SSH, BBR, firewall, fail2ban, unattended upgrades',
+		harden,
+	),
+	op(
+		'renderUpload',
+		'Render and Upload',
+		'Render and upload a file',
+		'Render a Handlebars template and write it atomically; unchanged content is not rewritten',
+		renderUpload,
+	),
+	op(
+		'runCommands',
+		'Run Commands',
+		'Run commands on the server',
+		'Run shell commands with sudo, environment and timeout',
+		runCommands,
+	),
+	op(
+		'tailscale',
+		'Install Tailscale and Join',
+		'Install tailscale and join a tailnet',
+		'Install Tailscale and run tailscale up with a given or freshly minted key; outputs the tunnel IPs',
+		tailscale,
+	),
+	op(
+		'wireguard',
+		'WireGuard',
+		'Set up WireGuard',
+		'Key pair made on the server, wg0.conf from a template, wg-quick unit',
+		wireguard,
+	),
 ]);
 
 export const operationProperty: INodeProperties = {
@@ -48,4 +110,6 @@ export const operationProperty: INodeProperties = {
 	default: 'harden',
 };
 
-export const operationProperties: INodeProperties[] = Object.values(operations).flatMap((o) => o.description);
+export const operationProperties: INodeProperties[] = Object.values(operations).flatMap(
+	(o) => o.description,
+);

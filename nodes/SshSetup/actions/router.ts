@@ -6,6 +6,7 @@ import { operations } from './operations';
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const operation = this.getNodeParameter('operation', 0) as string;
 	const handler = operations[operation];
-	if (!handler) throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);
+	if (!handler)
+		throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);
 	return [await handler.execute.call(this)];
 }

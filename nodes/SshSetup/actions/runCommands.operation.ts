@@ -27,7 +27,13 @@ export const description: INodeProperties[] = [
 		default: {},
 		displayOptions: show,
 		options: [
-			{ displayName: 'Allow Failure', name: 'allowFailure', type: 'boolean', default: false, description: 'Whether a non-zero exit is reported in the output instead of failing' },
+			{
+				displayName: 'Allow Failure',
+				name: 'allowFailure',
+				type: 'boolean',
+				default: false,
+				description: 'Whether a non-zero exit is reported in the output instead of failing',
+			},
 			{
 				displayName: 'Environment',
 				name: 'environment',
@@ -46,8 +52,20 @@ export const description: INodeProperties[] = [
 				],
 			},
 			{ displayName: 'Timeout (Seconds)', name: 'timeout', type: 'number', default: 300 },
-			{ displayName: 'Use Sudo', name: 'sudo', type: 'boolean', default: true, description: 'Whether commands run as root (through sudo for non-root users)' },
-			{ displayName: 'Working Directory', name: 'cwd', type: 'string', default: '', placeholder: '/opt/app' },
+			{
+				displayName: 'Use Sudo',
+				name: 'sudo',
+				type: 'boolean',
+				default: true,
+				description: 'Whether commands run as root (through sudo for non-root users)',
+			},
+			{
+				displayName: 'Working Directory',
+				name: 'cwd',
+				type: 'string',
+				default: '',
+				placeholder: '/opt/app',
+			},
 		],
 	},
 ];
@@ -67,9 +85,14 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			.map((line) => line.trim())
 			.filter(Boolean);
 		const options = this.getNodeParameter('commandOptions', i, {}) as CommandOptions;
-		const env = Object.fromEntries((options.environment?.variable ?? []).map((v) => [v.name, String(v.value ?? '')]));
+		const env = Object.fromEntries(
+			(options.environment?.variable ?? []).map((v) => [v.name, String(v.value ?? '')]),
+		);
 		const prelude =
-			exportLines(env) + (options.cwd ? `cd ${quote(parseAbsolutePath('Working Directory', options.cwd))} || exit 1\n` : '');
+			exportLines(env) +
+			(options.cwd
+				? `cd ${quote(parseAbsolutePath('Working Directory', options.cwd))} || exit 1\n`
+				: '');
 		return await withSession(this, i, async (session) => {
 			const results = [];
 			for (const command of commands) {
@@ -78,11 +101,22 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 					unprivileged: options.sudo === false,
 					timeoutMs: (options.timeout ?? 300) * 1000,
 				});
-				results.push({ command, exitCode: result.code, stdout: result.stdout, stderr: result.stderr, duration: Date.now() - started });
-				if (result.code !== 0 && !options.allowFailure) throw new SshCommandError(`"${command.slice(0, 80)}"`, result);
+				results.push({
+					command,
+					exitCode: result.code,
+					stdout: result.stdout,
+					stderr: result.stderr,
+					duration: Date.now() - started,
+				});
+				if (result.code !== 0 && !options.allowFailure)
+					throw new SshCommandError(`"${command.slice(0, 80)}"`, result);
 				if (result.code !== 0) break;
 			}
-			return { host: session.target.host, success: results.every((r) => r.exitCode === 0), results };
+			return {
+				host: session.target.host,
+				success: results.every((r) => r.exitCode === 0),
+				results,
+			};
 		});
 	});
 }

@@ -3,7 +3,13 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { mapItems } from '../../../lib/execute';
 import { formatCidr, parseCidr, quote } from '../../../lib/shell';
 import { renderTemplate } from '../../../lib/templates';
-import { InputError, formatHostPort, parseHostPort, parsePort, toList } from '../../../lib/validation';
+import {
+	InputError,
+	formatHostPort,
+	parseHostPort,
+	parsePort,
+	toList,
+} from '../../../lib/validation';
 import { withSession } from '../helpers/connection';
 import { ensureFile, ensurePackages } from '../helpers/files';
 import { keyValues } from '../helpers/steps';
@@ -11,9 +17,29 @@ import { keyValues } from '../helpers/steps';
 const show = { show: { operation: ['wireguard'] } };
 
 export const description: INodeProperties[] = [
-	{ displayName: 'Interface', name: 'wgInterface', type: 'string', default: 'wg0', displayOptions: show },
-	{ displayName: 'Addresses', name: 'wgAddresses', type: 'string', default: '10.8.0.1/24', required: true, displayOptions: show, description: 'Tunnel addresses of this server (CIDR, comma-separated)' },
-	{ displayName: 'Listen Port', name: 'wgListenPort', type: 'number', default: 51820, displayOptions: show },
+	{
+		displayName: 'Interface',
+		name: 'wgInterface',
+		type: 'string',
+		default: 'wg0',
+		displayOptions: show,
+	},
+	{
+		displayName: 'Addresses',
+		name: 'wgAddresses',
+		type: 'string',
+		default: '10.8.0.1/24',
+		required: true,
+		displayOptions: show,
+		description: 'Tunnel addresses of this server (CIDR, comma-separated)',
+	},
+	{
+		displayName: 'Listen Port',
+		name: 'wgListenPort',
+		type: 'number',
+		default: 51820,
+		displayOptions: show,
+	},
 	{
 		displayName: 'Peers',
 		name: 'wgPeers',
@@ -27,14 +53,38 @@ export const description: INodeProperties[] = [
 				name: 'peer',
 				values: [
 					{ displayName: 'Public Key', name: 'publicKey', type: 'string', default: '' },
-					{ displayName: 'Allowed IPs', name: 'allowedIps', type: 'string', default: '', placeholder: '10.8.0.2/32' },
-					{ displayName: 'Endpoint', name: 'endpoint', type: 'string', default: '', placeholder: 'home.example.com:51820' },
-					{ displayName: 'Persistent Keepalive (Seconds)', name: 'keepalive', type: 'number', default: 25 },
+					{
+						displayName: 'Allowed IPs',
+						name: 'allowedIps',
+						type: 'string',
+						default: '',
+						placeholder: '10.8.0.2/32',
+					},
+					{
+						displayName: 'Endpoint',
+						name: 'endpoint',
+						type: 'string',
+						default: '',
+						placeholder: 'home.example.com:51820',
+					},
+					{
+						displayName: 'Persistent Keepalive (Seconds)',
+						name: 'keepalive',
+						type: 'number',
+						default: 25,
+					},
 				],
 			},
 		],
 	},
-	{ displayName: 'Start Interface', name: 'wgStart', type: 'boolean', default: true, displayOptions: show, description: 'Whether to enable and (re)start the wg-quick unit of this interface now' },
+	{
+		displayName: 'Start Interface',
+		name: 'wgStart',
+		type: 'boolean',
+		default: true,
+		displayOptions: show,
+		description: 'Whether to enable and (re)start the wg-quick unit of this interface now',
+	},
 ];
 
 const WG_KEY = /^[A-Za-z0-9+/]{42}[AEIMQUYcgkosw048]=$/;
@@ -53,7 +103,8 @@ export function parseWireguard(raw: {
 	peers: Array<{ publicKey?: string; allowedIps?: string; endpoint?: string; keepalive?: number }>;
 }): WireguardSpec {
 	const interfaceName = String(raw.interfaceName).trim();
-	if (!/^[A-Za-z0-9_=+.-]{1,15}$/.test(interfaceName)) throw new InputError('Interface', `"${interfaceName}" is not a valid interface name`);
+	if (!/^[A-Za-z0-9_=+.-]{1,15}$/.test(interfaceName))
+		throw new InputError('Interface', `"${interfaceName}" is not a valid interface name`);
 	const addresses = toList(raw.addresses).map((a) => formatCidr(parseCidr('Addresses', a)));
 	if (!addresses.length) throw new InputError('Addresses', 'at least one address is required');
 	return {
@@ -62,13 +113,20 @@ export function parseWireguard(raw: {
 		listenPort: parsePort('Listen Port', raw.listenPort),
 		peers: raw.peers.map((peer) => {
 			const publicKey = String(peer.publicKey ?? '').trim();
-			if (!WG_KEY.test(publicKey)) throw new InputError('Peer Public Key', `"${publicKey.slice(0, 50)}" is not a WireGuard public key`);
+			if (!WG_KEY.test(publicKey))
+				throw new InputError(
+					'Peer Public Key',
+					`"${publicKey.slice(0, 50)}" is not a WireGuard public key`,
+				);
 			const keepalive = Number(peer.keepalive ?? 0);
-			if (!Number.isInteger(keepalive) || keepalive < 0 || keepalive > 65535) throw new InputError('Persistent Keepalive', 'must be 0-65535');
+			if (!Number.isInteger(keepalive) || keepalive < 0 || keepalive > 65535)
+				throw new InputError('Persistent Keepalive', 'must be 0-65535');
 			return {
 				publicKey,
 				allowedIps: toList(peer.allowedIps).map((a) => formatCidr(parseCidr('Allowed IPs', a))),
-				endpoint: peer.endpoint?.trim() ? formatHostPort(parseHostPort('Endpoint', peer.endpoint)) : '',
+				endpoint: peer.endpoint?.trim()
+					? formatHostPort(parseHostPort('Endpoint', peer.endpoint))
+					: '',
 				keepalive,
 			};
 		}),
@@ -110,7 +168,10 @@ echo "publicKey=$(wg pubkey < "$key")"`,
 			});
 			const unit = quote(`wg-quick@${spec.interfaceName}`);
 			if (start) {
-				await session.check('Starting WireGuard', `systemctl enable ${unit} >/dev/null 2>&1; ${changed ? `systemctl restart ${unit}` : `systemctl is-active --quiet ${unit} || systemctl start ${unit}`}`);
+				await session.check(
+					'Starting WireGuard',
+					`systemctl enable ${unit} >/dev/null 2>&1; ${changed ? `systemctl restart ${unit}` : `systemctl is-active --quiet ${unit} || systemctl start ${unit}`}`,
+				);
 			}
 			return {
 				interface: spec.interfaceName,

@@ -21,7 +21,11 @@ const EXPAND = `expand() { printf %s "$1" | sed -e "s/[$]CODENAME/$VERSION_CODEN
  * written (download, then rename, so a failed download leaves nothing half-written), lists refreshed,
  * packages installed. Returns the packages that were installed (none when all were present).
  */
-export async function installFromRepository(session: SshSession, repo: AptRepository, packages: string[]): Promise<string[]> {
+export async function installFromRepository(
+	session: SshSession,
+	repo: AptRepository,
+	packages: string[],
+): Promise<string[]> {
 	const missing = await missingPackages(session, packages);
 	if (!missing.length) return [];
 	const keyring = `/etc/apt/keyrings/${repo.name}.${repo.armored ? 'asc' : 'gpg'}`;

@@ -22,7 +22,9 @@ curl -fsS -m 5 ${ADMIN_URL}/config/ 2>/dev/null || true`;
 /** Whether an admin `listen` value (default localhost:2019 when unset) only binds loopback. */
 export function isLoopbackListen(listen: unknown): boolean {
 	if (listen === undefined) return true;
-	return typeof listen === 'string' && /^(?:tcp\/)?(?:localhost|127\.0\.0\.1|\[::1\]):\d+$/.test(listen);
+	return (
+		typeof listen === 'string' && /^(?:tcp\/)?(?:localhost|127\.0\.0\.1|\[::1\]):\d+$/.test(listen)
+	);
 }
 
 /**

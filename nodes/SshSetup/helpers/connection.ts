@@ -23,9 +23,13 @@ function parseHost(field: string, raw: string): string {
 }
 
 /** The credential's login with the item's overrides (a fresh VPS IP and the fingerprint it reported). */
-export function targetFromCredential(data: SshCredentialData, overrides: Partial<SshTarget> = {}): SshTarget {
+export function targetFromCredential(
+	data: SshCredentialData,
+	overrides: Partial<SshTarget> = {},
+): SshTarget {
 	const username = String(data.username || 'root').trim();
-	if (!/^[a-z_][a-z0-9_.-]{0,31}$/.test(username)) throw new InputError('Username', `"${username}" is not a valid user name`);
+	if (!/^[a-z_][a-z0-9_.-]{0,31}$/.test(username))
+		throw new InputError('Username', `"${username}" is not a valid user name`);
 	return {
 		host: parseHost('Host', overrides.host || data.host),
 		port: parsePort('Port', data.port ?? 22),
@@ -34,7 +38,9 @@ export function targetFromCredential(data: SshCredentialData, overrides: Partial
 		passphrase: data.passphrase || undefined,
 		fingerprint: overrides.fingerprint || data.hostKeyFingerprint || '',
 		sudoPassword: data.sudoPassword || undefined,
-		...Object.fromEntries(Object.entries(overrides).filter(([key]) => !['host', 'fingerprint'].includes(key))),
+		...Object.fromEntries(
+			Object.entries(overrides).filter(([key]) => !['host', 'fingerprint'].includes(key)),
+		),
 	};
 }
 

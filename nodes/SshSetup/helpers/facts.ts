@@ -59,25 +59,43 @@ export async function gatherFacts(session: SshSession): Promise<IDataObject> {
 	const ufw = output.ufw ?? '';
 	let tailscale: IDataObject | undefined;
 	try {
-		tailscale = output.tailscale?.trim() ? (JSON.parse(output.tailscale) as IDataObject) : undefined;
+		tailscale = output.tailscale?.trim()
+			? (JSON.parse(output.tailscale) as IDataObject)
+			: undefined;
 	} catch {
 		tailscale = { raw: output.tailscale.trim().slice(0, 2000) };
 	}
 	const number = (key: string) => (main[key] ? Number(main[key]) : undefined);
 	return {
-		os: { name: main.os, id: main.osId, version: main.osVersion, kernel: main.kernel, arch: main.arch },
+		os: {
+			name: main.os,
+			id: main.osId,
+			version: main.osVersion,
+			kernel: main.kernel,
+			arch: main.arch,
+		},
 		memory: { totalKb: number('memTotalKb'), availableKb: number('memAvailableKb') },
 		disk: { totalKb: number('diskTotalKb'), availableKb: number('diskAvailableKb') },
-		bbr: { congestionControl: main.congestionControl, defaultQdisc: main.defaultQdisc || null, active: main.congestionControl === 'bbr' },
+		bbr: {
+			congestionControl: main.congestionControl,
+			defaultQdisc: main.defaultQdisc || null,
+			active: main.congestionControl === 'bbr',
+		},
 		firewall: {
 			active: /^Status: active/m.test(ufw),
 			defaults: /^Default: (.*)$/m.exec(ufw)?.[1] ?? null,
-			rules: ufw.split('\n').filter((line) => /\b(ALLOW|DENY|REJECT|LIMIT)\b/.test(line)).map((line) => line.trim()),
+			rules: ufw
+				.split('\n')
+				.filter((line) => /\b(ALLOW|DENY|REJECT|LIMIT)\b/.test(line))
+				.map((line) => line.trim()),
 		},
 		sshd: Object.fromEntries(SSHD_KEYS.map((key) => [key, sshdAll[key] ?? null])),
 		sshSocketActivated: main.sshSocket === 'active',
 		fail2ban: main.fail2ban,
 		tailscale: main.tailscaleInstalled === 'yes' ? (tailscale ?? { installed: true }) : null,
-		listening: (output.listening ?? '').split('\n').filter(Boolean).map((line) => line.trim().replace(/\s+/g, ' ')),
+		listening: (output.listening ?? '')
+			.split('\n')
+			.filter(Boolean)
+			.map((line) => line.trim().replace(/\s+/g, ' ')),
 	};
 }

@@ -26,7 +26,11 @@ export function fileMatches(file: RemoteFile, seen: FileState | undefined): bool
 	if (!seen) return false;
 	const mode = Number.parseInt(file.mode ?? '0644', 8).toString(8);
 	const owner = `${file.owner ?? 'root'}:${file.group ?? file.owner ?? 'root'}`;
-	return seen.sha256 === createHash('sha256').update(file.content).digest('hex') && seen.mode === mode && seen.owner === owner;
+	return (
+		seen.sha256 === createHash('sha256').update(file.content).digest('hex') &&
+		seen.mode === mode &&
+		seen.owner === owner
+	);
 }
 
 /**
@@ -62,7 +66,9 @@ echo changed`;
 
 /** The packages of `names` that are not installed (dpkg's view, no network). */
 export async function missingPackages(session: SshSession, names: string[]): Promise<string[]> {
-	const result = await session.run(`dpkg-query -W -f='\${Package} \${Status}\\n' ${names.map(quote).join(' ')} 2>/dev/null`);
+	const result = await session.run(
+		`dpkg-query -W -f='\${Package} \${Status}\\n' ${names.map(quote).join(' ')} 2>/dev/null`,
+	);
 	const installed = new Set(
 		result.stdout
 			.split('\n')
@@ -76,8 +82,15 @@ export async function missingPackages(session: SshSession, names: string[]): Pro
  * Installs packages that are missing; waits for the apt/dpkg lock instead of failing on it.
  * `installed` (from an earlier probe) saves the dpkg query.
  */
-export async function ensurePackages(session: SshSession, names: string[], checkOnly: boolean, installed?: Set<string>): Promise<string[]> {
-	const missing = installed ? names.filter((name) => !installed.has(name)) : await missingPackages(session, names);
+export async function ensurePackages(
+	session: SshSession,
+	names: string[],
+	checkOnly: boolean,
+	installed?: Set<string>,
+): Promise<string[]> {
+	const missing = installed
+		? names.filter((name) => !installed.has(name))
+		: await missingPackages(session, names);
 	if (missing.length && !checkOnly) {
 		await session.check(
 			`Installing ${missing.join(', ')}`,

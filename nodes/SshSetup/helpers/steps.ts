@@ -14,10 +14,18 @@ export interface StepOutcome {
 	details?: IDataObject;
 }
 
-export async function timedStep(name: string, work: () => Promise<StepOutcome>): Promise<StepResult> {
+export async function timedStep(
+	name: string,
+	work: () => Promise<StepOutcome>,
+): Promise<StepResult> {
 	const started = Date.now();
 	const outcome = await work();
-	return { name, changed: outcome.changed, duration: Date.now() - started, details: outcome.details ?? {} };
+	return {
+		name,
+		changed: outcome.changed,
+		duration: Date.now() - started,
+		details: outcome.details ?? {},
+	};
 }
 
 /** Parses `key=value` lines that the remote scripts print. */

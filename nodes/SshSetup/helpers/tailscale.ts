@@ -26,16 +26,28 @@ export function parseLoginServer(field: string, raw: string): string {
 	if (!text) return '';
 	if (!URL.canParse(text)) throw new InputError(field, `"${text}" is not a URL`);
 	const url = new URL(text);
-	if (!/^https?:$/.test(url.protocol)) throw new InputError(field, `"${text}" must start with https:// or http://`);
-	if (url.username || url.password || url.search || url.hash) throw new InputError(field, `"${text}" must not carry credentials, a query or a fragment`);
-	if (!/^[A-Za-z0-9._~/-]*$/.test(url.pathname)) throw new InputError(field, `"${text}" has characters that are not allowed in its path`);
+	if (!/^https?:$/.test(url.protocol))
+		throw new InputError(field, `"${text}" must start with https:// or http://`);
+	if (url.username || url.password || url.search || url.hash)
+		throw new InputError(field, `"${text}" must not carry credentials, a query or a fragment`);
+	if (!/^[A-Za-z0-9._~/-]*$/.test(url.pathname))
+		throw new InputError(field, `"${text}" has characters that are not allowed in its path`);
 	return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
 }
 
-export function parseTailscaleJoin(raw: { hostname?: string; tags?: string; ssh?: boolean; loginServer?: string; acceptRoutes?: boolean }): TailscaleJoin {
+export function parseTailscaleJoin(raw: {
+	hostname?: string;
+	tags?: string;
+	ssh?: boolean;
+	loginServer?: string;
+	acceptRoutes?: boolean;
+}): TailscaleJoin {
 	const hostname = String(raw.hostname ?? '').trim();
 	if (hostname && !DNS_LABEL.test(hostname)) {
-		throw new InputError('Hostname', `"${hostname}" must be a single DNS label (1-63 letters, digits or inner hyphens)`);
+		throw new InputError(
+			'Hostname',
+			`"${hostname}" must be a single DNS label (1-63 letters, digits or inner hyphens)`,
+		);
 	}
 	return {
 		hostname,
@@ -51,7 +63,14 @@ export function parseTailscaleJoin(raw: { hostname?: string; tags?: string; ssh?
  * The auth key is read by tailscale from a root-only file (`file:` form): it is on no command line.
  */
 export function tailscaleUpCommand(join: TailscaleJoin, keyFileVariable: string): string {
-	const argv = ['tailscale', 'up', '--reset', '--timeout=120s', `--ssh=${join.ssh}`, `--accept-routes=${join.acceptRoutes}`];
+	const argv = [
+		'tailscale',
+		'up',
+		'--reset',
+		'--timeout=120s',
+		`--ssh=${join.ssh}`,
+		`--accept-routes=${join.acceptRoutes}`,
+	];
 	if (join.hostname) argv.push(`--hostname=${join.hostname}`);
 	if (join.tags.length) argv.push(`--advertise-tags=${join.tags.join(',')}`);
 	if (join.loginServer) argv.push(`--login-server=${join.loginServer}`);

@@ -1,4 +1,8 @@
-import type { ICredentialsDecrypted, ICredentialTestFunctions, INodeCredentialTestResult } from 'n8n-workflow';
+import type {
+	ICredentialsDecrypted,
+	ICredentialTestFunctions,
+	INodeCredentialTestResult,
+} from 'n8n-workflow';
 
 import { targetFromCredential, type SshCredentialData } from '../helpers/connection';
 import { SshSession } from '../transport';
@@ -10,14 +14,20 @@ export async function sshSetupConnectionTest(
 ): Promise<INodeCredentialTestResult> {
 	try {
 		const session = await SshSession.open(
-			targetFromCredential(credential.data as unknown as SshCredentialData, { readyTimeoutMs: 15_000, commandTimeoutMs: 15_000 }),
+			targetFromCredential(credential.data as unknown as SshCredentialData, {
+				readyTimeoutMs: 15_000,
+				commandTimeoutMs: 15_000,
+			}),
 		);
 		try {
 			await session.check('Test command', 'true', { unprivileged: true });
 		} finally {
 			session.close();
 		}
-		return { status: 'OK', message: `Connected; host key ${session.seenFingerprint} matches the pin` };
+		return {
+			status: 'OK',
+			message: `Connected; host key ${session.seenFingerprint} matches the pin`,
+		};
 	} catch (error) {
 		const { message, description } = error as Error & { description?: string };
 		return { status: 'Error', message: description ? `${message}. ${description}` : message };

@@ -86,7 +86,9 @@ export function fingerprintOf(hostKey: Buffer): string {
 }
 
 export function normalizeFingerprint(raw: string): string {
-	const text = String(raw ?? '').trim().replace(/=+$/, '');
+	const text = String(raw ?? '')
+		.trim()
+		.replace(/=+$/, '');
 	if (!text) return '';
 	if (!/^SHA256:[A-Za-z0-9+/]{43}$/.test(text)) {
 		throw new SshError(
@@ -164,9 +166,18 @@ export class SshSession {
 						),
 					);
 				} else if (error.level === 'client-authentication') {
-					reject(new SshError(`SSH login as "${target.username}" was refused by ${target.host}`, 'Check the user name and that the public key is in its authorized_keys.'));
+					reject(
+						new SshError(
+							`SSH login as "${target.username}" was refused by ${target.host}`,
+							'Check the user name and that the public key is in its authorized_keys.',
+						),
+					);
 				} else {
-					reject(new SshError(`SSH connection to ${target.host}:${target.port} failed: ${error.message}`));
+					reject(
+						new SshError(
+							`SSH connection to ${target.host}:${target.port} failed: ${error.message}`,
+						),
+					);
 				}
 			});
 			try {
@@ -188,7 +199,10 @@ export class SshSession {
 	}
 
 	/** Wraps a bash script so it runs as root: directly, or through sudo (password on stdin, never argv). */
-	private commandFor(script: string, options: RunOptions): { command: string; stdinPrefix: string } {
+	private commandFor(
+		script: string,
+		options: RunOptions,
+	): { command: string; stdinPrefix: string } {
 		const bash = `bash -c ${quote(script)}`;
 		if (this.isRoot || options.unprivileged) return { command: bash, stdinPrefix: '' };
 		if (this.target.sudoPassword) {
@@ -209,33 +223,41 @@ export class SshSession {
 		timeoutMs: number,
 	): Promise<{ channel: ClientChannel; exit: ExitStatus }> {
 		const { command, stdinPrefix } = this.commandFor(script, options);
-		const cannotStart = (error: Error) => this.connectionLost() ?? new SshError('Could not start the command', error.message);
+		const cannotStart = (error: Error) =>
+			this.connectionLost() ?? new SshError('Could not start the command', error.message);
 		const signal = this.target.signal;
 		let timer: NodeJS.Timeout | undefined;
 		let onAbort: (() => void) | undefined;
-		const opened = await new Promise<{ channel: ClientChannel; exit: ExitStatus }>((resolve, reject) => {
-			let settled = false;
-			const giveUp = (error: SshError) => {
-				settled = true;
-				reject(error);
-			};
-			timer = setTimeout(() => giveUp(new SshError(`The command did not start within ${timeoutMs} ms`)), timeoutMs);
-			onAbort = () => giveUp(new SshError('The execution was cancelled'));
-			signal?.addEventListener('abort', onAbort, { once: true });
-			try {
-				this.client.exec(command, (error, channel) => {
-					// Started after all, but nobody waits for it any more.
-					if (settled) return channel?.close();
-					if (error) return reject(cannotStart(error));
-					const exit: ExitStatus = { code: null };
-					channel.once('exit', (code: number | null, exitSignal?: string) => Object.assign(exit, { code, signal: exitSignal }));
-					resolve({ channel, exit });
-				});
-			} catch (error) {
-				// ssh2 throws "Not connected" at once when the socket is already gone.
-				reject(cannotStart(error as Error));
-			}
-		}).finally(() => {
+		const opened = await new Promise<{ channel: ClientChannel; exit: ExitStatus }>(
+			(resolve, reject) => {
+				let settled = false;
+				const giveUp = (error: SshError) => {
+					settled = true;
+					reject(error);
+				};
+				timer = setTimeout(
+					() => giveUp(new SshError(`The command did not start within ${timeoutMs} ms`)),
+					timeoutMs,
+				);
+				onAbort = () => giveUp(new SshError('The execution was cancelled'));
+				signal?.addEventListener('abort', onAbort, { once: true });
+				try {
+					this.client.exec(command, (error, channel) => {
+						// Started after all, but nobody waits for it any more.
+						if (settled) return channel?.close();
+						if (error) return reject(cannotStart(error));
+						const exit: ExitStatus = { code: null };
+						channel.once('exit', (code: number | null, exitSignal?: string) =>
+							Object.assign(exit, { code, signal: exitSignal }),
+						);
+						resolve({ channel, exit });
+					});
+				} catch (error) {
+					// ssh2 throws "Not connected" at once when the socket is already gone.
+					reject(cannotStart(error as Error));
+				}
+			},
+		).finally(() => {
 			clearTimeout(timer);
 			if (onAbort) signal?.removeEventListener('abort', onAbort);
 		});
@@ -263,7 +285,8 @@ export class SshSession {
 		options: RunOptions = {},
 	): Promise<{ stdout: Readable; done: Promise<RunResult> }> {
 		if (this.target.signal?.aborted) throw new SshError('The execution was cancelled');
-		const timeoutMs = options.timeoutMs ?? this.target.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
+		const timeoutMs =
+			options.timeoutMs ?? this.target.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
 		const { channel, exit } = await this.openChannel(script, options, timeoutMs);
 		let stderr = '';
 		channel.stderr.on('data', (chunk: Buffer) => {
@@ -276,7 +299,10 @@ export class SshSession {
 				channel.signal('KILL');
 				channel.close();
 			};
-			const timer = setTimeout(() => stop(new SshError(`The command timed out after ${timeoutMs} ms`)), timeoutMs);
+			const timer = setTimeout(
+				() => stop(new SshError(`The command timed out after ${timeoutMs} ms`)),
+				timeoutMs,
+			);
 			const onAbort = () => stop(new SshError('The execution was cancelled'));
 			this.target.signal?.addEventListener('abort', onAbort, { once: true });
 			// ssh2 emits close only after the output has ended, so the exit status is known by then.
@@ -286,7 +312,10 @@ export class SshSession {
 				if (failure) return reject(failure);
 				if (exit.signal) return reject(new SshError(`The command was ended by ${exit.signal}`));
 				if (exit.code === null) {
-					return reject(this.connectionLost() ?? new SshError("The server closed the command's channel without an exit status"));
+					return reject(
+						this.connectionLost() ??
+							new SshError("The server closed the command's channel without an exit status"),
+					);
 				}
 				resolve({ code: exit.code, stdout: '', stderr });
 			});
@@ -301,8 +330,13 @@ export class SshSession {
 		const where = `${this.target.host}:${this.target.port}`;
 		// ssh2's reason goes in the description: n8n swaps a message that names an error code (ECONNRESET, …)
 		// for a generic one.
-		if (this.lostBecause) return new SshError(`The SSH connection to ${where} failed before the command finished`, this.lostBecause);
-		if (this.connectionClosed) return new SshError(`The SSH connection to ${where} closed before the command finished`);
+		if (this.lostBecause)
+			return new SshError(
+				`The SSH connection to ${where} failed before the command finished`,
+				this.lostBecause,
+			);
+		if (this.connectionClosed)
+			return new SshError(`The SSH connection to ${where} closed before the command finished`);
 		return undefined;
 	}
 

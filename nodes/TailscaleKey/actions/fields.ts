@@ -6,7 +6,12 @@ export const show = (backend: Backend, resource: string, operations: string[]) =
 	show: { backend: [backend], resource: [resource], operation: operations },
 });
 
-export const tagsField = (backend: Backend, resource: string, operations: string[], description: string): INodeProperties => ({
+export const tagsField = (
+	backend: Backend,
+	resource: string,
+	operations: string[],
+	description: string,
+): INodeProperties => ({
 	displayName: 'Tags',
 	name: 'tags',
 	type: 'string',
@@ -25,7 +30,12 @@ export const expiryField = (backend: Backend, resource: string): INodeProperties
 	displayOptions: show(backend, resource, ['create']),
 });
 
-export const idField = (backend: Backend, resource: string, operations: string[], displayName: string): INodeProperties => ({
+export const idField = (
+	backend: Backend,
+	resource: string,
+	operations: string[],
+	displayName: string,
+): INodeProperties => ({
 	displayName,
 	name: 'id',
 	type: 'string',

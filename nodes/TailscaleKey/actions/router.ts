@@ -10,7 +10,12 @@ type Operation = { execute: (this: IExecuteFunctions) => Promise<INodeExecutionD
 
 const backends: Record<string, Record<string, Record<string, Operation>>> = {
 	tailscale: {
-		authKey: { create: authKey.create, get: authKey.get, list: authKey.list, delete: authKey.delete },
+		authKey: {
+			create: authKey.create,
+			get: authKey.get,
+			list: authKey.list,
+			delete: authKey.delete,
+		},
 		device: {
 			list: device.list,
 			get: device.get,

@@ -7,7 +7,10 @@ const ONLINE_WINDOW_MS = 5 * 60_000;
 
 export function tunnelAddresses(addresses: unknown): { ipv4: string | null; ipv6: string | null } {
 	const list = Array.isArray(addresses) ? addresses.map(String) : [];
-	return { ipv4: list.find((a) => isIP(a) === 4) ?? null, ipv6: list.find((a) => isIP(a) === 6) ?? null };
+	return {
+		ipv4: list.find((a) => isIP(a) === 4) ?? null,
+		ipv6: list.find((a) => isIP(a) === 6) ?? null,
+	};
 }
 
 export function isOnline(device: IDataObject, now = Date.now()): boolean {
@@ -34,7 +37,10 @@ export function summarizeTailscaleDevice(device: IDataObject): IDataObject {
 
 /** Headscale up to v0.27 splits tags into forced/valid/invalid; v0.28+ has one `tags` list. */
 export function summarizeHeadscaleNode(node: IDataObject): IDataObject {
-	const tags = (node.tags as string[] | undefined) ?? [...((node.forcedTags as string[]) ?? []), ...((node.validTags as string[]) ?? [])];
+	const tags = (node.tags as string[] | undefined) ?? [
+		...((node.forcedTags as string[]) ?? []),
+		...((node.validTags as string[]) ?? []),
+	];
 	return {
 		id: node.id,
 		name: node.givenName || node.name,
@@ -50,6 +56,10 @@ export function summarizeHeadscaleNode(node: IDataObject): IDataObject {
 /** Matches the machine name, the MagicDNS FQDN or its first label, case-insensitively. */
 export function matchesHostname(device: IDataObject, hostname: string): boolean {
 	const wanted = hostname.toLowerCase().replace(/\.$/, '');
-	const names = [device.hostname, device.name, String(device.name ?? '').split('.')[0]].map((n) => String(n ?? '').toLowerCase().replace(/\.$/, ''));
+	const names = [device.hostname, device.name, String(device.name ?? '').split('.')[0]].map((n) =>
+		String(n ?? '')
+			.toLowerCase()
+			.replace(/\.$/, ''),
+	);
 	return names.includes(wanted);
 }

@@ -6,12 +6,15 @@ const UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86_400 };
 
 /** `90d`, `12h`, `30m`, `3600s` or plain seconds, bounded by `maxSeconds`. */
 export function parseExpiry(field: string, raw: unknown, maxSeconds: number): number {
-	const text = String(raw ?? '').trim().toLowerCase();
+	const text = String(raw ?? '')
+		.trim()
+		.toLowerCase();
 	const match = /^(\d{1,9})\s*([smhd]?)$/.exec(text);
 	if (!match) throw new InputError(field, `"${text}" is not a duration such as 1h, 7d or 3600`);
 	const seconds = Number(match[1]) * UNITS[match[2] || 's'];
 	if (seconds < 60) throw new InputError(field, 'must be at least one minute');
-	if (seconds > maxSeconds) throw new InputError(field, `must be at most ${Math.floor(maxSeconds / 86_400)} days`);
+	if (seconds > maxSeconds)
+		throw new InputError(field, `must be at most ${Math.floor(maxSeconds / 86_400)} days`);
 	return seconds;
 }
 

@@ -1,2 +1,7 @@
 /** The Tailscale and Headscale API calls live in lib/ because SSH Setup mints join keys with them too. */
-export { headscaleRequest, tailscaleRequest, tailscaleSettings, type TailscaleSettings } from '../../../lib/tailnet-api';
+export {
+	headscaleRequest,
+	tailscaleRequest,
+	tailscaleSettings,
+	type TailscaleSettings,
+} from '../../../lib/tailnet-api';

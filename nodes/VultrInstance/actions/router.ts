@@ -27,7 +27,12 @@ const resources: Record<string, Record<string, Operation>> = {
 	os: { list: os.list },
 	sshKey: { ensure: sshKey.ensure, list: sshKey.list, delete: sshKey.delete },
 	firewall: { ensure: firewall.ensure, list: firewall.list, delete: firewall.delete },
-	snapshot: { create: snapshot.create, list: snapshot.list, delete: snapshot.delete, prune: snapshot.prune },
+	snapshot: {
+		create: snapshot.create,
+		list: snapshot.list,
+		delete: snapshot.delete,
+		prune: snapshot.prune,
+	},
 };
 
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {

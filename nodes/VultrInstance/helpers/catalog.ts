@@ -3,11 +3,20 @@ import type { IDataObject } from 'n8n-workflow';
 import { vultrListAll, vultrRequest, type VultrContext } from '../transport';
 
 /** Plans of a type, narrowed to what `region` offers right now (`/regions/{id}/availability`). */
-export async function availablePlans(this: VultrContext, type: string, region?: string): Promise<IDataObject[]> {
+export async function availablePlans(
+	this: VultrContext,
+	type: string,
+	region?: string,
+): Promise<IDataObject[]> {
 	const qs = type && type !== 'all' ? { type } : {};
 	const plans = await vultrListAll.call(this, '/plans', 'plans', qs);
 	if (!region) return plans;
-	const { available_plans: available = [] } = (await vultrRequest.call(this, 'GET', `/regions/${region}/availability`, { qs })) as {
+	const { available_plans: available = [] } = (await vultrRequest.call(
+		this,
+		'GET',
+		`/regions/${region}/availability`,
+		{ qs },
+	)) as {
 		available_plans?: string[];
 	};
 	return plans.filter((plan) => available.includes(String(plan.id)));

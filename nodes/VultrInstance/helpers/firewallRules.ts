@@ -19,7 +19,9 @@ export const RULE_NOTE = 'homelab-ingress';
 
 /** `443`, or a range `8000:8100` (Vultr's form; `8000-8100` is accepted too). */
 export function parsePortRange(field: string, raw: unknown): string {
-	const text = String(raw ?? '').trim().replace('-', ':');
+	const text = String(raw ?? '')
+		.trim()
+		.replace('-', ':');
 	const [from, to, extra] = text.split(':');
 	if (extra !== undefined) throw new InputError(field, `"${String(raw)}" is not a port or range`);
 	const low = parsePort(field, from);
@@ -37,7 +39,8 @@ export function desiredRules(rows: IDataObject[]): FirewallRule[] {
 	rows.forEach((row, index) => {
 		const field = (name: string) => `Rules[${index + 1}].${name}`;
 		const protocol = String(row.protocol ?? 'tcp') as Protocol;
-		if (!['tcp', 'udp', 'icmp'].includes(protocol)) throw new InputError(field('Protocol'), `"${protocol}" is not tcp, udp or icmp`);
+		if (!['tcp', 'udp', 'icmp'].includes(protocol))
+			throw new InputError(field('Protocol'), `"${protocol}" is not tcp, udp or icmp`);
 		const port = protocol === 'icmp' ? '' : parsePortRange(field('Port'), row.port);
 		const sources = toList(row.sources);
 		for (const source of sources.length ? sources : ANYWHERE) {
@@ -58,7 +61,9 @@ export function desiredRules(rows: IDataObject[]): FirewallRule[] {
 
 export function ruleKey(rule: IDataObject | FirewallRule): string {
 	const r = rule as IDataObject;
-	return [r.ip_type, String(r.protocol).toLowerCase(), r.port ?? '', r.subnet, r.subnet_size].join('|');
+	return [r.ip_type, String(r.protocol).toLowerCase(), r.port ?? '', r.subnet, r.subnet_size].join(
+		'|',
+	);
 }
 
 export interface RulePlan {
@@ -68,7 +73,11 @@ export interface RulePlan {
 }
 
 /** What to add and remove so the group holds exactly `desired`; removal only when we own the group. */
-export function planRules(current: IDataObject[], desired: FirewallRule[], removeExtra: boolean): RulePlan {
+export function planRules(
+	current: IDataObject[],
+	desired: FirewallRule[],
+	removeExtra: boolean,
+): RulePlan {
 	const currentKeys = new Set(current.map(ruleKey));
 	const desiredKeys = new Set(desired.map(ruleKey));
 	return {

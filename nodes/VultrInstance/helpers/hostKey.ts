@@ -22,7 +22,12 @@ function uint32(value: number): Buffer {
 }
 
 /** The openssh-key-v1 container sshd reads for /etc/ssh/ssh_host_ed25519_key (unencrypted). */
-function opensshPrivateKey(seed: Buffer, publicRaw: Buffer, publicBlob: Buffer, comment: string): string {
+function opensshPrivateKey(
+	seed: Buffer,
+	publicRaw: Buffer,
+	publicBlob: Buffer,
+	comment: string,
+): string {
 	const check = randomBytes(4);
 	let secret = Buffer.concat([
 		check,
@@ -32,7 +37,9 @@ function opensshPrivateKey(seed: Buffer, publicRaw: Buffer, publicBlob: Buffer, 
 		sshString(Buffer.concat([seed, publicRaw])),
 		sshString(comment),
 	]);
-	const padding = Buffer.from(Array.from({ length: (8 - (secret.length % 8)) % 8 }, (_, i) => i + 1));
+	const padding = Buffer.from(
+		Array.from({ length: (8 - (secret.length % 8)) % 8 }, (_, i) => i + 1),
+	);
 	secret = Buffer.concat([secret, padding]);
 	const container = Buffer.concat([
 		Buffer.from('openssh-key-v1\0'),
@@ -44,7 +51,12 @@ function opensshPrivateKey(seed: Buffer, publicRaw: Buffer, publicBlob: Buffer, 
 		sshString(secret),
 	]);
 	const lines = container.toString('base64').match(/.{1,70}/g) ?? [];
-	return ['-----BEGIN OPENSSH PRIVATE KEY-----', ...lines, '-----END OPENSSH PRIVATE KEY-----', ''].join('\n');
+	return [
+		'-----BEGIN OPENSSH PRIVATE KEY-----',
+		...lines,
+		'-----END OPENSSH PRIVATE KEY-----',
+		'',
+	].join('\n');
 }
 
 export function fingerprintOf(publicBlob: Buffer): string {

@@ -3,20 +3,23 @@ import { InputError, assertNoControlChars, toList } from '../../../lib/validatio
 /** Vultr region ids are three lower-case letters (ewr, fra, sgp …). */
 export function parseRegion(field: string, raw: unknown): string {
 	const text = String(raw ?? '').trim();
-	if (!/^[a-z]{3}$/.test(text)) throw new InputError(field, `"${text}" is not a Vultr region id (three letters, e.g. "fra")`);
+	if (!/^[a-z]{3}$/.test(text))
+		throw new InputError(field, `"${text}" is not a Vultr region id (three letters, e.g. "fra")`);
 	return text;
 }
 
 /** Plan ids look like vc2-1c-1gb, vhf-1c-2gb, voc-g-2c-8gb-50s-amd. */
 export function parsePlan(field: string, raw: unknown): string {
 	const text = String(raw ?? '').trim();
-	if (!/^[a-z0-9]+(-[a-z0-9]+){1,6}$/.test(text)) throw new InputError(field, `"${text}" is not a Vultr plan id (e.g. "vhf-1c-1gb")`);
+	if (!/^[a-z0-9]+(-[a-z0-9]+){1,6}$/.test(text))
+		throw new InputError(field, `"${text}" is not a Vultr plan id (e.g. "vhf-1c-1gb")`);
 	return text;
 }
 
 export function parseOsId(field: string, raw: unknown): number {
 	const text = String(raw ?? '').trim();
-	if (!/^\d{1,6}$/.test(text)) throw new InputError(field, `"${text}" is not an operating system id`);
+	if (!/^\d{1,6}$/.test(text))
+		throw new InputError(field, `"${text}" is not an operating system id`);
 	return Number(text);
 }
 
@@ -27,7 +30,10 @@ export function parseOsId(field: string, raw: unknown): number {
 export function parseLabel(field: string, raw: unknown): string {
 	const text = assertNoControlChars(field, String(raw ?? '')).trim();
 	if (!/^[A-Za-z0-9][A-Za-z0-9._ -]{0,63}$/.test(text)) {
-		throw new InputError(field, `"${text}" must be 1-64 letters, digits, ".", "_", "-" or spaces, starting with a letter or digit`);
+		throw new InputError(
+			field,
+			`"${text}" must be 1-64 letters, digits, ".", "_", "-" or spaces, starting with a letter or digit`,
+		);
 	}
 	return text;
 }
@@ -36,7 +42,11 @@ const TAG = /^[A-Za-z0-9][A-Za-z0-9:._=-]{0,63}$/;
 
 export function parseTag(field: string, raw: unknown): string {
 	const text = String(raw ?? '').trim();
-	if (!TAG.test(text)) throw new InputError(field, `"${text}" must be 1-64 letters, digits, ":", ".", "_", "=" or "-"`);
+	if (!TAG.test(text))
+		throw new InputError(
+			field,
+			`"${text}" must be 1-64 letters, digits, ":", ".", "_", "=" or "-"`,
+		);
 	return text;
 }
 
@@ -59,7 +69,8 @@ export function parseResourceIds(field: string, raw: unknown): string[] {
 /** Firewall group ids are 8 hex digits. */
 export function parseFirewallGroupId(field: string, raw: unknown): string {
 	const text = String(raw ?? '').trim();
-	if (!/^[0-9a-f]{8}$/i.test(text)) throw new InputError(field, `"${text}" is not a firewall group id (8 hex digits)`);
+	if (!/^[0-9a-f]{8}$/i.test(text))
+		throw new InputError(field, `"${text}" is not a firewall group id (8 hex digits)`);
 	return text.toLowerCase();
 }
 

@@ -14,6 +14,8 @@ export function isManagedInstance(instance: IDataObject): boolean {
 }
 
 export function hostKeyFingerprintOf(instance: IDataObject): string | undefined {
-	const tag = ((instance.tags as string[] | undefined) ?? []).find((t) => t.startsWith(HOST_KEY_TAG_PREFIX));
+	const tag = ((instance.tags as string[] | undefined) ?? []).find((t) =>
+		t.startsWith(HOST_KEY_TAG_PREFIX),
+	);
 	return tag?.slice(HOST_KEY_TAG_PREFIX.length);
 }

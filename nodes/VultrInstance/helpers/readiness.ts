@@ -2,7 +2,11 @@ import type { IDataObject } from 'n8n-workflow';
 
 /** Ready means booted and reachable: status active, powered on, and the server status ok. */
 export function isReady(instance: IDataObject): boolean {
-	return instance.status === 'active' && instance.power_status === 'running' && instance.server_status === 'ok';
+	return (
+		instance.status === 'active' &&
+		instance.power_status === 'running' &&
+		instance.server_status === 'ok'
+	);
 }
 
 export interface ReadinessPlan {
@@ -54,7 +58,8 @@ export async function pollUntilReady(
 		const now = clock.now();
 		if (now >= deadline) return { ready: false, instance, polls, waitedMs: now - started };
 		const created = Date.parse(String(instance.date_created ?? ''));
-		const earliest = instance.status === 'pending' && Number.isFinite(created) ? created + plan.minimumBootMs : 0;
+		const earliest =
+			instance.status === 'pending' && Number.isFinite(created) ? created + plan.minimumBootMs : 0;
 		const pause = earliest > now ? earliest - now : interval;
 		if (earliest <= now) interval = Math.min(plan.maxIntervalMs, interval * 1.5);
 		await clock.sleep(Math.min(pause, Math.max(0, deadline - now)));

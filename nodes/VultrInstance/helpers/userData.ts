@@ -25,19 +25,24 @@ const PACKAGE = /^[a-z0-9][a-z0-9+.-]{0,99}$/;
 /** Validates the packages first, so bad input fails before a key pair is made or anything is sent. */
 export function parsePackages(field: string, raw: unknown): string[] {
 	return toList(raw).map((name) => {
-		if (!PACKAGE.test(name)) throw new InputError(field, `"${name}" is not a Debian/Ubuntu package name`);
+		if (!PACKAGE.test(name))
+			throw new InputError(field, `"${name}" is not a Debian/Ubuntu package name`);
 		return name;
 	});
 }
 
 export function buildUserData(input: UserDataInput): UserDataResult {
 	if (input.pinHostKey && input.mode !== 'cloudInit') {
-		throw new InputError('Pin Host Key', 'needs User Data set to "Cloud-Init Template" (the key travels in cloud-init)');
+		throw new InputError(
+			'Pin Host Key',
+			'needs User Data set to "Cloud-Init Template" (the key travels in cloud-init)',
+		);
 	}
 	if (input.mode === 'none') return {};
 	if (input.mode === 'raw') {
 		if (!input.raw.trim()) throw new InputError('User Data', 'is empty; choose "None" instead');
-		if (Buffer.byteLength(input.raw) > 65_535) throw new InputError('User Data', 'is larger than 64 KiB');
+		if (Buffer.byteLength(input.raw) > 65_535)
+			throw new InputError('User Data', 'is larger than 64 KiB');
 		return { encoded: Buffer.from(input.raw).toString('base64') };
 	}
 	const packages = parsePackages('Packages', input.packages);
@@ -51,5 +56,9 @@ export function buildUserData(input: UserDataInput): UserDataResult {
 			privateKeyIndented: hostKey.privateKey.trimEnd().replace(/^/gm, '    '),
 		},
 	});
-	return { encoded: Buffer.from(text).toString('base64'), hostKeyFingerprint: hostKey?.fingerprint, hostKeyPublic: hostKey?.publicKey };
+	return {
+		encoded: Buffer.from(text).toString('base64'),
+		hostKeyFingerprint: hostKey?.fingerprint,
+		hostKeyPublic: hostKey?.publicKey,
+	};
 }

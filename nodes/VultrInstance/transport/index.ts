@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, IHttpRequestMethods, ILoadOptionsFunctions } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	ILoadOptionsFunctions,
+} from 'n8n-workflow';
 
 import { sharedRateLimiter } from '../../../lib/rate-limiter';
 import { restRequest, restRequestOrFail, type RestRequest } from '../../../lib/rest-request';
@@ -28,7 +33,12 @@ function vultrMessage(body: unknown): string | undefined {
 	return typeof error === 'string' ? error : undefined;
 }
 
-async function describeCall(this: VultrContext, method: IHttpRequestMethods, path: string, call: VultrCall): Promise<RestRequest> {
+async function describeCall(
+	this: VultrContext,
+	method: IHttpRequestMethods,
+	path: string,
+	call: VultrCall,
+): Promise<RestRequest> {
 	const baseURL = await vultrBaseUrl.call(this);
 	return {
 		service: 'Vultr',
@@ -43,23 +53,42 @@ async function describeCall(this: VultrContext, method: IHttpRequestMethods, pat
 }
 
 /** One Vultr call; an unsafe call whose outcome is unknown throws `UncertainOutcomeError`. */
-export async function vultrCall(this: VultrContext, method: IHttpRequestMethods, path: string, call: VultrCall = {}): Promise<IDataObject> {
+export async function vultrCall(
+	this: VultrContext,
+	method: IHttpRequestMethods,
+	path: string,
+	call: VultrCall = {},
+): Promise<IDataObject> {
 	return await restRequest.call(this, await describeCall.call(this, method, path, call));
 }
 
 /** One Vultr call; an unknown outcome becomes a clear error instead of a repeat. */
-export async function vultrRequest(this: VultrContext, method: IHttpRequestMethods, path: string, call: VultrCall = {}): Promise<IDataObject> {
+export async function vultrRequest(
+	this: VultrContext,
+	method: IHttpRequestMethods,
+	path: string,
+	call: VultrCall = {},
+): Promise<IDataObject> {
 	return await restRequestOrFail.call(this, await describeCall.call(this, method, path, call));
 }
 
 /** Every item of a paginated list, following `meta.links.next` until it is empty. */
-export async function vultrListAll(this: VultrContext, path: string, key: string, qs: IDataObject = {}): Promise<IDataObject[]> {
+export async function vultrListAll(
+	this: VultrContext,
+	path: string,
+	key: string,
+	qs: IDataObject = {},
+): Promise<IDataObject[]> {
 	const items: IDataObject[] = [];
 	let cursor = '';
 	for (let page = 0; page < 1000; page++) {
-		const body = await vultrRequest.call(this, 'GET', path, { qs: { ...qs, per_page: PAGE_SIZE, ...(cursor ? { cursor } : {}) } });
+		const body = await vultrRequest.call(this, 'GET', path, {
+			qs: { ...qs, per_page: PAGE_SIZE, ...(cursor ? { cursor } : {}) },
+		});
 		items.push(...((body[key] as IDataObject[] | undefined) ?? []));
-		cursor = String(((body.meta as IDataObject | undefined)?.links as IDataObject | undefined)?.next ?? '');
+		cursor = String(
+			((body.meta as IDataObject | undefined)?.links as IDataObject | undefined)?.next ?? '',
+		);
 		if (!cursor) return items;
 	}
 	return items;

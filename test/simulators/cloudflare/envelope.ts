@@ -18,7 +18,10 @@ const DEFAULT_CODES: Record<number, CloudflareErrorItem> = {
 };
 
 /** The rate-limit headers Cloudflare sends on every response. */
-export const RATE_HEADERS = { Ratelimit: '"default";r=50;t=30', 'Ratelimit-Policy': '"burst";q=100;w=60' };
+export const RATE_HEADERS = {
+	Ratelimit: '"default";r=50;t=30',
+	'Ratelimit-Policy': '"burst";q=100;w=60',
+};
 
 export function ok(result: unknown, resultInfo?: Record<string, number>): SimResponse {
 	const body: Record<string, unknown> = { success: true, errors: [], messages: [], result };
@@ -27,17 +30,26 @@ export function ok(result: unknown, resultInfo?: Record<string, number>): SimRes
 }
 
 export function failure(status: number, errors: CloudflareErrorItem[]): SimResponse {
-	return { status, body: { success: false, errors, messages: [], result: null }, headers: { ...RATE_HEADERS } };
+	return {
+		status,
+		body: { success: false, errors, messages: [], result: null },
+		headers: { ...RATE_HEADERS },
+	};
 }
 
 /** `errorBody` for the simulator framework: `extra.code` / `extra.error_chain` pick the exact error. */
-export function cloudflareError(status: number, message: string, extra: Record<string, unknown>): SimResponse {
+export function cloudflareError(
+	status: number,
+	message: string,
+	extra: Record<string, unknown>,
+): SimResponse {
 	const fallback = DEFAULT_CODES[status] ?? DEFAULT_CODES[status >= 500 ? 500 : 400];
 	const item: CloudflareErrorItem = {
 		code: typeof extra.code === 'number' ? extra.code : fallback.code,
 		message: message === 'Injected fault' || message === 'Not found' ? fallback.message : message,
 	};
-	if (Array.isArray(extra.error_chain)) item.error_chain = extra.error_chain as CloudflareErrorItem[];
+	if (Array.isArray(extra.error_chain))
+		item.error_chain = extra.error_chain as CloudflareErrorItem[];
 	return failure(status, [item]);
 }
 
@@ -46,10 +58,16 @@ export function cfError(status: number, code: number, message: string): SimError
 }
 
 /** `page` (1-based) and `per_page` with Cloudflare's `result_info`. */
-export function paginate<T>(items: T[], request: SimRequest, defaultPerPage: number, maxPerPage: number): SimResponse {
+export function paginate<T>(
+	items: T[],
+	request: SimRequest,
+	defaultPerPage: number,
+	maxPerPage: number,
+): SimResponse {
 	const page = Number(request.query.get('page') ?? 1);
 	const perPage = Number(request.query.get('per_page') ?? defaultPerPage);
-	if (!Number.isInteger(page) || page < 1) throw cfError(400, 1004, 'page must be a positive integer');
+	if (!Number.isInteger(page) || page < 1)
+		throw cfError(400, 1004, 'page must be a positive integer');
 	if (!Number.isInteger(perPage) || perPage < 1 || perPage > maxPerPage) {
 		throw cfError(400, 1004, `per_page must be an integer from 1 to ${maxPerPage}`);
 	}

@@ -28,7 +28,9 @@ export interface CloudflareSimulator extends Simulator {
 	rateLimited: number;
 }
 
-export function createCloudflareSimulator(options: CloudflareSimulatorOptions = {}): CloudflareSimulator {
+export function createCloudflareSimulator(
+	options: CloudflareSimulatorOptions = {},
+): CloudflareSimulator {
 	const token = options.token ?? CLOUDFLARE_TOKEN;
 	const limit = options.rateLimit ?? 1_200;
 	const windowMs = options.rateWindowMs ?? 300_000;
@@ -40,8 +42,15 @@ export function createCloudflareSimulator(options: CloudflareSimulatorOptions = 
 		if (now < blockedUntil || starts.length >= limit) {
 			if (now >= blockedUntil) blockedUntil = now + windowMs;
 			sim.rateLimited++;
-			const response = cloudflareError(429, 'Please wait and consider throttling your request speed', { code: 971 });
-			response.headers = { ...response.headers, 'Retry-After': String(Math.ceil((blockedUntil - now) / 1000)) };
+			const response = cloudflareError(
+				429,
+				'Please wait and consider throttling your request speed',
+				{ code: 971 },
+			);
+			response.headers = {
+				...response.headers,
+				'Retry-After': String(Math.ceil((blockedUntil - now) / 1000)),
+			};
 			return response;
 		}
 		starts.push(now);
@@ -52,14 +61,25 @@ export function createCloudflareSimulator(options: CloudflareSimulatorOptions = 
 		const header = String(request.headers.authorization ?? '');
 		if (!/^Bearer [A-Za-z0-9_-]+$/.test(header)) {
 			return failure(400, [
-				{ code: 6003, message: 'Invalid request headers', error_chain: [{ code: 6111, message: 'Invalid format for Authorization header' }] },
+				{
+					code: 6003,
+					message: 'Invalid request headers',
+					error_chain: [{ code: 6111, message: 'Invalid format for Authorization header' }],
+				},
 			]);
 		}
-		if (header !== `Bearer ${token}`) return failure(401, [{ code: 1000, message: 'Invalid API Token' }]);
+		if (header !== `Bearer ${token}`)
+			return failure(401, [{ code: 1000, message: 'Invalid API Token' }]);
 		return rateLimit(sim.clock.now());
 	};
 
-	const sim = new Simulator({ name: 'cloudflare', basePath: '/client/v4', clock: options.clock, errorBody: cloudflareError, authorize }) as CloudflareSimulator;
+	const sim = new Simulator({
+		name: 'cloudflare',
+		basePath: '/client/v4',
+		clock: options.clock,
+		errorBody: cloudflareError,
+		authorize,
+	}) as CloudflareSimulator;
 	sim.zones = new Map();
 	sim.rateLimited = 0;
 	sim.addZone = (name) => {
@@ -89,12 +109,21 @@ export function createCloudflareSimulator(options: CloudflareSimulatorOptions = 
 	);
 	sim.route('GET', '/zones', (request) => {
 		const name = request.query.get('name');
-		const zones = [...sim.zones.values()].filter((zone) => !name || zone.name === name.toLowerCase()).map(publicZone);
+		const zones = [...sim.zones.values()]
+			.filter((zone) => !name || zone.name === name.toLowerCase())
+			.map(publicZone);
 		return paginate(zones, request, 20, 50);
 	});
 	const zoneOf = (request: SimRequest) => {
 		const zone = sim.zones.get(request.params.zone_id);
-		if (!zone) throw cfError(404, 7003, 'Could not route to /zones/' + request.params.zone_id + ', perhaps your object identifier is invalid?');
+		if (!zone)
+			throw cfError(
+				404,
+				7003,
+				'Could not route to /zones/' +
+					request.params.zone_id +
+					', perhaps your object identifier is invalid?',
+			);
 		return zone;
 	};
 	sim.route('GET', '/zones/{zone_id}', (request) => ok(publicZone(zoneOf(request))));

@@ -76,7 +76,9 @@ export class ConformanceChecker {
 		}
 		this.ajv.addSchema(doc, 'spec');
 		for (const [template, item] of Object.entries(doc.paths as Record<string, Json>)) {
-			const matcher = new RegExp(`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`);
+			const matcher = new RegExp(
+				`^${template.replace(/[.*+?^$()|[\]\\]/g, '\\$&').replace(/\{[^}]+\}/g, '[^/]+')}$`,
+			);
 			for (const [method, op] of Object.entries(item)) {
 				if (method === 'parameters' || typeof op !== 'object') continue;
 				this.operations.push({
@@ -84,7 +86,7 @@ export class ConformanceChecker {
 					matcher,
 					pointer: `#/paths/${escapePointer(template)}/${method}`,
 					op: op as Json,
-					pathParams: ((item.parameters as Json[]) ?? []),
+					pathParams: (item.parameters as Json[]) ?? [],
 				});
 			}
 		}
@@ -100,9 +102,13 @@ export class ConformanceChecker {
 	}
 
 	private find(method: string, path: string): Operation | undefined {
-		const candidates = this.operations.filter((o) => o.matcher.test(path) && o.pointer.endsWith(`/${method.toLowerCase()}`));
+		const candidates = this.operations.filter(
+			(o) => o.matcher.test(path) && o.pointer.endsWith(`/${method.toLowerCase()}`),
+		);
 		// A literal segment beats a template parameter (/instances/halt vs /instances/{id}).
-		return candidates.sort((a, b) => (a.template.match(/\{/g)?.length ?? 0) - (b.template.match(/\{/g)?.length ?? 0))[0];
+		return candidates.sort(
+			(a, b) => (a.template.match(/\{/g)?.length ?? 0) - (b.template.match(/\{/g)?.length ?? 0),
+		)[0];
 	}
 
 	private errors(validate: ValidateFunction): string {
@@ -115,9 +121,10 @@ export class ConformanceChecker {
 		if (this.options.undocumented?.some((re) => re.test(exchange.path))) return [];
 		const operation = this.find(exchange.method, exchange.path);
 		if (!operation) return [`${where}: no such operation in ${this.specFile}`];
-		return [...this.checkRequest(operation, exchange), ...this.checkResponse(operation, exchange)].map(
-			(problem) => `${where} (${operation.template}): ${problem}`,
-		);
+		return [
+			...this.checkRequest(operation, exchange),
+			...this.checkResponse(operation, exchange),
+		].map((problem) => `${where} (${operation.template}): ${problem}`);
 	}
 
 	private checkRequest(operation: Operation, exchange: Exchange): string[] {
@@ -134,12 +141,20 @@ export class ConformanceChecker {
 			}
 			const schema = (declared.schema as Json | undefined) ?? { type: declared.type };
 			const raw = exchange.query.get(name) ?? '';
-			const value = schema.type === 'integer' || schema.type === 'number' ? Number(raw) : schema.type === 'boolean' ? raw === 'true' : raw;
-			if (schema.type === 'integer' && !Number.isInteger(value)) problems.push(`query "${name}"="${raw}" is not an integer`);
-			if (schema.type === 'boolean' && !['true', 'false'].includes(raw)) problems.push(`query "${name}"="${raw}" is not a boolean`);
+			const value =
+				schema.type === 'integer' || schema.type === 'number'
+					? Number(raw)
+					: schema.type === 'boolean'
+						? raw === 'true'
+						: raw;
+			if (schema.type === 'integer' && !Number.isInteger(value))
+				problems.push(`query "${name}"="${raw}" is not an integer`);
+			if (schema.type === 'boolean' && !['true', 'false'].includes(raw))
+				problems.push(`query "${name}"="${raw}" is not a boolean`);
 		}
 		for (const required of queryParams.filter((p) => p.required)) {
-			if (!exchange.query.has(String(required.name))) problems.push(`required query parameter "${required.name}" missing`);
+			if (!exchange.query.has(String(required.name)))
+				problems.push(`required query parameter "${required.name}" missing`);
 		}
 		const bodyPointer = this.requestBodyPointer(operation);
 		if (exchange.requestBody === undefined) {
@@ -155,19 +170,27 @@ export class ConformanceChecker {
 		return problems;
 	}
 
-	private requestBodyPointer(operation: Operation): { pointer: string; required: boolean } | undefined {
+	private requestBodyPointer(
+		operation: Operation,
+	): { pointer: string; required: boolean } | undefined {
 		if (this.swagger2) {
 			const index = ((operation.op.parameters as Json[]) ?? []).findIndex((p) => p.in === 'body');
 			if (index < 0) return undefined;
 			const param = (operation.op.parameters as Json[])[index];
-			return { pointer: `${operation.pointer}/parameters/${index}/schema`, required: Boolean(param.required) };
+			return {
+				pointer: `${operation.pointer}/parameters/${index}/schema`,
+				required: Boolean(param.required),
+			};
 		}
 		const body = operation.op.requestBody as Json | undefined;
 		const content = body?.content as Record<string, Json> | undefined;
 		if (!content) return undefined;
 		const type = Object.keys(content).find((t) => t.includes('json')) ?? Object.keys(content)[0];
 		if (!content[type]?.schema) return undefined;
-		return { pointer: `${operation.pointer}/requestBody/content/${escapePointer(type)}/schema`, required: Boolean(body?.required) };
+		return {
+			pointer: `${operation.pointer}/requestBody/content/${escapePointer(type)}/schema`,
+			required: Boolean(body?.required),
+		};
 	}
 
 	private checkResponse(operation: Operation, exchange: Exchange): string[] {
@@ -176,7 +199,9 @@ export class ConformanceChecker {
 		const declared = key in responses ? key : 'default' in responses ? 'default' : undefined;
 		if (!declared) {
 			if (this.options.globalStatuses?.includes(exchange.status)) return [];
-			return [`status ${exchange.status} is not declared (declared: ${Object.keys(responses).join(', ')})`];
+			return [
+				`status ${exchange.status} is not declared (declared: ${Object.keys(responses).join(', ')})`,
+			];
 		}
 		const pointer = `${operation.pointer}/responses/${declared}`;
 		const response = responses[declared];
@@ -184,15 +209,20 @@ export class ConformanceChecker {
 		if (this.swagger2) {
 			if (response.schema) schemaPointer = `${pointer}/schema`;
 		} else if (response.$ref) {
-			if (response.$ref && exchange.responseBody !== undefined) schemaPointer = `${response.$ref}/content/application~1json/schema`;
+			if (response.$ref && exchange.responseBody !== undefined)
+				schemaPointer = `${response.$ref}/content/application~1json/schema`;
 		} else {
 			const content = response.content as Record<string, Json> | undefined;
 			const type = content && Object.keys(content).find((t) => t.includes('json'));
-			if (type && content[type].schema) schemaPointer = `${pointer}/content/${escapePointer(type)}/schema`;
+			if (type && content[type].schema)
+				schemaPointer = `${pointer}/content/${escapePointer(type)}/schema`;
 		}
 		if (!schemaPointer) return [];
-		if (exchange.responseBody === undefined) return [`status ${exchange.status} must carry a JSON body`];
+		if (exchange.responseBody === undefined)
+			return [`status ${exchange.status} must carry a JSON body`];
 		const validate = this.validator(schemaPointer);
-		return validate(exchange.responseBody) ? [] : [`response ${exchange.status}: ${this.errors(validate)}`];
+		return validate(exchange.responseBody)
+			? []
+			: [`response ${exchange.status}: ${this.errors(validate)}`];
 	}
 }

@@ -9,9 +9,11 @@ export function describeWithSpecs(files: string[], title: string, body: () => vo
 	}
 	const reason = `API descriptions ${files.join(', ')} not found in ${SPECS_DIR}`;
 	if (process.env.CI === 'true') {
-		describe(title, () => it('needs the API descriptions', () => {
-			throw new Error(reason);
-		}));
+		describe(title, () =>
+			it('needs the API descriptions', () => {
+				throw new Error(reason);
+			}),
+		);
 		return;
 	}
 	console.warn(`SKIPPED "${title}": ${reason}`);

@@ -121,7 +121,9 @@ export class Simulator {
 
 	async close(): Promise<void> {
 		for (const socket of this.sockets) socket.destroy();
-		await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
+		await new Promise<void>((resolve) =>
+			this.server ? this.server.close(() => resolve()) : resolve(),
+		);
 	}
 
 	private async readRequest(req: IncomingMessage): Promise<SimRequest> {
@@ -139,7 +141,15 @@ export class Simulator {
 		const path = url.pathname.startsWith(this.options.basePath)
 			? url.pathname.slice(this.options.basePath.length) || '/'
 			: url.pathname;
-		return { method: req.method ?? 'GET', path, params: {}, query: url.searchParams, headers: req.headers, body, rawBody };
+		return {
+			method: req.method ?? 'GET',
+			path,
+			params: {},
+			query: url.searchParams,
+			headers: req.headers,
+			body,
+			rawBody,
+		};
 	}
 
 	private async dispatch(request: SimRequest): Promise<SimResponse> {
@@ -150,7 +160,9 @@ export class Simulator {
 			if (route.method !== request.method) continue;
 			const match = route.pattern.exec(request.path);
 			if (!match) continue;
-			route.names.forEach((name, index) => (request.params[name] = decodeURIComponent(match[index + 1])));
+			route.names.forEach(
+				(name, index) => (request.params[name] = decodeURIComponent(match[index + 1])),
+			);
 			try {
 				return await route.handler(request);
 			} catch (error) {
@@ -188,7 +200,10 @@ export class Simulator {
 			} else {
 				response = this.options.errorBody(action.status, 'Injected fault', {});
 				if (action.retryAfterSeconds !== undefined) {
-					response.headers = { ...response.headers, 'Retry-After': String(action.retryAfterSeconds) };
+					response.headers = {
+						...response.headers,
+						'Retry-After': String(action.retryAfterSeconds),
+					};
 				}
 			}
 		}

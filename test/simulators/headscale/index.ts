@@ -14,7 +14,15 @@ export const HEADSCALE_SPEC = 'headscale-v1.swagger.json';
 export const HEADSCALE_API_KEY = 'hskey-api-simulator00-secretsecret';
 export type HeadscaleVersion = '0.26' | '0.27' | '0.28' | '0.29';
 
-const GRPC_CODE: Record<number, number> = { 400: 3, 404: 5, 500: 2, 401: 16, 403: 7, 429: 8, 503: 14 };
+const GRPC_CODE: Record<number, number> = {
+	400: 3,
+	404: 5,
+	500: 2,
+	401: 16,
+	403: 7,
+	429: 8,
+	503: 14,
+};
 
 export interface HeadscaleSimulator extends Simulator {
 	version: HeadscaleVersion;
@@ -22,7 +30,9 @@ export interface HeadscaleSimulator extends Simulator {
 	nodes: Array<Record<string, unknown>>;
 }
 
-export function createHeadscaleSimulator(options: { version?: HeadscaleVersion; clock?: Clock; conformance?: boolean } = {}): HeadscaleSimulator {
+export function createHeadscaleSimulator(
+	options: { version?: HeadscaleVersion; clock?: Clock; conformance?: boolean } = {},
+): HeadscaleSimulator {
 	const version = options.version ?? '0.29';
 	const current = version >= '0.28';
 	const useSpec = options.conformance ?? specsAvailable(HEADSCALE_SPEC);
@@ -38,21 +48,78 @@ export function createHeadscaleSimulator(options: { version?: HeadscaleVersion; 
 				})
 			: undefined,
 		errorBody: (status, message) =>
-			status === 401 ? { status, text: 'Unauthorized' } : { status, body: { code: GRPC_CODE[status] ?? 2, message, details: [] } },
+			status === 401
+				? { status, text: 'Unauthorized' }
+				: { status, body: { code: GRPC_CODE[status] ?? 2, message, details: [] } },
 		authorize: (request) =>
-			request.headers.authorization === `Bearer ${HEADSCALE_API_KEY}` ? undefined : { status: 401, text: 'Unauthorized' },
+			request.headers.authorization === `Bearer ${HEADSCALE_API_KEY}`
+				? undefined
+				: { status: 401, text: 'Unauthorized' },
 	}) as HeadscaleSimulator;
 	sim.version = version;
 	const stamp = () => new Date(sim.clock.now()).toISOString();
 	const users = [
-		{ id: '1', name: 'alice', createdAt: stamp(), displayName: '', email: '', providerId: '', provider: '', profilePicUrl: '' },
-		{ id: '2', name: 'bob', createdAt: stamp(), displayName: '', email: '', providerId: '', provider: '', profilePicUrl: '' },
+		{
+			id: '1',
+			name: 'alice',
+			createdAt: stamp(),
+			displayName: '',
+			email: '',
+			providerId: '',
+			provider: '',
+			profilePicUrl: '',
+		},
+		{
+			id: '2',
+			name: 'bob',
+			createdAt: stamp(),
+			displayName: '',
+			email: '',
+			providerId: '',
+			provider: '',
+			profilePicUrl: '',
+		},
 	];
 	sim.preAuthKeys = [];
-	const tagFields = (tags: string[]) => (current ? { tags } : { forcedTags: tags, validTags: tags, invalidTags: [] });
+	const tagFields = (tags: string[]) =>
+		current ? { tags } : { forcedTags: tags, validTags: tags, invalidTags: [] };
 	sim.nodes = [
-		{ id: '1', machineKey: 'mkey:1', nodeKey: 'nodekey:1', discoKey: 'discokey:1', ipAddresses: ['100.64.0.1', 'fd7a:115c:a1e0::1'], name: 'homeserver', givenName: 'homeserver', user: users[0], lastSeen: stamp(), createdAt: stamp(), registerMethod: 'REGISTER_METHOD_AUTH_KEY', online: true, approvedRoutes: [], availableRoutes: [], subnetRoutes: [], ...tagFields(['tag:home']) },
-		{ id: '2', machineKey: 'mkey:2', nodeKey: 'nodekey:2', discoKey: 'discokey:2', ipAddresses: ['100.64.0.2', 'fd7a:115c:a1e0::2'], name: 'vps', givenName: 'vps', user: users[1], lastSeen: stamp(), createdAt: stamp(), registerMethod: 'REGISTER_METHOD_AUTH_KEY', online: false, approvedRoutes: [], availableRoutes: [], subnetRoutes: [], ...tagFields([]) },
+		{
+			id: '1',
+			machineKey: 'mkey:1',
+			nodeKey: 'nodekey:1',
+			discoKey: 'discokey:1',
+			ipAddresses: ['100.64.0.1', 'fd7a:115c:a1e0::1'],
+			name: 'homeserver',
+			givenName: 'homeserver',
+			user: users[0],
+			lastSeen: stamp(),
+			createdAt: stamp(),
+			registerMethod: 'REGISTER_METHOD_AUTH_KEY',
+			online: true,
+			approvedRoutes: [],
+			availableRoutes: [],
+			subnetRoutes: [],
+			...tagFields(['tag:home']),
+		},
+		{
+			id: '2',
+			machineKey: 'mkey:2',
+			nodeKey: 'nodekey:2',
+			discoKey: 'discokey:2',
+			ipAddresses: ['100.64.0.2', 'fd7a:115c:a1e0::2'],
+			name: 'vps',
+			givenName: 'vps',
+			user: users[1],
+			lastSeen: stamp(),
+			createdAt: stamp(),
+			registerMethod: 'REGISTER_METHOD_AUTH_KEY',
+			online: false,
+			approvedRoutes: [],
+			availableRoutes: [],
+			subnetRoutes: [],
+			...tagFields([]),
+		},
 	];
 	const userById = (id: unknown) => {
 		const user = users.find((u) => u.id === String(id));
@@ -62,22 +129,30 @@ export function createHeadscaleSimulator(options: { version?: HeadscaleVersion; 
 	};
 	const body = (req: SimRequest) => (req.body ?? {}) as Record<string, unknown>;
 
-	if (current) sim.route('GET', '/api/v1/health', () => ({ status: 200, body: { databaseConnectivity: true } }));
+	if (current)
+		sim.route('GET', '/api/v1/health', () => ({
+			status: 200,
+			body: { databaseConnectivity: true },
+		}));
 	sim.route('GET', '/api/v1/user', (req) => {
 		const name = req.query.get('name');
 		return { status: 200, body: { users: users.filter((u) => !name || u.name === name) } };
 	});
 	sim.route('POST', '/api/v1/preauthkey', (req) => {
 		const b = body(req);
-		if (!current && (b.user === undefined || !/^\d+$/.test(String(b.user)))) throw new SimError(400, 'invalid user id');
+		if (!current && (b.user === undefined || !/^\d+$/.test(String(b.user))))
+			throw new SimError(400, 'invalid user id');
 		const user = b.user !== undefined ? userById(b.user) : undefined;
 		const tags = (b.aclTags as string[] | undefined) ?? [];
-		if (tags.some((t) => !t.startsWith('tag:'))) throw new SimError(400, `tag must start with "tag:"`);
+		if (tags.some((t) => !t.startsWith('tag:')))
+			throw new SimError(400, `tag must start with "tag:"`);
 		if (!user && !tags.length) throw new SimError(400, 'either user or tags are required');
 		const key = {
 			...(user ? { user } : {}),
 			id: String(sim.preAuthKeys.length + 1),
-			key: current ? `hskey-auth-${randomBytes(6).toString('hex')}-${randomBytes(16).toString('hex')}` : randomBytes(24).toString('hex'),
+			key: current
+				? `hskey-auth-${randomBytes(6).toString('hex')}-${randomBytes(16).toString('hex')}`
+				: randomBytes(24).toString('hex'),
 			reusable: b.reusable === true,
 			ephemeral: b.ephemeral === true,
 			used: false,
@@ -100,14 +175,19 @@ export function createHeadscaleSimulator(options: { version?: HeadscaleVersion; 
 		const b = body(req);
 		const key = current
 			? sim.preAuthKeys.find((k) => k.id === String(b.id ?? ''))
-			: sim.preAuthKeys.find((k) => k.key === b.key && (k.user as { id: string }).id === String(b.user ?? ''));
+			: sim.preAuthKeys.find(
+					(k) => k.key === b.key && (k.user as { id: string }).id === String(b.user ?? ''),
+				);
 		if (!key) throw new SimError(500, 'record not found');
 		key.expiration = stamp();
 		return { status: 200, body: {} };
 	});
 	sim.route('GET', '/api/v1/node', (req) => {
 		const user = req.query.get('user');
-		return { status: 200, body: { nodes: sim.nodes.filter((n) => !user || (n.user as { name: string }).name === user) } };
+		return {
+			status: 200,
+			body: { nodes: sim.nodes.filter((n) => !user || (n.user as { name: string }).name === user) },
+		};
 	});
 	sim.route('GET', '/api/v1/node/{nodeId}', (req) => {
 		const node = sim.nodes.find((n) => n.id === req.params.nodeId);

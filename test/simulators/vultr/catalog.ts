@@ -3,13 +3,33 @@ import { paginate } from './state';
 
 /** Regions, plans, operating systems and per-region availability: read-only catalogue data. */
 export const REGIONS = [
-	{ id: 'ams', city: 'Amsterdam', country: 'NL', continent: 'Europe', options: ['ddos_protection'] },
-	{ id: 'ewr', city: 'New Jersey', country: 'US', continent: 'North America', options: ['ddos_protection', 'block_storage_high_perf'] },
+	{
+		id: 'ams',
+		city: 'Amsterdam',
+		country: 'NL',
+		continent: 'Europe',
+		options: ['ddos_protection'],
+	},
+	{
+		id: 'ewr',
+		city: 'New Jersey',
+		country: 'US',
+		continent: 'North America',
+		options: ['ddos_protection', 'block_storage_high_perf'],
+	},
 	{ id: 'fra', city: 'Frankfurt', country: 'DE', continent: 'Europe', options: [] },
 	{ id: 'sgp', city: 'Singapore', country: 'SG', continent: 'Asia', options: [] },
 ];
 
-const plan = (id: string, vcpu: number, ram: number, disk: number, cost: number, type: string, locations: string[]) => ({
+const plan = (
+	id: string,
+	vcpu: number,
+	ram: number,
+	disk: number,
+	cost: number,
+	type: string,
+	locations: string[],
+) => ({
 	id,
 	vcpu_count: vcpu,
 	ram,
@@ -34,7 +54,15 @@ export const PLANS = [
 /** What each region really offers right now (a subset of `locations`: sold-out plans are missing). */
 export const AVAILABILITY: Record<string, string[]> = {
 	ams: ['vc2-1c-1gb', 'vc2-1c-2gb', 'vc2-2c-4gb', 'vhf-1c-1gb'],
-	ewr: ['vc2-1c-1gb', 'vc2-1c-2gb', 'vc2-2c-4gb', 'vhf-1c-1gb', 'vhf-1c-2gb', 'vhf-2c-4gb', 'vdc-4vcpu-8gb'],
+	ewr: [
+		'vc2-1c-1gb',
+		'vc2-1c-2gb',
+		'vc2-2c-4gb',
+		'vhf-1c-1gb',
+		'vhf-1c-2gb',
+		'vhf-2c-4gb',
+		'vdc-4vcpu-8gb',
+	],
 	fra: ['vc2-1c-1gb', 'vc2-1c-2gb', 'vhf-1c-1gb'],
 	sgp: ['vc2-1c-1gb'],
 };

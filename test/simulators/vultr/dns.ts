@@ -25,7 +25,8 @@ export interface VultrDomain {
 }
 
 const TYPES = ['A', 'AAAA', 'CNAME', 'NS', 'MX', 'SRV', 'TXT', 'CAA', 'SSHFP'];
-const LABELS = /^(\*|[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*$/;
+const LABELS =
+	/^(\*|[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)(\.[a-z0-9_]([a-z0-9_-]{0,61}[a-z0-9_])?)*$/;
 
 const domainsBySim = new WeakMap<Simulator, Map<string, VultrDomain>>();
 
@@ -44,10 +45,13 @@ function relative(domain: string, raw: string): string {
 
 function checkRecord(record: VultrDnsRecord): void {
 	if (!TYPES.includes(record.type)) throw new SimError(400, 'Invalid record type.');
-	if (record.name !== '' && !LABELS.test(record.name)) throw new SimError(400, 'Invalid record name.');
+	if (record.name !== '' && !LABELS.test(record.name))
+		throw new SimError(400, 'Invalid record name.');
 	if (!record.data || /[\r\n\0]/.test(record.data)) throw new SimError(400, 'Invalid record data.');
-	if (record.type === 'A' && isIP(record.data) !== 4) throw new SimError(400, 'Invalid IPv4 address.');
-	if (record.type === 'AAAA' && isIP(record.data) !== 6) throw new SimError(400, 'Invalid IPv6 address.');
+	if (record.type === 'A' && isIP(record.data) !== 4)
+		throw new SimError(400, 'Invalid IPv4 address.');
+	if (record.type === 'AAAA' && isIP(record.data) !== 6)
+		throw new SimError(400, 'Invalid IPv6 address.');
 	if (!Number.isInteger(record.ttl) || record.ttl < 0) throw new SimError(400, 'Invalid TTL.');
 }
 
@@ -61,23 +65,37 @@ export function registerDns(sim: Simulator, state: VultrState): void {
 		return domain;
 	};
 
-	sim.route('GET', '/domains', (req) => ({ status: 200, body: paginate([...domains.values()].map(publicDomain), req, 'domains') }));
+	sim.route('GET', '/domains', (req) => ({
+		status: 200,
+		body: paginate([...domains.values()].map(publicDomain), req, 'domains'),
+	}));
 	sim.route('POST', '/domains', (req) => {
 		const body = jsonBody(req);
 		const name = String(body.domain ?? '').toLowerCase();
 		if (!name || !LABELS.test(name)) throw new SimError(400, 'Invalid domain.');
 		if (domains.has(name)) throw new SimError(400, 'Domain already exists.');
-		const domain: VultrDomain = { domain: name, date_created: vultrDate(state.clock.now()), dns_sec: body.dns_sec === 'enabled' ? 'enabled' : 'disabled', records: new Map() };
+		const domain: VultrDomain = {
+			domain: name,
+			date_created: vultrDate(state.clock.now()),
+			dns_sec: body.dns_sec === 'enabled' ? 'enabled' : 'disabled',
+			records: new Map(),
+		};
 		domains.set(name, domain);
 		if (body.ip) {
-			for (const [recordName, type, data] of [['', 'A', String(body.ip)], ['www', 'CNAME', name]]) {
+			for (const [recordName, type, data] of [
+				['', 'A', String(body.ip)],
+				['www', 'CNAME', name],
+			]) {
 				const id = newId();
 				domain.records.set(id, { id, type, name: recordName, data, priority: 0, ttl: 300 });
 			}
 		}
 		return { status: 200, body: { domain: publicDomain(domain) } };
 	});
-	sim.route('GET', '/domains/{dns-domain}', (req) => ({ status: 200, body: { domain: publicDomain(domainOf(req.params['dns-domain'])) } }));
+	sim.route('GET', '/domains/{dns-domain}', (req) => ({
+		status: 200,
+		body: { domain: publicDomain(domainOf(req.params['dns-domain'])) },
+	}));
 	sim.route('DELETE', '/domains/{dns-domain}', (req) => {
 		domainOf(req.params['dns-domain']);
 		domains.delete(req.params['dns-domain'].toLowerCase());
@@ -91,7 +109,8 @@ export function registerDns(sim: Simulator, state: VultrState): void {
 	sim.route('POST', '/domains/{dns-domain}/records', (req) => {
 		const domain = domainOf(req.params['dns-domain']);
 		const body = jsonBody(req);
-		for (const field of ['name', 'type', 'data']) if (typeof body[field] !== 'string') throw new SimError(400, `Missing ${field}.`);
+		for (const field of ['name', 'type', 'data'])
+			if (typeof body[field] !== 'string') throw new SimError(400, `Missing ${field}.`);
 		const record: VultrDnsRecord = {
 			id: newId(),
 			type: String(body.type).toUpperCase(),

@@ -34,7 +34,12 @@ export interface VultrSimulator extends Simulator {
 
 /** Vultr's error body; statuses with no JSON body in the real API (204) never reach here. */
 export function vultrError(status: number, message: string): SimResponse {
-	const text = status === 429 ? 'Rate limit exceeded' : status >= 500 && message === 'Injected fault' ? 'Internal server error.' : message;
+	const text =
+		status === 429
+			? 'Rate limit exceeded'
+			: status >= 500 && message === 'Injected fault'
+				? 'Internal server error.'
+				: message;
 	return { status, body: { error: text, status } };
 }
 
@@ -46,7 +51,9 @@ export function createVultrSimulator(options: VultrSimulatorOptions = {}): Vultr
 		basePath: '/v2',
 		clock: options.clock,
 		// The spec's introduction documents 429 (over 30 req/s) and 500 for every operation.
-		conformance: useSpec ? new ConformanceChecker(VULTR_SPEC, { globalStatuses: [429, 500, 502, 503, 504] }) : undefined,
+		conformance: useSpec
+			? new ConformanceChecker(VULTR_SPEC, { globalStatuses: [429, 500, 502, 503, 504] })
+			: undefined,
 		errorBody: (status, message) => vultrError(status, message),
 		authorize: (request) =>
 			request.headers.authorization === `Bearer ${apiKey}`

@@ -1,6 +1,13 @@
 import { SimError, type SimRequest, type Simulator } from '../core/server';
 import { AVAILABILITY, OPERATING_SYSTEMS, PLANS, REGIONS } from './catalog';
-import { jsonBody, newId, paginate, vultrDate, type InstanceRecord, type VultrState } from './state';
+import {
+	jsonBody,
+	newId,
+	paginate,
+	vultrDate,
+	type InstanceRecord,
+	type VultrState,
+} from './state';
 
 /** Share of the boot spent `pending` with no IP yet; the rest is `active` + `installingbooting`. */
 const PENDING_SHARE = 0.4;
@@ -10,7 +17,17 @@ function view(state: VultrState, record: InstanceRecord): Record<string, unknown
 	const fields = { ...record.fields };
 	const stopped = fields.power_status === 'stopped';
 	if (elapsed < record.bootMs * PENDING_SHARE && record.bootStartedAt === record.createdAt) {
-		return { ...fields, status: 'pending', server_status: 'none', main_ip: '0.0.0.0', netmask_v4: '', gateway_v4: '0.0.0.0', v6_main_ip: '', v6_network: '', v6_network_size: 0 };
+		return {
+			...fields,
+			status: 'pending',
+			server_status: 'none',
+			main_ip: '0.0.0.0',
+			netmask_v4: '',
+			gateway_v4: '0.0.0.0',
+			v6_main_ip: '',
+			v6_network: '',
+			v6_network_size: 0,
+		};
 	}
 	const booting = !stopped && elapsed < record.bootMs;
 	return { ...fields, status: 'active', server_status: booting ? 'installingbooting' : 'ok' };
@@ -30,17 +47,20 @@ function createInstance(state: VultrState, request: SimRequest) {
 	if (!REGIONS.some((r) => r.id === region)) throw new SimError(400, 'Invalid region chosen.');
 	const plan = PLANS.find((p) => p.id === planId);
 	if (!plan) throw new SimError(400, 'Invalid plan chosen.');
-	if (!AVAILABILITY[region].includes(planId)) throw new SimError(400, 'Plan is not available in the selected location.');
+	if (!AVAILABILITY[region].includes(planId))
+		throw new SimError(400, 'Plan is not available in the selected location.');
 	// @vultr/vultr-node sends os_id as a string; the live API accepts both.
 	const os = OPERATING_SYSTEMS.find((o) => String(o.id) === String(body.os_id));
 	if (!os) throw new SimError(400, 'Invalid operating system.');
 	const userData = typeof body.user_data === 'string' ? body.user_data : '';
-	if (userData && !/^[A-Za-z0-9+/]*={0,2}$/.test(userData)) throw new SimError(400, 'user_data must be base64 encoded.');
+	if (userData && !/^[A-Za-z0-9+/]*={0,2}$/.test(userData))
+		throw new SimError(400, 'user_data must be base64 encoded.');
 	for (const keyId of (body.sshkey_id as string[] | undefined) ?? []) {
 		if (!state.sshKeys.has(keyId)) throw new SimError(400, 'Invalid SSH key.');
 	}
 	const firewall = String(body.firewall_group_id ?? '');
-	if (firewall && !state.firewallGroups.has(firewall)) throw new SimError(400, 'Invalid firewall group.');
+	if (firewall && !state.firewallGroups.has(firewall))
+		throw new SimError(400, 'Invalid firewall group.');
 	const now = state.clock.now();
 	const octet = state.nextIp++;
 	const ipv6 = body.enable_ipv6 === true;
@@ -74,12 +94,18 @@ function createInstance(state: VultrState, request: SimRequest) {
 			app_id: 0,
 			image_id: '',
 			firewall_group_id: firewall,
-			features: [...(ipv6 ? ['ipv6'] : []), ...(body.backups === 'enabled' ? ['auto_backups'] : [])],
+			features: [
+				...(ipv6 ? ['ipv6'] : []),
+				...(body.backups === 'enabled' ? ['auto_backups'] : []),
+			],
 			tags: (body.tags as string[] | undefined) ?? [],
 		},
 	};
 	state.instances.set(String(record.fields.id), record);
-	return { status: 202, body: { instance: { ...view(state, record), default_password: 'Sim#Pass-0nly-once' } } };
+	return {
+		status: 202,
+		body: { instance: { ...view(state, record), default_password: 'Sim#Pass-0nly-once' } },
+	};
 }
 
 function powerAction(state: VultrState, action: 'start' | 'halt' | 'reboot') {
@@ -106,7 +132,10 @@ export function registerInstances(sim: Simulator, state: VultrState): void {
 			.filter((i) => !tag || (i.tags as string[]).includes(tag));
 		return { status: 200, body: paginate(all, req, 'instances', state.maxPerPage) };
 	});
-	sim.route('GET', '/instances/{instance-id}', (req) => ({ status: 200, body: { instance: view(state, find(state, req)) } }));
+	sim.route('GET', '/instances/{instance-id}', (req) => ({
+		status: 200,
+		body: { instance: view(state, find(state, req)) },
+	}));
 	sim.route('GET', '/instances/{instance-id}/user-data', (req) => ({
 		status: 200,
 		body: { user_data: { data: find(state, req).userData } },

@@ -5,11 +5,18 @@ export function registerSnapshots(sim: Simulator, state: VultrState, snapshotMs:
 	const view = (id: string): Record<string, unknown> => {
 		const record = state.snapshots.get(id)!;
 		const complete = state.clock.now() >= record.readyAt;
-		return { ...record.snapshot, status: complete ? 'complete' : 'pending', size: complete ? 1024 ** 3 : 0, compressed_size: complete ? 512 * 1024 ** 2 : 0 };
+		return {
+			...record.snapshot,
+			status: complete ? 'complete' : 'pending',
+			size: complete ? 1024 ** 3 : 0,
+			compressed_size: complete ? 512 * 1024 ** 2 : 0,
+		};
 	};
 	sim.route('GET', '/snapshots', (req) => {
 		const description = req.query.get('description');
-		const all = [...state.snapshots.keys()].map(view).filter((s) => !description || s.description === description);
+		const all = [...state.snapshots.keys()]
+			.map(view)
+			.filter((s) => !description || s.description === description);
 		return { status: 200, body: paginate(all, req, 'snapshots', state.maxPerPage) };
 	});
 	sim.route('POST', '/snapshots', (req) => {
@@ -28,11 +35,13 @@ export function registerSnapshots(sim: Simulator, state: VultrState, snapshotMs:
 		return { status: 201, body: { snapshot: view(snapshot.id) } };
 	});
 	sim.route('GET', '/snapshots/{snapshot-id}', (req) => {
-		if (!state.snapshots.has(req.params['snapshot-id'])) throw new SimError(404, 'Invalid snapshot.');
+		if (!state.snapshots.has(req.params['snapshot-id']))
+			throw new SimError(404, 'Invalid snapshot.');
 		return { status: 200, body: { snapshot: view(req.params['snapshot-id']) } };
 	});
 	sim.route('DELETE', '/snapshots/{snapshot-id}', (req) => {
-		if (!state.snapshots.delete(req.params['snapshot-id'])) throw new SimError(404, 'Invalid snapshot.');
+		if (!state.snapshots.delete(req.params['snapshot-id']))
+			throw new SimError(404, 'Invalid snapshot.');
 		return { status: 204 };
 	});
 }

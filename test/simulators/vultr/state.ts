@@ -68,8 +68,16 @@ export function jsonBody(request: SimRequest): Record<string, unknown> {
  * Cursor pagination as Vultr does it: `per_page` (default 100, max 500) and an opaque `cursor`;
  * `meta.links.next` is "" on the last page.
  */
-export function paginate<T>(items: T[], request: SimRequest, key: string, maxPerPage = 500): Record<string, unknown> {
-	const perPage = Math.min(maxPerPage, Math.max(1, Number(request.query.get('per_page') ?? 100) || 100));
+export function paginate<T>(
+	items: T[],
+	request: SimRequest,
+	key: string,
+	maxPerPage = 500,
+): Record<string, unknown> {
+	const perPage = Math.min(
+		maxPerPage,
+		Math.max(1, Number(request.query.get('per_page') ?? 100) || 100),
+	);
 	const cursor = request.query.get('cursor');
 	let offset = 0;
 	if (cursor) {

@@ -53,7 +53,8 @@ export function hostDebianMirror(suite = SUITE): string | undefined {
 		const text = readFileSync(file, 'utf8');
 		if (file.endsWith('.sources')) {
 			for (const stanza of text.split(/\n\s*\n/)) {
-				const field = (name: string) => new RegExp(`^${name}:\\s*(.+)$`, 'mi').exec(stanza)?.[1].trim();
+				const field = (name: string) =>
+					new RegExp(`^${name}:\\s*(.+)$`, 'mi').exec(stanza)?.[1].trim();
 				const suites = field('Suites')?.split(/\s+/) ?? [];
 				const uri = field('URIs')?.split(/\s+/)[0];
 				if (uri && suites.includes(suite) && /^deb\b/.test(field('Types') ?? '')) return uri;
@@ -78,14 +79,16 @@ export function rootfsTarball(mirror: string): string {
 
 function missingTool(): string | undefined {
 	for (const tool of ['unshare', 'nsenter', 'ip', 'tar']) {
-		if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) return `${tool} is not installed`;
+		if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0)
+			return `${tool} is not installed`;
 	}
 	return undefined;
 }
 
 /** Returns the cached tarball, building it when missing; or the reason the twin cannot be had. */
 export function ensureTwinRootfs(): { tarball?: string; reason?: string } {
-	if (process.getuid?.() !== 0) return { reason: 'the VPS twin needs root (namespaces, chroot, veth)' };
+	if (process.getuid?.() !== 0)
+		return { reason: 'the VPS twin needs root (namespaces, chroot, veth)' };
 	const tool = missingTool();
 	if (tool) return { reason: tool };
 	const mirror = hostDebianMirror();
@@ -99,7 +102,9 @@ export function ensureTwinRootfs(): { tarball?: string; reason?: string } {
 		timeout: 20 * 60_000,
 	});
 	if (build.status !== 0 || !existsSync(tarball)) {
-		return { reason: `debootstrap failed: ${(build.stderr || build.error?.message || '').slice(-600)}` };
+		return {
+			reason: `debootstrap failed: ${(build.stderr || build.error?.message || '').slice(-600)}`,
+		};
 	}
 	return { tarball };
 }

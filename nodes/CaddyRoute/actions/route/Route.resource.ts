@@ -43,5 +43,11 @@ export const description: INodeProperties[] = operationSelector(
 			action: 'Sync routes',
 		},
 	],
-	[...upsert.description, ...del.description, ...get.description, ...list.description, ...sync.description],
+	[
+		...upsert.description,
+		...del.description,
+		...get.description,
+		...list.description,
+		...sync.description,
+	],
 );

@@ -19,7 +19,10 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			const managed = managedRoutesOf(routes as CaddyRoute[]);
 			if (!managed.some((r) => r['@id'] === routeId)) return { result: { removed: false } };
 			return {
-				next: replaceManagedRoutes(routes as CaddyRoute[], managed.filter((r) => r['@id'] !== routeId)),
+				next: replaceManagedRoutes(
+					routes as CaddyRoute[],
+					managed.filter((r) => r['@id'] !== routeId),
+				),
 				result: { removed: true },
 			};
 		});

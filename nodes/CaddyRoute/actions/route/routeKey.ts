@@ -13,7 +13,7 @@ export function routeKeyFields(operation: string): INodeProperties[] {
 			default: '',
 			required: true,
 			placeholder: 'app.example.com',
-			description: 'The route\'s first (primary) host name',
+			description: "The route's first (primary) host name",
 			displayOptions,
 		},
 		{

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { toNodeError } from '../../../../lib/execute';
@@ -13,7 +18,12 @@ import {
 } from '../../helpers/routeConfig';
 import type { RouteInput } from '../../helpers/routeSpec';
 import { changeRoutes, readServerRoutes, type RoutesChange } from '../../transport';
-import { hostsField, routeOptionsField, safetyFields, upstreamsField } from '../common.descriptions';
+import {
+	hostsField,
+	routeOptionsField,
+	safetyFields,
+	upstreamsField,
+} from '../common.descriptions';
 
 const showFor = { resource: ['route'], operation: ['sync'] };
 
@@ -33,7 +43,8 @@ export const description: INodeProperties[] = [
 			{
 				name: 'JSON List',
 				value: 'json',
-				description: 'One JSON array of routes ({hosts, upstreams, path?, ...}); an empty array removes every managed route',
+				description:
+					'One JSON array of routes ({hosts, upstreams, path?, ...}); an empty array removes every managed route',
 			},
 		],
 		displayOptions: { show: showFor },
@@ -47,7 +58,8 @@ export const description: INodeProperties[] = [
 		name: 'routesJson',
 		type: 'json',
 		default: '[]',
-		description: 'The complete list of managed routes. Fields per route: hosts, upstreams, and any Route Options name.',
+		description:
+			'The complete list of managed routes. Fields per route: hosts, upstreams, and any Route Options name.',
 		displayOptions: { show: { ...showFor, source: ['json'] } },
 	},
 	{
@@ -71,12 +83,16 @@ function desiredInputs(this: IExecuteFunctions): RouteInput[] {
 		try {
 			list = JSON.parse(raw);
 		} catch (error) {
-			throw new NodeOperationError(this.getNode(), `Invalid Routes (JSON): ${(error as Error).message}`);
+			throw new NodeOperationError(
+				this.getNode(),
+				`Invalid Routes (JSON): ${(error as Error).message}`,
+			);
 		}
 	}
 	if (!Array.isArray(list)) throw new InputError('Routes (JSON)', 'must be a JSON array of routes');
 	return list.map((entry, index) => {
-		if (!entry || typeof entry !== 'object') throw new InputError('Routes (JSON)', `entry ${index} is not an object`);
+		if (!entry || typeof entry !== 'object')
+			throw new InputError('Routes (JSON)', `entry ${index} is not an object`);
 		return entry as RouteInput;
 	});
 }
@@ -90,11 +106,17 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	try {
 		const server = serverAt.call(this, 0);
 		const dryRun = this.getNodeParameter('dryRun', 0) as boolean;
-		const desired = (await validateRoutes.call(this, desiredInputs.call(this), 0)).map((spec) => buildRoute(spec, server));
+		const desired = (await validateRoutes.call(this, desiredInputs.call(this), 0)).map((spec) =>
+			buildRoute(spec, server),
+		);
 		const ids = new Set<string>();
 		for (const route of desired) {
 			const id = route['@id'] as string;
-			if (ids.has(id)) throw new InputError('Hostnames', `two desired routes share the same host and path (${id})`);
+			if (ids.has(id))
+				throw new InputError(
+					'Hostnames',
+					`two desired routes share the same host and path (${id})`,
+				);
 			ids.add(id);
 		}
 
@@ -106,7 +128,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			summary = await changeRoutes.call(this, server, (routes): RoutesChange => {
 				const diff = diffRoutes(routes as CaddyRoute[], desired);
 				const unchanged = !diff.added.length && !diff.updated.length && !diff.removed.length;
-				if (unchanged && managedRoutesOf(routes as CaddyRoute[]).length === desired.length) return { result: { ...diff } };
+				if (unchanged && managedRoutesOf(routes as CaddyRoute[]).length === desired.length)
+					return { result: { ...diff } };
 				return { next: replaceManagedRoutes(routes as CaddyRoute[], desired), result: { ...diff } };
 			});
 		}

@@ -1,24 +1,48 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { mapItems } from '../../../../lib/execute';
 import { routeInputAt, serverAt, validateRoutes } from '../../helpers/parameters';
-import { buildRoute, canonicalJson, managedRoutesOf, replaceManagedRoutes, type CaddyRoute } from '../../helpers/routeConfig';
+import {
+	buildRoute,
+	canonicalJson,
+	managedRoutesOf,
+	replaceManagedRoutes,
+	type CaddyRoute,
+} from '../../helpers/routeConfig';
 import { changeRoutes, readById, replaceById, type RoutesChange } from '../../transport';
-import { hostsField, routeOptionsField, safetyFields, upstreamsField } from '../common.descriptions';
+import {
+	hostsField,
+	routeOptionsField,
+	safetyFields,
+	upstreamsField,
+} from '../common.descriptions';
 
 const showFor = { show: { resource: ['route'], operation: ['upsert'] } };
 
-export const description: INodeProperties[] = [hostsField, upstreamsField, routeOptionsField, ...safetyFields].map(
-	(field) => ({ ...field, displayOptions: showFor }),
-);
+export const description: INodeProperties[] = [
+	hostsField,
+	upstreamsField,
+	routeOptionsField,
+	...safetyFields,
+].map((field) => ({ ...field, displayOptions: showFor }));
 
 /** Inserts or replaces the route in the managed block (the path for new routes: keeps the block ordered). */
-async function insertRoute(this: IExecuteFunctions, server: string, route: CaddyRoute): Promise<IDataObject> {
+async function insertRoute(
+	this: IExecuteFunctions,
+	server: string,
+	route: CaddyRoute,
+): Promise<IDataObject> {
 	const routeId = route['@id'];
 	return await changeRoutes.call(this, server, (routes): RoutesChange => {
 		const managed = managedRoutesOf(routes as CaddyRoute[]);
 		const existing = managed.find((r) => r['@id'] === routeId);
-		if (existing && canonicalJson(existing) === canonicalJson(route)) return { result: { action: 'unchanged' } };
+		if (existing && canonicalJson(existing) === canonicalJson(route))
+			return { result: { action: 'unchanged' } };
 		const others = managed.filter((r) => r['@id'] !== routeId);
 		return {
 			next: replaceManagedRoutes(routes as CaddyRoute[], [...others, route]),
@@ -48,7 +72,14 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			outcome = await insertRoute.call(this, server, route);
 		}
 
-		const result: IDataObject = { host: spec.hosts[0], hosts: spec.hosts, upstreams: spec.upstreams, routeId, server, ...outcome };
+		const result: IDataObject = {
+			host: spec.hosts[0],
+			hosts: spec.hosts,
+			upstreams: spec.upstreams,
+			routeId,
+			server,
+			...outcome,
+		};
 		if (spec.path) result.path = spec.path;
 		return result;
 	});

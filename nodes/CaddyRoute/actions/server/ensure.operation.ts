@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { mapItems } from '../../../../lib/execute';
 import { InputError, parseHostPort, parsePort, toList } from '../../../../lib/validation';
@@ -14,7 +19,7 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		default: 'ingress',
 		required: true,
-		description: 'Key of the HTTP server in Caddy\'s config (apps.http.servers)',
+		description: "Key of the HTTP server in Caddy's config (apps.http.servers)",
 		displayOptions,
 	},
 	{
@@ -31,14 +36,15 @@ export const description: INodeProperties[] = [
 		type: 'boolean',
 		default: true,
 		description:
-			'Whether Caddy obtains certificates and redirects HTTP to HTTPS for the routes\' host names. Turn off for a plain-HTTP listener (e.g. behind another TLS terminator).',
+			"Whether Caddy obtains certificates and redirects HTTP to HTTPS for the routes' host names. Turn off for a plain-HTTP listener (e.g. behind another TLS terminator).",
 		displayOptions,
 	},
 ];
 
 function parseListen(raw: string): string[] {
 	const listen = toList(raw);
-	if (listen.length === 0) throw new InputError('Listen Addresses', 'at least one address is required');
+	if (listen.length === 0)
+		throw new InputError('Listen Addresses', 'at least one address is required');
 	for (const address of listen) {
 		if (address.startsWith(':')) parsePort('Listen Addresses', address.slice(1));
 		else parseHostPort('Listen Addresses', address);
@@ -51,14 +57,22 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	return await mapItems.call(this, async (i) => {
 		const server = String(this.getNodeParameter('serverName', i)).trim();
 		if (!SERVER_NAME.test(server)) {
-			throw new InputError('Server Name', `"${server}" is not a server name (letters, digits, "-" and "_")`);
+			throw new InputError(
+				'Server Name',
+				`"${server}" is not a server name (letters, digits, "-" and "_")`,
+			);
 		}
 		const listen = parseListen(this.getNodeParameter('listen', i) as string);
 		const automaticHttps = this.getNodeParameter('automaticHttps', i) as boolean;
 
 		const { value: existing } = await readConfig.call(this, serverPath(server));
 		if (existing) {
-			return { server, created: false, listen: existing.listen ?? [], automaticHttps: !(existing.automatic_https as IDataObject)?.disable };
+			return {
+				server,
+				created: false,
+				listen: existing.listen ?? [],
+				automaticHttps: !(existing.automatic_https as IDataObject)?.disable,
+			};
 		}
 		const block: IDataObject = { listen, routes: [] };
 		if (!automaticHttps) block.automatic_https = { disable: true };
@@ -67,10 +81,18 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const { value: root } = await readConfig.call(this, '');
 		const apps = root?.apps as IDataObject | undefined;
 		const http = apps?.http as IDataObject | undefined;
-		if (!root) await caddyRequest.call(this, 'POST', '/load', { apps: { http: { servers: { [server]: block } } } });
-		else if (!apps) await caddyRequest.call(this, 'POST', '/config/apps', { http: { servers: { [server]: block } } });
-		else if (!http) await caddyRequest.call(this, 'POST', '/config/apps/http', { servers: { [server]: block } });
-		else if (!http.servers) await caddyRequest.call(this, 'POST', '/config/apps/http/servers', { [server]: block });
+		if (!root)
+			await caddyRequest.call(this, 'POST', '/load', {
+				apps: { http: { servers: { [server]: block } } },
+			});
+		else if (!apps)
+			await caddyRequest.call(this, 'POST', '/config/apps', {
+				http: { servers: { [server]: block } },
+			});
+		else if (!http)
+			await caddyRequest.call(this, 'POST', '/config/apps/http', { servers: { [server]: block } });
+		else if (!http.servers)
+			await caddyRequest.call(this, 'POST', '/config/apps/http/servers', { [server]: block });
 		else await caddyRequest.call(this, 'POST', `/config/${serverPath(server)}`, block);
 		return { server, created: true, listen, automaticHttps };
 	});

@@ -23,7 +23,12 @@ function quote(text: string): string {
 }
 
 /** Site addresses that reproduce the server's listener: the scheme and port only when they differ from Caddy's defaults. */
-function siteAddresses(hosts: string[], path: string | undefined, listen: string[], httpsOff: boolean): string[] {
+function siteAddresses(
+	hosts: string[],
+	path: string | undefined,
+	listen: string[],
+	httpsOff: boolean,
+): string[] {
 	const port = listen.length === 1 ? (/:(\d+)$/.exec(listen[0])?.[1] ?? '') : '';
 	const scheme = httpsOff ? 'http://' : '';
 	const portSuffix = port && !(httpsOff ? port === '80' : port === '443') ? `:${port}` : '';
@@ -40,7 +45,9 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			const binaryPropertyName = this.getNodeParameter('binaryPropertyName', i) as string;
 			const { value } = await readConfig.call(this, serverPath(server));
 			const listen = (value?.listen as string[] | undefined) ?? [];
-			const httpsOff = Boolean((value?.automatic_https as { disable?: boolean } | undefined)?.disable);
+			const httpsOff = Boolean(
+				(value?.automatic_https as { disable?: boolean } | undefined)?.disable,
+			);
 			const routes = ((value?.routes as CaddyRoute[] | undefined) ?? []).flatMap((route) => {
 				const spec = parseRoute(route);
 				if (!spec) return [];
@@ -48,7 +55,9 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 					{
 						...spec,
 						addresses: siteAddresses(spec.hosts, spec.path, listen, httpsOff),
-						offlineBody: spec.offlinePage ? quote(offlinePageHtml(spec.offlineMessage).trim()) : undefined,
+						offlineBody: spec.offlinePage
+							? quote(offlinePageHtml(spec.offlineMessage).trim())
+							: undefined,
 					},
 				];
 			});
@@ -57,7 +66,11 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				automaticHttpsOff: httpsOff,
 				routes,
 			});
-			const binary = await this.helpers.prepareBinaryData(Buffer.from(caddyfile), 'Caddyfile', 'text/plain');
+			const binary = await this.helpers.prepareBinaryData(
+				Buffer.from(caddyfile),
+				'Caddyfile',
+				'text/plain',
+			);
 			output.push({
 				json: { server, routes: routes.length, caddyfile },
 				binary: { [binaryPropertyName]: binary },

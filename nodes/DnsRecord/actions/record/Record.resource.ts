@@ -22,7 +22,7 @@ export const description: INodeProperties[] = operationSelector(
 		{
 			name: 'Delete',
 			value: 'delete',
-			description: 'Remove this owner\'s records at a name; other records stay',
+			description: "Remove this owner's records at a name; other records stay",
 			action: 'Delete a record',
 		},
 		{
@@ -40,7 +40,7 @@ export const description: INodeProperties[] = operationSelector(
 		{
 			name: 'Sync',
 			value: 'sync',
-			description: 'Make this owner\'s records exactly the desired list, with a dry-run diff',
+			description: "Make this owner's records exactly the desired list, with a dry-run diff",
 			action: 'Sync records',
 		},
 		{
@@ -50,5 +50,12 @@ export const description: INodeProperties[] = operationSelector(
 			action: 'Verify a record in DNS',
 		},
 	],
-	[...upsert.description, ...del.description, ...get.description, ...list.description, ...sync.description, ...verify.description],
+	[
+		...upsert.description,
+		...del.description,
+		...get.description,
+		...list.description,
+		...sync.description,
+		...verify.description,
+	],
 );

@@ -2,7 +2,13 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { mapItems } from '../../../../lib/execute';
 import { qualifyName } from '../../helpers/names';
-import { ownerIdAt, providerAt, typeFilterAt, withZone, zoneNameAt } from '../../helpers/parameters';
+import {
+	ownerIdAt,
+	providerAt,
+	typeFilterAt,
+	withZone,
+	zoneNameAt,
+} from '../../helpers/parameters';
 import { describeRRset } from '../../helpers/plan';
 import { readMatching } from '../../transport';
 import { nameField, ownerIdField, typeOptions } from '../common.descriptions';

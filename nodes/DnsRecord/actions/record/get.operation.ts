@@ -2,7 +2,13 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { mapItems } from '../../../../lib/execute';
 import { qualifyName } from '../../helpers/names';
-import { ownerIdAt, providerAt, typeFilterAt, withZone, zoneNameAt } from '../../helpers/parameters';
+import {
+	ownerIdAt,
+	providerAt,
+	typeFilterAt,
+	withZone,
+	zoneNameAt,
+} from '../../helpers/parameters';
 import { describeRRset } from '../../helpers/plan';
 import { readMatching } from '../../transport';
 import { nameField, ownerIdField } from '../common.descriptions';
@@ -13,7 +19,12 @@ const showFor = { resource: ['record'], operation: ['get'] };
 export const description: INodeProperties[] = [
 	{ ...nameField, displayOptions: { show: showFor } },
 	{ ...typeFilterField, displayOptions: { show: showFor } },
-	{ ...ownerIdField, required: false, description: 'Sets the "managed" flag of each record', displayOptions: { show: showFor } },
+	{
+		...ownerIdField,
+		required: false,
+		description: 'Sets the "managed" flag of each record',
+		displayOptions: { show: showFor },
+	},
 ];
 
 /** The records at one name (every type, or one), whoever owns them. */

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { mapItems } from '../../../../lib/execute';
 import { qualifyName } from '../../helpers/names';
@@ -18,7 +23,12 @@ export const description: INodeProperties[] = [
 		description: 'Whether to return only the records marked with the Owner ID',
 		displayOptions: { show: showFor },
 	},
-	{ ...ownerIdField, required: false, description: 'Sets the "managed" flag of each record', displayOptions: { show: showFor } },
+	{
+		...ownerIdField,
+		required: false,
+		description: 'Sets the "managed" flag of each record',
+		displayOptions: { show: showFor },
+	},
 	{
 		displayName: 'Filters',
 		name: 'filters',
@@ -59,7 +69,9 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const ownerId = ownerIdAt.call(this, i);
 		const managedOnly = this.getNodeParameter('managedOnly', i, false) as boolean;
 		const filters = this.getNodeParameter('filters', i, {}) as IDataObject;
-		const name = filters.name ? qualifyName('Filters › Name', String(filters.name), zoneName, true) : undefined;
+		const name = filters.name
+			? qualifyName('Filters › Name', String(filters.name), zoneName, true)
+			: undefined;
 		const provider = await providerAt.call(this, i);
 		const zone = await provider.findZone(zoneName);
 		const records = await readMatching(provider, zone, {

@@ -1,11 +1,22 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { toNodeError } from '../../../../lib/execute';
 import { InputError } from '../../../../lib/validation';
 import { ownerIdAt, providerAt, withZone, zoneNameAt } from '../../helpers/parameters';
 import { hasChanges, planChanges, summarizePlan } from '../../helpers/plan';
-import { buildRRset, listFields, parseTtl, rrsetKey, type RecordInput } from '../../helpers/records';
+import {
+	buildRRset,
+	listFields,
+	parseTtl,
+	rrsetKey,
+	type RecordInput,
+} from '../../helpers/records';
 import type { ProviderCapabilities, RRset } from '../../transport/types';
 import { adoptField, ownerIdField, ttlField } from '../common.descriptions';
 
@@ -23,7 +34,12 @@ export const description: INodeProperties[] = [
 			'Every record this owner should have in the zone: [{"name","type","content","ttl"?,"priority"?,"proxied"?}], content a string or a list of values. This owner\'s records not listed are deleted; an empty list removes them all.',
 		displayOptions: { show: showFor },
 	},
-	{ ...ttlField, displayName: 'Default TTL', description: 'TTL for entries that give none', displayOptions: { show: showFor } },
+	{
+		...ttlField,
+		displayName: 'Default TTL',
+		description: 'TTL for entries that give none',
+		displayOptions: { show: showFor },
+	},
 	{ ...ownerIdField, displayOptions: { show: showFor } },
 	{ ...adoptField, displayOptions: { show: showFor } },
 	{
@@ -43,23 +59,44 @@ function recordList(this: IExecuteFunctions): RecordInput[] {
 		try {
 			list = JSON.parse(raw);
 		} catch (error) {
-			throw new NodeOperationError(this.getNode(), `Invalid Records (JSON): ${(error as Error).message}`);
+			throw new NodeOperationError(
+				this.getNode(),
+				`Invalid Records (JSON): ${(error as Error).message}`,
+			);
 		}
 	}
-	if (!Array.isArray(list)) throw new InputError('Records (JSON)', 'must be a JSON array of records');
+	if (!Array.isArray(list))
+		throw new InputError('Records (JSON)', 'must be a JSON array of records');
 	return list.map((entry, index) => {
-		if (!entry || typeof entry !== 'object' || Array.isArray(entry)) throw new InputError(`${LIST_LABEL}[${index}]`, 'is not an object');
+		if (!entry || typeof entry !== 'object' || Array.isArray(entry))
+			throw new InputError(`${LIST_LABEL}[${index}]`, 'is not an object');
 		return entry as RecordInput;
 	});
 }
 
-function desiredRRsets(inputs: RecordInput[], zone: string, capabilities: ProviderCapabilities, provider: string, defaultTtl: number): RRset[] {
+function desiredRRsets(
+	inputs: RecordInput[],
+	zone: string,
+	capabilities: ProviderCapabilities,
+	provider: string,
+	defaultTtl: number,
+): RRset[] {
 	const seen = new Set<string>();
 	return inputs.map((input, index) => {
-		const rrset = buildRRset(input, zone, capabilities, provider, listFields(LIST_LABEL, index), defaultTtl);
+		const rrset = buildRRset(
+			input,
+			zone,
+			capabilities,
+			provider,
+			listFields(LIST_LABEL, index),
+			defaultTtl,
+		);
 		const key = rrsetKey(rrset);
 		if (seen.has(key)) {
-			throw new InputError(`${LIST_LABEL}[${index}]`, `${rrset.name} ${rrset.type} is listed twice; give several values as one entry's content list`);
+			throw new InputError(
+				`${LIST_LABEL}[${index}]`,
+				`${rrset.name} ${rrset.type} is listed twice; give several values as one entry's content list`,
+			);
 		}
 		seen.add(key);
 		return rrset;
@@ -79,15 +116,34 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const adopt = this.getNodeParameter('adopt', 0, false) as boolean;
 		const dryRun = this.getNodeParameter('dryRun', 0, false) as boolean;
 		const provider = await providerAt.call(this, 0);
-		const defaultTtl = parseTtl('Default TTL', this.getNodeParameter('ttl', 0, 300), provider.capabilities);
-		const desired = desiredRRsets(recordList.call(this), zoneName, provider.capabilities, provider.name, defaultTtl);
+		const defaultTtl = parseTtl(
+			'Default TTL',
+			this.getNodeParameter('ttl', 0, 300),
+			provider.capabilities,
+		);
+		const desired = desiredRRsets(
+			recordList.call(this),
+			zoneName,
+			provider.capabilities,
+			provider.name,
+			defaultTtl,
+		);
 
 		const zone = await provider.findZone(zoneName);
 		const current = await provider.readRRsets(zone);
-		const plan = planChanges(current, desired, { ownerId, adopt, removeUndesired: true, conflictField: 'Records (JSON)' });
+		const plan = planChanges(current, desired, {
+			ownerId,
+			adopt,
+			removeUndesired: true,
+			conflictField: 'Records (JSON)',
+		});
 		const changed = hasChanges(plan);
 		if (changed && !dryRun) await provider.apply(zone, plan.change, ownerId);
-		const summary: IDataObject = withZone(provider, zone, { dryRun, changed: changed && !dryRun, ...summarizePlan(plan, zone.name) });
+		const summary: IDataObject = withZone(provider, zone, {
+			dryRun,
+			changed: changed && !dryRun,
+			...summarizePlan(plan, zone.name),
+		});
 		return [{ json: summary, pairedItem }];
 	} catch (error) {
 		const nodeError = toNodeError.call(this, error, 0);

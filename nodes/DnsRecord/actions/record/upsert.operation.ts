@@ -2,7 +2,13 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { NodeOperationError } from 'n8n-workflow';
 
 import { mapItems } from '../../../../lib/execute';
-import { ownerIdAt, providerAt, recordInputAt, withZone, zoneNameAt } from '../../helpers/parameters';
+import {
+	ownerIdAt,
+	providerAt,
+	recordInputAt,
+	withZone,
+	zoneNameAt,
+} from '../../helpers/parameters';
 import { describeRRset, hasChanges, planChanges } from '../../helpers/plan';
 import { buildRRset } from '../../helpers/records';
 import { readMatching } from '../../transport';
@@ -25,7 +31,12 @@ export const description: INodeProperties[] = [
 	{ ...contentField, displayOptions: { show: showFor } },
 	{ ...ttlField, displayOptions: { show: showFor } },
 	{ ...priorityField, displayOptions: { show: { ...showFor, type: ['MX', 'SRV'] } } },
-	{ ...proxiedField, displayOptions: { show: { ...showFor, provider: ['cloudflare'], type: ['A', 'AAAA', 'CNAME'] } } },
+	{
+		...proxiedField,
+		displayOptions: {
+			show: { ...showFor, provider: ['cloudflare'], type: ['A', 'AAAA', 'CNAME'] },
+		},
+	},
 	{ ...ownerIdField, displayOptions: { show: showFor } },
 	{ ...adoptField, displayOptions: { show: showFor } },
 ];
@@ -40,12 +51,22 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const zoneName = zoneNameAt.call(this, i);
 		const ownerId = ownerIdAt.call(this, i);
 		const provider = await providerAt.call(this, i);
-		const desired = buildRRset(recordInputAt.call(this, i), zoneName, provider.capabilities, provider.name);
+		const desired = buildRRset(
+			recordInputAt.call(this, i),
+			zoneName,
+			provider.capabilities,
+			provider.name,
+		);
 		const adopt = this.getNodeParameter('adopt', i, false) as boolean;
 
 		const zone = await provider.findZone(zoneName);
 		const current = await readMatching(provider, zone, { name: desired.name });
-		const plan = planChanges(current, [desired], { ownerId, adopt, removeUndesired: false, conflictField: 'Type' });
+		const plan = planChanges(current, [desired], {
+			ownerId,
+			adopt,
+			removeUndesired: false,
+			conflictField: 'Type',
+		});
 		if (plan.skipped.length) {
 			const held = plan.skipped[0];
 			throw new NodeOperationError(
@@ -58,7 +79,13 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			);
 		}
 		if (hasChanges(plan)) await provider.apply(zone, plan.change, ownerId);
-		const action = plan.created.length ? 'created' : plan.adopted.length ? 'adopted' : plan.updated.length ? 'updated' : 'unchanged';
+		const action = plan.created.length
+			? 'created'
+			: plan.adopted.length
+				? 'adopted'
+				: plan.updated.length
+					? 'updated'
+					: 'unchanged';
 		return withZone(provider, zone, {
 			action,
 			changed: action !== 'unchanged',

@@ -3,7 +3,13 @@ import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import { mapItems } from '../../../../lib/execute';
 import { InputError } from '../../../../lib/validation';
-import { isAbsent, parseDnsServer, queryOnce, sameValues, type DnsAnswer } from '../../helpers/dnsQuery';
+import {
+	isAbsent,
+	parseDnsServer,
+	queryOnce,
+	sameValues,
+	type DnsAnswer,
+} from '../../helpers/dnsQuery';
 import { qualifyName } from '../../helpers/names';
 import { zoneNameAt } from '../../helpers/parameters';
 import { buildRRset } from '../../helpers/records';
@@ -22,8 +28,16 @@ export const description: INodeProperties[] = [
 		type: 'options',
 		default: 'values',
 		options: [
-			{ name: 'These Values', value: 'values', description: 'The answer is exactly the values in Content' },
-			{ name: 'No Record', value: 'absent', description: 'The name has no record of this type (after a delete)' },
+			{
+				name: 'These Values',
+				value: 'values',
+				description: 'The answer is exactly the values in Content',
+			},
+			{
+				name: 'No Record',
+				value: 'absent',
+				description: 'The name has no record of this type (after a delete)',
+			},
 		],
 		displayOptions: { show: showFor },
 	},
@@ -40,7 +54,7 @@ export const description: INodeProperties[] = [
 		required: true,
 		placeholder: '1.1.1.1 or 192.0.2.53:5300',
 		description:
-			'IP address (optionally :port) to ask: the zone\'s authoritative server for a quick check, or a public resolver to see what users see',
+			"IP address (optionally :port) to ask: the zone's authoritative server for a quick check, or a public resolver to see what users see",
 		displayOptions: { show: showFor },
 	},
 	{
@@ -57,7 +71,8 @@ export const description: INodeProperties[] = [
 		name: 'errorOnTimeout',
 		type: 'boolean',
 		default: true,
-		description: 'Whether a mismatch at the deadline fails the node; off, it outputs matched: false',
+		description:
+			'Whether a mismatch at the deadline fails the node; off, it outputs matched: false',
 		displayOptions: { show: showFor },
 	},
 ];
@@ -69,7 +84,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	return await mapItems.call(this, async (i) => {
 		const zone = zoneNameAt.call(this, i);
 		const type = String(this.getNodeParameter('type', i)) as RecordType;
-		if (!RECORD_TYPES.includes(type)) throw new InputError('Type', `"${type}" is not one of ${RECORD_TYPES.join(', ')}`);
+		if (!RECORD_TYPES.includes(type))
+			throw new InputError('Type', `"${type}" is not one of ${RECORD_TYPES.join(', ')}`);
 		const name = qualifyName('Name', String(this.getNodeParameter('name', i, '')), zone, true);
 		const expect = this.getNodeParameter('expect', i) as 'values' | 'absent';
 		const expected =
@@ -111,10 +127,14 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			elapsedMs: Date.now() - started,
 		};
 		if (!matched && this.getNodeParameter('errorOnTimeout', i, true)) {
-			throw new NodeOperationError(this.getNode(), `DNS at ${server} did not answer as expected for ${name} ${type} within ${timeoutMs / 1000} s`, {
-				itemIndex: i,
-				description: `Last answer: ${answer.values.length ? answer.values.join(', ') : answer.code ?? 'empty'}; expected ${expect === 'absent' ? 'no record' : expected.join(', ')}.`,
-			});
+			throw new NodeOperationError(
+				this.getNode(),
+				`DNS at ${server} did not answer as expected for ${name} ${type} within ${timeoutMs / 1000} s`,
+				{
+					itemIndex: i,
+					description: `Last answer: ${answer.values.length ? answer.values.join(', ') : (answer.code ?? 'empty')}; expected ${expect === 'absent' ? 'no record' : expected.join(', ')}.`,
+				},
+			);
 		}
 		return result;
 	});

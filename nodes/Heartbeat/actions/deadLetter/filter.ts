@@ -10,12 +10,14 @@ export const idsField: INodeProperties = {
 	type: 'string',
 	default: '',
 	placeholder: '12, 13',
-	description: 'Only these dead letters (comma-separated queue IDs); empty for all of the source(s)',
+	description:
+		'Only these dead letters (comma-separated queue IDs); empty for all of the source(s)',
 };
 
 export function deadLetterFilterAt(this: IExecuteFunctions, i: number): DeadLetterFilter {
 	const ids = toList(this.getNodeParameter('ids', i, '')).map((raw) => {
-		if (!/^\d{1,15}$/.test(raw)) throw new InputError('IDs', `"${raw.slice(0, 30)}" is not a queue ID`);
+		if (!/^\d{1,15}$/.test(raw))
+			throw new InputError('IDs', `"${raw.slice(0, 30)}" is not a queue ID`);
 		return Number(raw);
 	});
 	return { source: sourceFilterAt.call(this, i), ids: ids.length ? ids : undefined };

@@ -23,10 +23,17 @@ export const description: INodeProperties[] = [
 ];
 
 /** Dead letters oldest first, without their bodies. */
-export async function execute(this: IExecuteFunctions, store: HeartbeatStore): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	store: HeartbeatStore,
+): Promise<INodeExecutionData[]> {
 	return await mapItems.call(this, async (i) => {
 		const limit = Math.max(1, Math.min(1000, Number(this.getNodeParameter('limit', i, 50))));
 		const dead = await store.listDead(deadLetterFilterAt.call(this, i), limit);
-		return dead.map((letter) => ({ ...letter, createdAt: iso(letter.createdAt), failedAt: iso(letter.failedAt) }));
+		return dead.map((letter) => ({
+			...letter,
+			createdAt: iso(letter.createdAt),
+			failedAt: iso(letter.failedAt),
+		}));
 	});
 }

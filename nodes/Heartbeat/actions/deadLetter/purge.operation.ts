@@ -12,6 +12,11 @@ export const description: INodeProperties[] = [
 	{ ...idsField, displayOptions: showFor },
 ];
 
-export async function execute(this: IExecuteFunctions, store: HeartbeatStore): Promise<INodeExecutionData[]> {
-	return await mapItems.call(this, async (i) => ({ purged: await store.purgeDead(deadLetterFilterAt.call(this, i)) }));
+export async function execute(
+	this: IExecuteFunctions,
+	store: HeartbeatStore,
+): Promise<INodeExecutionData[]> {
+	return await mapItems.call(this, async (i) => ({
+		purged: await store.purgeDead(deadLetterFilterAt.call(this, i)),
+	}));
 }

@@ -14,7 +14,10 @@ export const description: INodeProperties[] = [
 ];
 
 /** Puts dead letters back in the queue with fresh attempts; they keep their place (id order) in it. */
-export async function execute(this: IExecuteFunctions, store: HeartbeatStore): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	store: HeartbeatStore,
+): Promise<INodeExecutionData[]> {
 	return await mapItems.call(this, async (i) => ({
 		replayed: await store.replayDead(deadLetterFilterAt.call(this, i), clock.now()),
 	}));

@@ -36,6 +36,11 @@ export const description: INodeProperties[] = operationSelector(
 			action: 'Get queue statistics',
 		},
 	],
-	[...forwardOrEnqueue.description, ...enqueue.description, ...drain.description, ...stats.description],
+	[
+		...forwardOrEnqueue.description,
+		...enqueue.description,
+		...drain.description,
+		...stats.description,
+	],
 	'forwardOrEnqueue',
 );

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { mapItems } from '../../../../lib/execute';
 import { InputError } from '../../../../lib/validation';
@@ -11,18 +16,26 @@ import { deliveryField, drainField, sourceFilterField } from '../common.descript
 
 const showFor = { show: { resource: ['queue'], operation: ['drain'] } };
 
-export const description: INodeProperties[] = [sourceFilterField, deliveryField, drainField].map((field) => ({
-	...field,
-	displayOptions: showFor,
-}));
+export const description: INodeProperties[] = [sourceFilterField, deliveryField, drainField].map(
+	(field) => ({
+		...field,
+		displayOptions: showFor,
+	}),
+);
 
-export async function execute(this: IExecuteFunctions, store: HeartbeatStore): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	store: HeartbeatStore,
+): Promise<INodeExecutionData[]> {
 	return await mapItems.call(this, async (i) => {
 		const only = sourceFilterAt.call(this, i);
 		const delivery = deliveryAt.call(this, i);
 		const { keepDeliveredMs, ...settings } = drainSettingsAt.call(this, i);
 		if (delivery.baseUrlOverride && !only) {
-			throw new InputError('Base URL Override', 'can only be used when draining one source (set Source)');
+			throw new InputError(
+				'Base URL Override',
+				'can only be used when draining one source (set Source)',
+			);
 		}
 		const summary = await drainQueue(
 			store,

@@ -19,7 +19,8 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Fields Below',
 				value: 'parameters',
-				description: 'Set source, method, path and so on below (expressions are evaluated per item)',
+				description:
+					'Set source, method, path and so on below (expressions are evaluated per item)',
 			},
 			{
 				name: 'Input Items',
@@ -38,7 +39,10 @@ export const description: INodeProperties[] = [
 ];
 
 /** All items of the execution are validated first and then stored in one transaction, in item order. */
-export async function execute(this: IExecuteFunctions, store: HeartbeatStore): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	store: HeartbeatStore,
+): Promise<INodeExecutionData[]> {
 	return await mapItemsInBatch(this, relayRequestReader.call(this), async (requests) => {
 		const stored = await store.enqueueMany(requests, clock.now());
 		return requests.map((request, n) => ({

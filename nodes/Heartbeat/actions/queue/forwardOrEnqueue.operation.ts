@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { mapItems } from '../../../../lib/execute';
 import { clock } from '../../helpers/clock';
@@ -11,9 +16,12 @@ import { deliveryField, livenessField, requestFields, sourceField } from '../com
 
 const showFor = { show: { resource: ['queue'], operation: ['forwardOrEnqueue'] } };
 
-export const description: INodeProperties[] = [sourceField, ...requestFields, livenessField, deliveryField].map(
-	(field) => ({ ...field, displayOptions: showFor }),
-);
+export const description: INodeProperties[] = [
+	sourceField,
+	...requestFields,
+	livenessField,
+	deliveryField,
+].map((field) => ({ ...field, displayOptions: showFor }));
 
 const MAX_RESPONSE_TEXT = 1_000_000;
 
@@ -21,7 +29,10 @@ const MAX_RESPONSE_TEXT = 1_000_000;
  * Sends the request straight home when the source is online and nothing of it is queued (so it cannot
  * overtake queued requests); otherwise, or when home cannot be reached, stores it for Drain.
  */
-export async function execute(this: IExecuteFunctions, store: HeartbeatStore): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	store: HeartbeatStore,
+): Promise<INodeExecutionData[]> {
 	const relayRequestAt = relayRequestReader.call(this);
 	return await mapItems.call(this, async (i) => {
 		const request = relayRequestAt(i);

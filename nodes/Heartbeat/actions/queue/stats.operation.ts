@@ -10,7 +10,10 @@ export const description: INodeProperties[] = [
 	{ ...sourceFilterField, displayOptions: { show: { resource: ['queue'], operation: ['stats'] } } },
 ];
 
-export async function execute(this: IExecuteFunctions, store: HeartbeatStore): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	store: HeartbeatStore,
+): Promise<INodeExecutionData[]> {
 	return await mapItems.call(this, async (i) =>
 		(await store.stats(sourceFilterAt.call(this, i))).map((stats) => ({
 			...stats,

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { mapItems } from '../../../../lib/execute';
 import { clock } from '../../helpers/clock';
@@ -34,7 +39,8 @@ export const description: INodeProperties[] = [
 				type: 'number',
 				typeOptions: { minValue: 0 },
 				default: 0,
-				description: 'While a source stays offline, output a "stillOffline" event this often; 0 for never',
+				description:
+					'While a source stays offline, output a "stillOffline" event this often; 0 for never',
 			},
 		],
 	},
@@ -44,7 +50,10 @@ export const description: INodeProperties[] = [
  * Compares each source's beats with its stored state and stores the new one. A transition is written
  * with compare-and-set, so when two Checks run at once only one of them reports it.
  */
-export async function execute(this: IExecuteFunctions, store: HeartbeatStore): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	store: HeartbeatStore,
+): Promise<INodeExecutionData[]> {
 	return await mapItems.call(this, async (i) => {
 		const options = this.getNodeParameter('checkOptions', i, {}) as IDataObject;
 		const policy = livenessAt.call(this, i, Number(options.remindEveryMinutes ?? 0));
@@ -54,7 +63,9 @@ export async function execute(this: IExecuteFunctions, store: HeartbeatStore): P
 			const evaluation = evaluate(source, policy, now);
 			const current = fieldsOf(source);
 			const changed = JSON.stringify(evaluation.next) !== JSON.stringify(current);
-			const won = changed ? await store.updateLiveness(source.source, current, evaluation.next) : true;
+			const won = changed
+				? await store.updateLiveness(source.source, current, evaluation.next)
+				: true;
 			if (evaluation.event === 'steady' ? !options.includeSteady : !won) continue;
 			results.push({
 				source: source.source,
@@ -64,8 +75,12 @@ export async function execute(this: IExecuteFunctions, store: HeartbeatStore): P
 				lastSeen: iso(source.lastSeen),
 				lastStatus: source.lastStatus,
 				missedBeats: evaluation.missedBeats,
-				...(evaluation.state === 'offline' ? { offlineSince: iso(evaluation.next.stateSince) } : {}),
-				...(evaluation.downtimeMs !== undefined ? { downtimeSeconds: Math.round(evaluation.downtimeMs / 1000) } : {}),
+				...(evaluation.state === 'offline'
+					? { offlineSince: iso(evaluation.next.stateSince) }
+					: {}),
+				...(evaluation.downtimeMs !== undefined
+					? { downtimeSeconds: Math.round(evaluation.downtimeMs / 1000) }
+					: {}),
 				checkedAt: iso(now),
 			});
 		}

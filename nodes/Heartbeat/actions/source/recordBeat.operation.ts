@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { mapItems } from '../../../../lib/execute';
 import { InputError } from '../../../../lib/validation';
@@ -19,7 +24,8 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		default: 'online',
 		displayOptions: showFor,
-		description: 'What the source reports. Only "online" counts as alive; anything else marks it offline at once.',
+		description:
+			'What the source reports. Only "online" counts as alive; anything else marks it offline at once.',
 	},
 	{
 		displayName: 'Metadata (JSON)',
@@ -37,22 +43,31 @@ export const description: INodeProperties[] = [
 		placeholder: 'http://100.64.0.2:8080',
 		displayOptions: showFor,
 		description:
-			'Where queued requests for this source are delivered, usually its tunnel address. Set it here in the workflow, not from the beat\'s payload. Empty keeps the stored one.',
+			"Where queued requests for this source are delivered, usually its tunnel address. Set it here in the workflow, not from the beat's payload. Empty keeps the stored one.",
 	},
 ];
 
 function parseMetadata(raw: unknown): IDataObject | null {
 	const value = parseJsonObject('Metadata', raw);
-	if (JSON.stringify(value).length > 16_384) throw new InputError('Metadata', 'is larger than 16 KB');
+	if (JSON.stringify(value).length > 16_384)
+		throw new InputError('Metadata', 'is larger than 16 KB');
 	return Object.keys(value).length ? (value as IDataObject) : null;
 }
 
-export async function execute(this: IExecuteFunctions, store: HeartbeatStore): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	store: HeartbeatStore,
+): Promise<INodeExecutionData[]> {
 	return await mapItems.call(this, async (i) => {
 		const source = sourceAt.call(this, i);
-		const status = String(this.getNodeParameter('status', i, 'online')).trim().toLowerCase();
+		const status = String(this.getNodeParameter('status', i, 'online'))
+			.trim()
+			.toLowerCase();
 		if (!/^[a-z][a-z0-9_-]{0,31}$/.test(status)) {
-			throw new InputError('Status', `"${status.slice(0, 40)}" is not a status word (e.g. online, offline, maintenance)`);
+			throw new InputError(
+				'Status',
+				`"${status.slice(0, 40)}" is not a status word (e.g. online, offline, maintenance)`,
+			);
 		}
 		const metadata = parseMetadata(this.getNodeParameter('metadata', i, '{}'));
 		const rawBaseUrl = String(this.getNodeParameter('baseUrl', i, '')).trim();

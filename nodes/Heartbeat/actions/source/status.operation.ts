@@ -16,7 +16,10 @@ export const description: INodeProperties[] = [
 ];
 
 /** The state of each source judged from its beats right now, with its queue; changes nothing. */
-export async function execute(this: IExecuteFunctions, store: HeartbeatStore): Promise<INodeExecutionData[]> {
+export async function execute(
+	this: IExecuteFunctions,
+	store: HeartbeatStore,
+): Promise<INodeExecutionData[]> {
 	return await mapItems.call(this, async (i) => {
 		const policy = livenessAt.call(this, i);
 		const filter = sourceFilterAt.call(this, i);
@@ -30,7 +33,8 @@ export async function execute(this: IExecuteFunctions, store: HeartbeatStore): P
 				storedState: source.state,
 				lastSeen: iso(source.lastSeen),
 				lastStatus: source.lastStatus,
-				secondsSinceLastBeat: source.lastSeen === null ? null : Math.round((now - source.lastSeen) / 1000),
+				secondsSinceLastBeat:
+					source.lastSeen === null ? null : Math.round((now - source.lastSeen) / 1000),
 				missedBeats: evaluation.missedBeats,
 				baseUrl: source.baseUrl,
 				metadata: source.metadata,

@@ -6,7 +6,12 @@ import type { HardenProfile } from './profile';
 import { sudoersFile, type ProfileState } from './probe';
 
 /** An admin user with the given keys added to its authorized_keys (existing keys are kept) and sudo. */
-export async function adminUser(session: SshSession, profile: HardenProfile, checkOnly: boolean, state: ProfileState): Promise<StepOutcome> {
+export async function adminUser(
+	session: SshSession,
+	profile: HardenProfile,
+	checkOnly: boolean,
+	state: ProfileState,
+): Promise<StepOutcome> {
 	const { username, authorizedKeys, passwordlessSudo } = profile.admin;
 	const user = quote(username);
 	const script = `set -e
@@ -25,18 +30,28 @@ while IFS= read -r key; do
 	fi
 done
 echo added=$added`;
-	const account = keyValues((await session.check('Admin user', script, { stdin: authorizedKeys.join('\n') + '\n' })).stdout);
+	const account = keyValues(
+		(await session.check('Admin user', script, { stdin: authorizedKeys.join('\n') + '\n' })).stdout,
+	);
 	const sudoers = `# Managed by n8n-nodes-homelab-ingress (SSH Setup node)\n${username} ALL=(ALL:ALL) ${passwordlessSudo ? 'NOPASSWD: ' : ''}ALL\n`;
 	const sudoChanged =
 		account.created === '1' && checkOnly
 			? true
 			: await ensureFile(
 					session,
-					{ path: sudoersFile(username), content: sudoers, mode: '0440', validate: 'visudo -cqf "$NEW"' },
+					{
+						path: sudoersFile(username),
+						content: sudoers,
+						mode: '0440',
+						validate: 'visudo -cqf "$NEW"',
+					},
 					checkOnly,
 					state.files,
 				);
 	const created = account.created === '1';
 	const keysAdded = Number(account.added ?? 0);
-	return { changed: created || keysAdded > 0 || sudoChanged, details: { username, created, keysAdded, sudoChanged } };
+	return {
+		changed: created || keysAdded > 0 || sudoChanged,
+		details: { username, created, keysAdded, sudoChanged },
+	};
 }

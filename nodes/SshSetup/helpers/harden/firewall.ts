@@ -15,7 +15,11 @@ export function firewallRules(profile: HardenProfile, sshPort: number): string[]
 			? ['allow', 'from', formatCidr(sshFrom), 'to', 'any', 'port', String(sshPort), 'proto', 'tcp']
 			: ['allow', `${sshPort}/tcp`],
 	];
-	for (const rule of allow) rules.push(['allow', rule.protocol === 'any' ? String(rule.port) : `${rule.port}/${rule.protocol}`]);
+	for (const rule of allow)
+		rules.push([
+			'allow',
+			rule.protocol === 'any' ? String(rule.port) : `${rule.port}/${rule.protocol}`,
+		]);
 	return rules;
 }
 
@@ -23,7 +27,12 @@ export function firewallRules(profile: HardenProfile, sshPort: number): string[]
  * ufw: deny incoming by default, allow SSH (optionally only from a CIDR) and the listed ports.
  * Refuses, before any change, a rule set that would not let this very connection back in.
  */
-export async function firewall(session: SshSession, profile: HardenProfile, checkOnly: boolean, probed: ProfileState): Promise<StepOutcome> {
+export async function firewall(
+	session: SshSession,
+	profile: HardenProfile,
+	checkOnly: boolean,
+	probed: ProfileState,
+): Promise<StepOutcome> {
 	const sshPort = session.target.port;
 	const { sshFrom } = profile.firewall;
 	if (sshFrom) {

@@ -23,7 +23,8 @@ export interface HardenParameters {
 	rebootTime?: string;
 }
 
-const PUBLIC_KEY = /^(?:sk-)?(?:ssh-(?:ed25519|rsa|dss)|ecdsa-sha2-nistp(?:256|384|521))(?:@openssh\.com)? [A-Za-z0-9+/]+={0,3}(?: [^\r\n\0]*)?$/;
+const PUBLIC_KEY =
+	/^(?:sk-)?(?:ssh-(?:ed25519|rsa|dss)|ecdsa-sha2-nistp(?:256|384|521))(?:@openssh\.com)? [A-Za-z0-9+/]+={0,3}(?: [^\r\n\0]*)?$/;
 const DURATION = /^\d{1,6}[smhdw]?$/;
 
 export function parsePortRule(field: string, raw: string): PortRule {
@@ -38,7 +39,8 @@ export function parseAuthorizedKeys(field: string, raw: string): string[] {
 		.map((line) => line.trim())
 		.filter(Boolean);
 	for (const key of keys) {
-		if (!PUBLIC_KEY.test(key)) throw new InputError(field, `"${key.slice(0, 40)}…" is not an OpenSSH public key line`);
+		if (!PUBLIC_KEY.test(key))
+			throw new InputError(field, `"${key.slice(0, 40)}…" is not an OpenSSH public key line`);
 	}
 	return keys;
 }
@@ -51,21 +53,31 @@ export function parseSshdDirectives(field: string, raw: string): string[] {
 		.filter((line) => line && !line.startsWith('#'))
 		.map((line) => {
 			assertNoControlChars(field, line);
-			if (!/^[A-Za-z][A-Za-z0-9]*\s+\S/.test(line)) throw new InputError(field, `"${line}" is not "Keyword value"`);
-			if (/^(Match|Include)\b/i.test(line)) throw new InputError(field, `"${line}": Match and Include blocks are not allowed here`);
+			if (!/^[A-Za-z][A-Za-z0-9]*\s+\S/.test(line))
+				throw new InputError(field, `"${line}" is not "Keyword value"`);
+			if (/^(Match|Include)\b/i.test(line))
+				throw new InputError(field, `"${line}": Match and Include blocks are not allowed here`);
 			return line;
 		});
 }
 
 function parseDuration(field: string, raw: string): string {
 	const text = String(raw ?? '').trim();
-	if (!DURATION.test(text)) throw new InputError(field, `"${text}" is not a duration like 600, 10m, 1h or 1d`);
+	if (!DURATION.test(text))
+		throw new InputError(field, `"${text}" is not a duration like 600, 10m, 1h or 1d`);
 	return text;
 }
 
-function parseCount(field: string, raw: number | undefined, min: number, max: number, fallback: number): number {
+function parseCount(
+	field: string,
+	raw: number | undefined,
+	min: number,
+	max: number,
+	fallback: number,
+): number {
 	const value = raw === undefined || raw === null ? fallback : Number(raw);
-	if (!Number.isInteger(value) || value < min || value > max) throw new InputError(field, `must be a whole number from ${min} to ${max}`);
+	if (!Number.isInteger(value) || value < min || value > max)
+		throw new InputError(field, `must be a whole number from ${min} to ${max}`);
 	return value;
 }
 
@@ -73,19 +85,26 @@ function parseCount(field: string, raw: number | undefined, min: number, max: nu
 export function parseProfile(p: HardenParameters): HardenProfile {
 	const unknown = p.steps.filter((step) => !STEP_ORDER.includes(step as StepName));
 	if (unknown.length) throw new InputError('Steps', `unknown step(s): ${unknown.join(', ')}`);
-	const steps = Object.fromEntries(STEP_ORDER.map((step) => [step, p.steps.includes(step)])) as Record<StepName, boolean>;
+	const steps = Object.fromEntries(
+		STEP_ORDER.map((step) => [step, p.steps.includes(step)]),
+	) as Record<StepName, boolean>;
 	const adminUsername = String(p.adminUsername ?? '').trim();
-	if (steps.adminUser && !adminUsername) throw new InputError('Admin Username', 'is required for the admin user step');
+	if (steps.adminUser && !adminUsername)
+		throw new InputError('Admin Username', 'is required for the admin user step');
 	const authorizedKeys = parseAuthorizedKeys('Admin Authorized Keys', p.adminAuthorizedKeys ?? '');
 	if (steps.adminUser && !authorizedKeys.length) {
-		throw new InputError('Admin Authorized Keys', 'at least one public key is needed, or the admin user could never log in');
+		throw new InputError(
+			'Admin Authorized Keys',
+			'at least one public key is needed, or the admin user could never log in',
+		);
 	}
 	const permitRootLogin = p.permitRootLogin ?? 'prohibit-password';
 	if (permitRootLogin !== 'prohibit-password' && permitRootLogin !== 'no') {
 		throw new InputError('Root Login', `"${permitRootLogin}" must be "prohibit-password" or "no"`);
 	}
 	const rebootTime = String(p.rebootTime ?? '03:30').trim();
-	if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(rebootTime)) throw new InputError('Reboot Time', `"${rebootTime}" is not HH:MM`);
+	if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(rebootTime))
+		throw new InputError('Reboot Time', `"${rebootTime}" is not HH:MM`);
 	const sshAllowedFrom = String(p.sshAllowedFrom ?? '').trim();
 	return {
 		steps,

@@ -24,7 +24,14 @@ export const PROFILE_PACKAGES = ['fail2ban', 'python3-systemd', 'ufw', 'unattend
 export const sudoersFile = (username: string) => `/etc/sudoers.d/90-homelab-${username}`;
 
 export function managedFiles(profile: HardenProfile): string[] {
-	return [sudoersFile(profile.admin.username), SYSCTL_FILE, BBR_MODULE_FILE, JAIL_FILE, PERIODIC_FILE, UPGRADES_FILE];
+	return [
+		sudoersFile(profile.admin.username),
+		SYSCTL_FILE,
+		BBR_MODULE_FILE,
+		JAIL_FILE,
+		PERIODIC_FILE,
+		UPGRADES_FILE,
+	];
 }
 
 export function profileProbeScript(profile: HardenProfile): string {
@@ -44,14 +51,20 @@ export function parseProfileProbe(stdout: string): ProfileState {
 	for (const line of stdout.split('\n')) {
 		const [kind, ...rest] = line.trim().split(' ');
 		if (kind.startsWith('client=')) state.client = kind.slice('client='.length);
-		else if (kind === 'package' && line.endsWith('install ok installed')) state.installed.add(rest[0].split(':')[0]);
-		else if (kind === 'file' && rest.length >= 4) state.files.set(rest.slice(3).join(' '), { sha256: rest[0], mode: rest[1], owner: rest[2] });
+		else if (kind === 'package' && line.endsWith('install ok installed'))
+			state.installed.add(rest[0].split(':')[0]);
+		else if (kind === 'file' && rest.length >= 4)
+			state.files.set(rest.slice(3).join(' '), { sha256: rest[0], mode: rest[1], owner: rest[2] });
 		else if (kind === 'unit' && rest.length) state.units[rest[0]] = rest.slice(1).join(' ').trim();
 	}
 	return state;
 }
 
-export async function probeProfile(session: SshSession, profile: HardenProfile): Promise<ProfileState> {
-	return parseProfileProbe((await session.check('Reading the server state', profileProbeScript(profile))).stdout);
+export async function probeProfile(
+	session: SshSession,
+	profile: HardenProfile,
+): Promise<ProfileState> {
+	return parseProfileProbe(
+		(await session.check('Reading the server state', profileProbeScript(profile))).stdout,
+	);
 }
-

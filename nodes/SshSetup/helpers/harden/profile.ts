@@ -1,9 +1,18 @@
 import type { Cidr } from '../../../../lib/shell';
 
-export type StepName = 'updates' | 'adminUser' | 'sshd' | 'sysctl' | 'firewall' | 'fail2ban' | 'unattendedUpgrades';
+export type StepName =
+	'updates' | 'adminUser' | 'sshd' | 'sysctl' | 'firewall' | 'fail2ban' | 'unattendedUpgrades';
 
 /** Run order: the admin user exists before sshd may restrict logins; the firewall follows sshd. */
-export const STEP_ORDER: StepName[] = ['updates', 'adminUser', 'sshd', 'sysctl', 'firewall', 'fail2ban', 'unattendedUpgrades'];
+export const STEP_ORDER: StepName[] = [
+	'updates',
+	'adminUser',
+	'sshd',
+	'sysctl',
+	'firewall',
+	'fail2ban',
+	'unattendedUpgrades',
+];
 
 export interface PortRule {
 	port: number;
@@ -15,7 +24,12 @@ export interface HardenProfile {
 	steps: Record<StepName, boolean>;
 	refreshPackageLists: boolean;
 	admin: { username: string; authorizedKeys: string[]; passwordlessSudo: boolean };
-	sshd: { permitRootLogin: 'prohibit-password' | 'no'; maxAuthTries: number; allowUsers: string[]; extraDirectives: string[] };
+	sshd: {
+		permitRootLogin: 'prohibit-password' | 'no';
+		maxAuthTries: number;
+		allowUsers: string[];
+		extraDirectives: string[];
+	};
 	sysctl: { forwarding: boolean };
 	firewall: { sshFrom?: Cidr; allow: PortRule[] };
 	fail2ban: { banTime: string; findTime: string; maxRetry: number; ignoreIps: Cidr[] };

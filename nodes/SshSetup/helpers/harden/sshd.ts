@@ -29,7 +29,10 @@ export function assertNoLockout(profile: HardenProfile, loginUser: string): void
 		);
 	}
 	if (profile.sshd.allowUsers.length && !profile.sshd.allowUsers.includes(loginUser)) {
-		throw new InputError('Allow Users', `must include "${loginUser}", the user this connection logs in as`);
+		throw new InputError(
+			'Allow Users',
+			`must include "${loginUser}", the user this connection logs in as`,
+		);
 	}
 }
 
@@ -51,7 +54,8 @@ for unit in ssh.service sshd.service; do
 		break
 	fi
 done`;
-const INCLUDE = "grep -qE '^[[:space:]]*Include[[:space:]]+/etc/ssh/sshd_config.d/\\*\\.conf' /etc/ssh/sshd_config";
+const INCLUDE =
+	"grep -qE '^[[:space:]]*Include[[:space:]]+/etc/ssh/sshd_config.d/\\*\\.conf' /etc/ssh/sshd_config";
 
 function effectiveMismatches(sshdT: string, expected: Record<string, string>): string[] {
 	const actual: Record<string, string> = {};
@@ -76,7 +80,9 @@ async function openWhenListening(target: SshTarget): Promise<SshSession> {
 		try {
 			return await SshSession.open(target);
 		} catch (error) {
-			const transient = /ECONNREFUSED|ECONNRESET|kex_exchange|closed|handshake/i.test((error as Error).message);
+			const transient = /ECONNREFUSED|ECONNRESET|kex_exchange|closed|handshake/i.test(
+				(error as Error).message,
+			);
 			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- helper errors become NodeOperationError in mapItems
 			if (!transient || Date.now() > deadline) throw error;
 			await new Promise((resolve) => setTimeout(resolve, 200));
@@ -89,7 +95,11 @@ async function openWhenListening(target: SshTarget): Promise<SshSession> {
  * works before this session ends. Any failure restores the previous drop-in and reloads again,
  * so the server stays reachable.
  */
-export async function sshd(session: SshSession, profile: HardenProfile, checkOnly: boolean): Promise<StepOutcome> {
+export async function sshd(
+	session: SshSession,
+	profile: HardenProfile,
+	checkOnly: boolean,
+): Promise<StepOutcome> {
 	assertNoLockout(profile, session.target.username);
 	const content = renderTemplate('sshd-hardening.conf.hbs', {
 		permitRootLogin: profile.sshd.permitRootLogin,
@@ -110,7 +120,8 @@ echo '--- sshd -T'; ${SSHD_TEST} >/dev/null 2>&1 && sshd -T 2>/dev/null || true`
 	const facts = keyValues(head);
 	const mismatches = effectiveMismatches(sshdT, expected);
 	const details = { dropIn: SSHD_DROP_IN, socketActivated: facts.socket === 'active' };
-	if (facts.same === '1' && facts.include === '1' && mismatches.length === 0) return { changed: false, details };
+	if (facts.same === '1' && facts.include === '1' && mismatches.length === 0)
+		return { changed: false, details };
 	if (checkOnly) return { changed: true, details: { ...details, wouldFix: mismatches } };
 
 	await session.check(

@@ -10,9 +10,24 @@ export const UPGRADES_FILE = '/etc/apt/apt.conf.d/52homelab-unattended-upgrades'
 export const UPGRADE_TIMERS = 'apt-daily.timer apt-daily-upgrade.timer';
 
 /** Unattended security upgrades, with an optional automatic reboot window. */
-export async function unattendedUpgrades(session: SshSession, profile: HardenProfile, checkOnly: boolean, state: ProfileState): Promise<StepOutcome> {
-	const installed = await ensurePackages(session, ['unattended-upgrades'], checkOnly, state.installed);
-	const periodic = await ensureFile(session, { path: PERIODIC_FILE, content: renderTemplate('unattended-upgrades-periodic.hbs', {}) }, checkOnly, state.files);
+export async function unattendedUpgrades(
+	session: SshSession,
+	profile: HardenProfile,
+	checkOnly: boolean,
+	state: ProfileState,
+): Promise<StepOutcome> {
+	const installed = await ensurePackages(
+		session,
+		['unattended-upgrades'],
+		checkOnly,
+		state.installed,
+	);
+	const periodic = await ensureFile(
+		session,
+		{ path: PERIODIC_FILE, content: renderTemplate('unattended-upgrades-periodic.hbs', {}) },
+		checkOnly,
+		state.files,
+	);
 	const policy = await ensureFile(
 		session,
 		{
@@ -26,7 +41,11 @@ export async function unattendedUpgrades(session: SshSession, profile: HardenPro
 		state.files,
 	);
 	const timersOn = state.units['timers.enabled'] === 'enabled';
-	if (!timersOn && !checkOnly) await session.check('Enabling apt timers', `systemctl enable --now ${UPGRADE_TIMERS}`);
+	if (!timersOn && !checkOnly)
+		await session.check('Enabling apt timers', `systemctl enable --now ${UPGRADE_TIMERS}`);
 	const changed = installed.length > 0 || periodic || policy || !timersOn;
-	return { changed, details: { files: [PERIODIC_FILE, UPGRADES_FILE], reboot: profile.upgrades.reboot } };
+	return {
+		changed,
+		details: { files: [PERIODIC_FILE, UPGRADES_FILE], reboot: profile.upgrades.reboot },
+	};
 }

@@ -2,7 +2,8 @@ import type { SshSession } from '../../transport';
 import type { StepOutcome } from '../steps';
 import type { HardenProfile } from './profile';
 
-const APT = 'apt-get -q -o DPkg::Lock::Timeout=300 -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold';
+const APT =
+	'apt-get -q -o DPkg::Lock::Timeout=300 -o Dpkg::Options::=--force-confdef -o Dpkg::Options::=--force-confold';
 /** Package lists refreshed by this node less than this long ago are not fetched again. */
 export const LISTS_FRESH_MINUTES = 60;
 const REFRESHED_STAMP = '/var/lib/apt/.homelab-lists-refreshed';
@@ -16,7 +17,11 @@ const APT_STATE = `stat -c '%n %Y %s' /var/lib/dpkg/status /var/lib/apt/lists /v
  * and when neither the installed packages nor the lists changed since a run left nothing to upgrade,
  * the upgrade simulation is skipped too.
  */
-export async function updates(session: SshSession, profile: HardenProfile, checkOnly: boolean): Promise<StepOutcome> {
+export async function updates(
+	session: SshSession,
+	profile: HardenProfile,
+	checkOnly: boolean,
+): Promise<StepOutcome> {
 	const script = `set -e
 export DEBIAN_FRONTEND=noninteractive
 ${
@@ -31,5 +36,12 @@ ${checkOnly ? '' : `[ "$pending" = 0 ] || ${APT} -y upgrade >&2\n${APT_STATE} > 
 	const result = await session.check('System update', script);
 	const pending = Number(/pending=(\d+)/.exec(result.stdout)?.[1] ?? 0);
 	const refreshed = /refreshed=1/.test(result.stdout);
-	return { changed: pending > 0, details: { upgraded: checkOnly ? 0 : pending, pending: checkOnly ? pending : 0, listsRefreshed: refreshed } };
+	return {
+		changed: pending > 0,
+		details: {
+			upgraded: checkOnly ? 0 : pending,
+			pending: checkOnly ? pending : 0,
+			listsRefreshed: refreshed,
+		},
+	};
 }

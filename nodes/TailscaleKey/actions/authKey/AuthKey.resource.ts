@@ -6,12 +6,33 @@ import * as list from './list.operation';
 
 export { create, del as delete, get, list };
 
-export const description = operationSelector({ backend: ['tailscale'], resource: ['authKey'] },
+export const description = operationSelector(
+	{ backend: ['tailscale'], resource: ['authKey'] },
 	[
-		{ name: 'Create', value: 'create', description: 'Mint an auth key for a device to join', action: 'Create an auth key' },
-		{ name: 'Delete', value: 'delete', description: 'Revoke an auth key', action: 'Delete an auth key' },
-		{ name: 'Get', value: 'get', description: 'Read an auth key (never its value)', action: 'Get an auth key' },
-		{ name: 'Get Many', value: 'list', description: 'List auth keys', action: 'Get many auth keys' },
+		{
+			name: 'Create',
+			value: 'create',
+			description: 'Mint an auth key for a device to join',
+			action: 'Create an auth key',
+		},
+		{
+			name: 'Delete',
+			value: 'delete',
+			description: 'Revoke an auth key',
+			action: 'Delete an auth key',
+		},
+		{
+			name: 'Get',
+			value: 'get',
+			description: 'Read an auth key (never its value)',
+			action: 'Get an auth key',
+		},
+		{
+			name: 'Get Many',
+			value: 'list',
+			description: 'List auth keys',
+			action: 'Get many auth keys',
+		},
 	],
 	[...create.description, ...get.description],
 );

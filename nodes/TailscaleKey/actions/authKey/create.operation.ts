@@ -11,12 +11,45 @@ const where = show('tailscale', 'authKey', ['create']);
 const MAX_EXPIRY_SECONDS = 90 * 86_400;
 
 export const description: INodeProperties[] = [
-	{ displayName: 'Reusable', name: 'reusable', type: 'boolean', default: false, description: 'Whether more than one device may join with the key', displayOptions: where },
-	{ displayName: 'Ephemeral', name: 'ephemeral', type: 'boolean', default: false, description: 'Whether devices that join are removed when they go offline', displayOptions: where },
-	{ displayName: 'Preauthorized', name: 'preauthorized', type: 'boolean', default: true, description: 'Whether devices that join need no approval', displayOptions: where },
-	tagsField('tailscale', 'authKey', ['create'], 'ACL tags for devices that join. Required when the credential is an OAuth client.'),
+	{
+		displayName: 'Reusable',
+		name: 'reusable',
+		type: 'boolean',
+		default: false,
+		description: 'Whether more than one device may join with the key',
+		displayOptions: where,
+	},
+	{
+		displayName: 'Ephemeral',
+		name: 'ephemeral',
+		type: 'boolean',
+		default: false,
+		description: 'Whether devices that join are removed when they go offline',
+		displayOptions: where,
+	},
+	{
+		displayName: 'Preauthorized',
+		name: 'preauthorized',
+		type: 'boolean',
+		default: true,
+		description: 'Whether devices that join need no approval',
+		displayOptions: where,
+	},
+	tagsField(
+		'tailscale',
+		'authKey',
+		['create'],
+		'ACL tags for devices that join. Required when the credential is an OAuth client.',
+	),
 	expiryField('tailscale', 'authKey'),
-	{ displayName: 'Description', name: 'description', type: 'string', default: '', placeholder: 'ingress vps', displayOptions: where },
+	{
+		displayName: 'Description',
+		name: 'description',
+		type: 'string',
+		default: '',
+		placeholder: 'ingress vps',
+		displayOptions: where,
+	},
 ];
 
 /** Mints an auth key. The key value is output once (declared sensitive) and never logged. */
@@ -25,9 +58,16 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	return await mapItems.call(this, async (i) => {
 		const tags = parseAclTags('Tags', this.getNodeParameter('tags', i, ''));
 		if (oauth && !tags.length) {
-			throw new InputError('Tags', 'keys created with an OAuth client must carry tags owned by that client (e.g. tag:server)');
+			throw new InputError(
+				'Tags',
+				'keys created with an OAuth client must carry tags owned by that client (e.g. tag:server)',
+			);
 		}
-		const expirySeconds = parseExpiry('Expiry', this.getNodeParameter('expiry', i), MAX_EXPIRY_SECONDS);
+		const expirySeconds = parseExpiry(
+			'Expiry',
+			this.getNodeParameter('expiry', i),
+			MAX_EXPIRY_SECONDS,
+		);
 		const text = parseKeyDescription('Description', this.getNodeParameter('description', i, ''));
 		const create = {
 			reusable: this.getNodeParameter('reusable', i) as boolean,
@@ -36,6 +76,13 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			tags,
 		};
 		const key = await createTailscaleAuthKey.call(this, create, expirySeconds, text);
-		return { id: key.id, key: key.key, created: key.created, expires: key.expires, description: key.description ?? '', ...create };
+		return {
+			id: key.id,
+			key: key.key,
+			created: key.created,
+			expires: key.expires,
+			description: key.description ?? '',
+			...create,
+		};
 	});
 }

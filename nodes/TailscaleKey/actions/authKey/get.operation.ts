@@ -5,7 +5,9 @@ import { parseId } from '../../helpers/inputs';
 import { tailscaleRequest, tailscaleSettings } from '../../transport';
 import { idField } from '../fields';
 
-export const description: INodeProperties[] = [idField('tailscale', 'authKey', ['get', 'delete'], 'Key ID')];
+export const description: INodeProperties[] = [
+	idField('tailscale', 'authKey', ['get', 'delete'], 'Key ID'),
+];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const { tailnet } = await tailscaleSettings.call(this);

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { mapItems } from '../../../../lib/execute';
 import { tailscaleRequest, tailscaleSettings } from '../../transport';
@@ -8,7 +13,11 @@ export const description: INodeProperties[] = [];
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const { tailnet } = await tailscaleSettings.call(this);
 	return await mapItems.call(this, async () => {
-		const { keys = [] } = (await tailscaleRequest.call(this, 'GET', `/tailnet/${tailnet}/keys`)) as { keys?: IDataObject[] };
+		const { keys = [] } = (await tailscaleRequest.call(
+			this,
+			'GET',
+			`/tailnet/${tailnet}/keys`,
+		)) as { keys?: IDataObject[] };
 		return keys;
 	});
 }

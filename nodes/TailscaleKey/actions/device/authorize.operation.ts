@@ -10,7 +10,10 @@ export const description: INodeProperties[] = [];
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await mapItems.call(this, async (i) => {
 		const id = deviceIdAt.call(this, i);
-		await tailscaleRequest.call(this, 'POST', `/device/${id}/authorized`, { body: { authorized: true }, safe: true });
+		await tailscaleRequest.call(this, 'POST', `/device/${id}/authorized`, {
+			body: { authorized: true },
+			safe: true,
+		});
 		return { id, authorized: true };
 	});
 }

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { mapItems } from '../../../../lib/execute';
 import { parseHostname } from '../../../../lib/validation';
@@ -25,7 +30,9 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await mapItems.call(this, async (i) => {
 		const filters = this.getNodeParameter('filters', i, {}) as IDataObject;
-		const hostname = filters.hostname ? parseHostname('Hostname', String(filters.hostname), false) : undefined;
+		const hostname = filters.hostname
+			? parseHostname('Hostname', String(filters.hostname), false)
+			: undefined;
 		const [tag] = filters.tag ? parseAclTags('Tag', filters.tag) : [];
 		return (await listDevices.call(this))
 			.filter((d) => !hostname || matchesHostname(d, hostname))

@@ -28,7 +28,9 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		if (matches.length !== 1) {
 			throw new NodeOperationError(
 				this.getNode(),
-				matches.length ? `${matches.length} devices are called "${hostname}"; use the MagicDNS name` : `No device called "${hostname}" in the tailnet`,
+				matches.length
+					? `${matches.length} devices are called "${hostname}"; use the MagicDNS name`
+					: `No device called "${hostname}" in the tailnet`,
 				{ itemIndex: i },
 			);
 		}

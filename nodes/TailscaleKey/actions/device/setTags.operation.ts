@@ -6,7 +6,9 @@ import { tailscaleRequest } from '../../transport';
 import { tagsField } from '../fields';
 import { deviceIdAt } from './shared';
 
-export const description: INodeProperties[] = [tagsField('tailscale', 'device', ['setTags'], 'The complete tag list the device should carry')];
+export const description: INodeProperties[] = [
+	tagsField('tailscale', 'device', ['setTags'], 'The complete tag list the device should carry'),
+];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await mapItems.call(this, async (i) => {

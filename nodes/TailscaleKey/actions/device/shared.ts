@@ -5,7 +5,11 @@ import { tailscaleRequest, tailscaleSettings } from '../../transport';
 
 export async function listDevices(this: IExecuteFunctions): Promise<IDataObject[]> {
 	const { tailnet } = await tailscaleSettings.call(this);
-	const { devices = [] } = (await tailscaleRequest.call(this, 'GET', `/tailnet/${tailnet}/devices`)) as { devices?: IDataObject[] };
+	const { devices = [] } = (await tailscaleRequest.call(
+		this,
+		'GET',
+		`/tailnet/${tailnet}/devices`,
+	)) as { devices?: IDataObject[] };
 	return devices;
 }
 

@@ -5,7 +5,8 @@ import * as list from './list.operation';
 
 export { del as delete, get, list };
 
-export const description = operationSelector({ backend: ['headscale'], resource: ['node'] },
+export const description = operationSelector(
+	{ backend: ['headscale'], resource: ['node'] },
 	[
 		{ name: 'Delete', value: 'delete', description: 'Remove a node', action: 'Delete a node' },
 		{ name: 'Get', value: 'get', description: 'Read a node', action: 'Get a node' },

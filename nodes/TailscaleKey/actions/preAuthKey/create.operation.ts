@@ -11,9 +11,26 @@ const where = show('headscale', 'preAuthKey', ['create']);
 const MAX_EXPIRY_SECONDS = 365 * 86_400;
 
 export const description: INodeProperties[] = [
-	userField(['create'], 'Owner of the devices that join. Required before v0.28; from v0.28 a tagged key needs none.'),
-	{ displayName: 'Reusable', name: 'reusable', type: 'boolean', default: false, displayOptions: where, description: 'Whether more than one device may join with the key' },
-	{ displayName: 'Ephemeral', name: 'ephemeral', type: 'boolean', default: false, displayOptions: where, description: 'Whether devices that join are removed when they go offline' },
+	userField(
+		['create'],
+		'Owner of the devices that join. Required before v0.28; from v0.28 a tagged key needs none.',
+	),
+	{
+		displayName: 'Reusable',
+		name: 'reusable',
+		type: 'boolean',
+		default: false,
+		displayOptions: where,
+		description: 'Whether more than one device may join with the key',
+	},
+	{
+		displayName: 'Ephemeral',
+		name: 'ephemeral',
+		type: 'boolean',
+		default: false,
+		displayOptions: where,
+		description: 'Whether devices that join are removed when they go offline',
+	},
 	tagsField('headscale', 'preAuthKey', ['create'], 'ACL tags for devices that join'),
 	expiryField('headscale', 'preAuthKey'),
 ];
@@ -27,7 +44,12 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const aclTags = parseAclTags('Tags', this.getNodeParameter('tags', i, ''));
 		const seconds = parseExpiry('Expiry', this.getNodeParameter('expiry', i), MAX_EXPIRY_SECONDS);
 		if (!userName && (level === 'legacy' || !aclTags.length)) {
-			throw new InputError('User', level === 'legacy' ? 'is required before Headscale v0.28' : 'give a user, or ACL tags for a tagged key');
+			throw new InputError(
+				'User',
+				level === 'legacy'
+					? 'is required before Headscale v0.28'
+					: 'give a user, or ACL tags for a tagged key',
+			);
 		}
 		const preAuthKey = await createHeadscalePreAuthKey.call(this, {
 			userName,

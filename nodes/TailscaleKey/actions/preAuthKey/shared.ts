@@ -31,7 +31,10 @@ export async function apiLevel(this: IExecuteFunctions): Promise<HeadscaleApiLev
 	}
 }
 
-export { headscaleUserId as userIdFor, parseHeadscaleUserName as parseUserName } from '../../../../lib/tailnet-api';
+export {
+	headscaleUserId as userIdFor,
+	parseHeadscaleUserName as parseUserName,
+} from '../../../../lib/tailnet-api';
 
 /** A key as the node outputs it; `key` (the secret) only where the caller asks for it. */
 export function summarizePreAuthKey(key: IDataObject, withSecret: boolean): IDataObject {
@@ -55,5 +58,7 @@ export const userField = (operations: string[], description: string): INodePrope
 	default: '',
 	placeholder: 'alice',
 	description,
-	displayOptions: { show: { backend: ['headscale'], resource: ['preAuthKey'], operation: operations } },
+	displayOptions: {
+		show: { backend: ['headscale'], resource: ['preAuthKey'], operation: operations },
+	},
 });

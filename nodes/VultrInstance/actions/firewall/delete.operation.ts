@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { mapItems } from '../../../../lib/execute';
@@ -21,9 +26,14 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await mapItems.call(this, async (i) => {
 		const id = parseFirewallGroupId('Group ID', this.getNodeParameter('groupId', i));
-		const group = (await vultrRequest.call(this, 'GET', `/firewalls/${id}`)).firewall_group as IDataObject;
+		const group = (await vultrRequest.call(this, 'GET', `/firewalls/${id}`))
+			.firewall_group as IDataObject;
 		if (!String(group.description).startsWith(MANAGED_FIREWALL_PREFIX)) {
-			throw new NodeOperationError(this.getNode(), `Firewall group ${id} is not managed by this package`, { itemIndex: i });
+			throw new NodeOperationError(
+				this.getNode(),
+				`Firewall group ${id} is not managed by this package`,
+				{ itemIndex: i },
+			);
 		}
 		await vultrRequest.call(this, 'DELETE', `/firewalls/${id}`);
 		return { id, deleted: true };

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { mapItems } from '../../../../lib/execute';
 import { InputError, assertNoControlChars } from '../../../../lib/validation';
@@ -44,7 +49,13 @@ export const description: INodeProperties[] = [
 						],
 						default: 'tcp',
 					},
-					{ displayName: 'Port', name: 'port', type: 'string', default: '', placeholder: '443 or 8000:8100' },
+					{
+						displayName: 'Port',
+						name: 'port',
+						type: 'string',
+						default: '',
+						placeholder: '443 or 8000:8100',
+					},
 					{
 						displayName: 'Sources',
 						name: 'sources',
@@ -62,22 +73,34 @@ export const description: INodeProperties[] = [
 		name: 'adoptGroupId',
 		type: 'string',
 		default: '',
-		description: 'Add the rules to this existing group, which the package does not manage: missing rules are added, none removed',
+		description:
+			'Add the rules to this existing group, which the package does not manage: missing rules are added, none removed',
 		displayOptions: { show },
 	},
 ];
 
 function groupNameAt(this: IExecuteFunctions, i: number): string {
-	const name = assertNoControlChars('Group Name', String(this.getNodeParameter('groupName', i))).trim();
-	if (!/^[A-Za-z0-9][A-Za-z0-9._ -]{0,47}$/.test(name)) throw new InputError('Group Name', `"${name}" must be 1-48 letters, digits, ".", "_", "-" or spaces`);
+	const name = assertNoControlChars(
+		'Group Name',
+		String(this.getNodeParameter('groupName', i)),
+	).trim();
+	if (!/^[A-Za-z0-9][A-Za-z0-9._ -]{0,47}$/.test(name))
+		throw new InputError(
+			'Group Name',
+			`"${name}" must be 1-48 letters, digits, ".", "_", "-" or spaces`,
+		);
 	return name;
 }
 
-async function findOrCreateGroup(this: IExecuteFunctions, description: string): Promise<{ id: string; created: boolean }> {
+async function findOrCreateGroup(
+	this: IExecuteFunctions,
+	description: string,
+): Promise<{ id: string; created: boolean }> {
 	const groups = await vultrListAll.call(this, '/firewalls', 'firewall_groups');
 	const found = groups.find((group) => group.description === description);
 	if (found) return { id: String(found.id), created: false };
-	const created = (await vultrRequest.call(this, 'POST', '/firewalls', { body: { description } })).firewall_group as IDataObject;
+	const created = (await vultrRequest.call(this, 'POST', '/firewalls', { body: { description } }))
+		.firewall_group as IDataObject;
 	return { id: String(created.id), created: true };
 }
 
@@ -88,12 +111,20 @@ async function findOrCreateGroup(this: IExecuteFunctions, description: string): 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await mapItems.call(this, async (i) => {
 		const name = groupNameAt.call(this, i);
-		const rows = ((this.getNodeParameter('rules', i, {}) as IDataObject).rule as IDataObject[] | undefined) ?? [];
-		if (!rows.length) throw new InputError('Rules', 'add at least one rule (an empty Vultr firewall group blocks everything)');
+		const rows =
+			((this.getNodeParameter('rules', i, {}) as IDataObject).rule as IDataObject[] | undefined) ??
+			[];
+		if (!rows.length)
+			throw new InputError(
+				'Rules',
+				'add at least one rule (an empty Vultr firewall group blocks everything)',
+			);
 		const desired = desiredRules(rows);
 		const adopt = String(this.getNodeParameter('adoptGroupId', i, '')).trim();
 		const adoptedId = adopt ? parseFirewallGroupId('Adopt Group ID', adopt) : undefined;
-		const group = adoptedId ? { id: adoptedId, created: false } : await findOrCreateGroup.call(this, MANAGED_FIREWALL_PREFIX + name);
+		const group = adoptedId
+			? { id: adoptedId, created: false }
+			: await findOrCreateGroup.call(this, MANAGED_FIREWALL_PREFIX + name);
 		const current = await vultrListAll.call(this, `/firewalls/${group.id}/rules`, 'firewall_rules');
 		const plan = planRules(current, desired, !adoptedId);
 		for (const rule of plan.remove) {

@@ -9,6 +9,9 @@ export const description: INodeProperties[] = [];
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await mapItems.call(this, async () => {
 		const groups = await vultrListAll.call(this, '/firewalls', 'firewall_groups');
-		return groups.map((group) => ({ ...group, managed: String(group.description).startsWith(MANAGED_FIREWALL_PREFIX) }));
+		return groups.map((group) => ({
+			...group,
+			managed: String(group.description).startsWith(MANAGED_FIREWALL_PREFIX),
+		}));
 	});
 }

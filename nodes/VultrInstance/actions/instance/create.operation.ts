@@ -1,10 +1,23 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 import { NodeOperationError, sleep } from 'n8n-workflow';
 
 import { mapItems } from '../../../../lib/execute';
 import { UncertainOutcomeError } from '../../../../lib/http-retry';
 import { InputError, parseHostname } from '../../../../lib/validation';
-import { parseFirewallGroupId, parseLabel, parseOsId, parsePlan, parseRegion, parseResourceIds, parseTags } from '../../helpers/inputs';
+import {
+	parseFirewallGroupId,
+	parseLabel,
+	parseOsId,
+	parsePlan,
+	parseRegion,
+	parseResourceIds,
+	parseTags,
+} from '../../helpers/inputs';
 import { summarizeInstance } from '../../helpers/instanceSummary';
 import { HOST_KEY_TAG_PREFIX, MANAGED_TAG } from '../../helpers/managed';
 import { buildUserData, type UserDataMode } from '../../helpers/userData';
@@ -68,7 +81,8 @@ export const description: INodeProperties[] = [
 		required: true,
 		default: '',
 		placeholder: 'ingress-1',
-		description: 'Identifies the instance: a managed instance with this label is returned instead of buying another',
+		description:
+			'Identifies the instance: a managed instance with this label is returned instead of buying another',
 		displayOptions: { show },
 	},
 	{
@@ -84,7 +98,11 @@ export const description: INodeProperties[] = [
 		name: 'ifExists',
 		type: 'options',
 		options: [
-			{ name: 'Return It', value: 'return', description: 'Output the existing instance, marked existing: true' },
+			{
+				name: 'Return It',
+				value: 'return',
+				description: 'Output the existing instance, marked existing: true',
+			},
 			{ name: 'Fail', value: 'fail', description: 'Stop with an error' },
 		],
 		default: 'return',
@@ -97,7 +115,11 @@ export const description: INodeProperties[] = [
 		options: [
 			{ name: 'None', value: 'none' },
 			{ name: 'Raw', value: 'raw', description: 'Your own script or cloud-config, sent as it is' },
-			{ name: 'Cloud-Init Template', value: 'cloudInit', description: 'Rendered from templates/cloud-init.hbs' },
+			{
+				name: 'Cloud-Init Template',
+				value: 'cloudInit',
+				description: 'Rendered from templates/cloud-init.hbs',
+			},
 		],
 		default: 'cloudInit',
 		displayOptions: { show },
@@ -116,7 +138,7 @@ export const description: INodeProperties[] = [
 		type: 'boolean',
 		default: true,
 		description:
-			'Whether to generate the server\'s ed25519 SSH host key here and output its SHA256 fingerprint, so the first SSH connection can be verified. The private key goes only into the user data.',
+			"Whether to generate the server's ed25519 SSH host key here and output its SHA256 fingerprint, so the first SSH connection can be verified. The private key goes only into the user data.",
 		displayOptions: { show: { ...show, userDataMode: ['cloudInit'] } },
 	},
 	{
@@ -139,7 +161,8 @@ export const description: INodeProperties[] = [
 		name: 'waitForReady',
 		type: 'boolean',
 		default: false,
-		description: 'Whether to return only when the instance is active, running and its server status ok',
+		description:
+			'Whether to return only when the instance is active, running and its server status ok',
 		displayOptions: { show },
 	},
 	readinessOptions({ ...show, waitForReady: [true] }),
@@ -151,11 +174,41 @@ export const description: INodeProperties[] = [
 		default: {},
 		displayOptions: { show },
 		options: [
-			{ displayName: 'Automatic Backups', name: 'backups', type: 'boolean', default: false, description: 'Whether to enable Vultr\'s paid automatic backups' },
-			{ displayName: 'Enable IPv6', name: 'enableIpv6', type: 'boolean', default: true, description: 'Whether to give the instance an IPv6 address' },
-			{ displayName: 'Firewall Group ID', name: 'firewallGroupId', type: 'string', default: '', placeholder: '1234abcd' },
-			{ displayName: 'SSH Key IDs', name: 'sshKeyIds', type: 'string', default: '', description: 'Comma-separated IDs (see SSH Key → Ensure)' },
-			{ displayName: 'Tags', name: 'tags', type: 'string', default: '', description: 'Comma-separated; the package adds its own management tag' },
+			{
+				displayName: 'Automatic Backups',
+				name: 'backups',
+				type: 'boolean',
+				default: false,
+				description: "Whether to enable Vultr's paid automatic backups",
+			},
+			{
+				displayName: 'Enable IPv6',
+				name: 'enableIpv6',
+				type: 'boolean',
+				default: true,
+				description: 'Whether to give the instance an IPv6 address',
+			},
+			{
+				displayName: 'Firewall Group ID',
+				name: 'firewallGroupId',
+				type: 'string',
+				default: '',
+				placeholder: '1234abcd',
+			},
+			{
+				displayName: 'SSH Key IDs',
+				name: 'sshKeyIds',
+				type: 'string',
+				default: '',
+				description: 'Comma-separated IDs (see SSH Key → Ensure)',
+			},
+			{
+				displayName: 'Tags',
+				name: 'tags',
+				type: 'string',
+				default: '',
+				description: 'Comma-separated; the package adds its own management tag',
+			},
 		],
 	},
 ];
@@ -176,20 +229,28 @@ function readRequest(this: IExecuteFunctions, i: number): CreateRequest {
 	const hostnameRaw = String(this.getNodeParameter('hostname', i, '')).trim();
 	const hostname = hostnameRaw ? parseHostname('Hostname', hostnameRaw, false) : undefined;
 	const extra = this.getNodeParameter('additionalFields', i, {}) as IDataObject;
-	const tags = parseTags('Tags', extra.tags).filter((t) => t !== MANAGED_TAG && !t.startsWith(HOST_KEY_TAG_PREFIX));
+	const tags = parseTags('Tags', extra.tags).filter(
+		(t) => t !== MANAGED_TAG && !t.startsWith(HOST_KEY_TAG_PREFIX),
+	);
 	const sshKeyIds = parseResourceIds('SSH Key IDs', extra.sshKeyIds);
 	const firewall = String(extra.firewallGroupId ?? '').trim();
-	const firewallGroupId = firewall ? parseFirewallGroupId('Firewall Group ID', firewall) : undefined;
+	const firewallGroupId = firewall
+		? parseFirewallGroupId('Firewall Group ID', firewall)
+		: undefined;
 	const mode = this.getNodeParameter('userDataMode', i) as UserDataMode;
 	const userData = buildUserData({
 		mode,
 		raw: mode === 'raw' ? String(this.getNodeParameter('userData', i, '')) : '',
 		packages: mode === 'cloudInit' ? this.getNodeParameter('packages', i, '') : '',
 		upgrade: mode === 'cloudInit' ? (this.getNodeParameter('upgrade', i, true) as boolean) : false,
-		pinHostKey: mode === 'cloudInit' ? (this.getNodeParameter('pinHostKey', i, false) as boolean) : false,
+		pinHostKey:
+			mode === 'cloudInit' ? (this.getNodeParameter('pinHostKey', i, false) as boolean) : false,
 		hostname,
 	});
-	const ownTags = [MANAGED_TAG, ...(userData.hostKeyFingerprint ? [HOST_KEY_TAG_PREFIX + userData.hostKeyFingerprint] : [])];
+	const ownTags = [
+		MANAGED_TAG,
+		...(userData.hostKeyFingerprint ? [HOST_KEY_TAG_PREFIX + userData.hostKeyFingerprint] : []),
+	];
 	const body: IDataObject = {
 		region,
 		plan,
@@ -206,12 +267,23 @@ function readRequest(this: IExecuteFunctions, i: number): CreateRequest {
 	return { label, region, plan, body };
 }
 
-async function assertPlanAvailable(this: IExecuteFunctions, region: string, plan: string): Promise<void> {
-	const { available_plans: available = [] } = (await vultrRequest.call(this, 'GET', `/regions/${region}/availability`)) as {
+async function assertPlanAvailable(
+	this: IExecuteFunctions,
+	region: string,
+	plan: string,
+): Promise<void> {
+	const { available_plans: available = [] } = (await vultrRequest.call(
+		this,
+		'GET',
+		`/regions/${region}/availability`,
+	)) as {
 		available_plans?: string[];
 	};
 	if (!available.includes(plan)) {
-		throw new InputError('Plan', `"${plan}" is not available in region "${region}" right now (available: ${available.join(', ') || 'none'})`);
+		throw new InputError(
+			'Plan',
+			`"${plan}" is not available in region "${region}" right now (available: ${available.join(', ') || 'none'})`,
+		);
 	}
 }
 
@@ -220,10 +292,16 @@ async function assertPlanAvailable(this: IExecuteFunctions, region: string, plan
  * simply repeated: the managed instance with this label is looked up first, and only when it is
  * provably absent is the POST sent again.
  */
-async function createOnce(this: IExecuteFunctions, request: CreateRequest): Promise<{ instance: IDataObject; recovered: boolean }> {
+async function createOnce(
+	this: IExecuteFunctions,
+	request: CreateRequest,
+): Promise<{ instance: IDataObject; recovered: boolean }> {
 	for (let attempt = 1; ; attempt++) {
 		try {
-			const response = await vultrCall.call(this, 'POST', '/instances', { body: request.body, safe: false });
+			const response = await vultrCall.call(this, 'POST', '/instances', {
+				body: request.body,
+				safe: false,
+			});
 			return { instance: response.instance as IDataObject, recovered: false };
 		} catch (error) {
 			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- already a NodeApiError from the transport
@@ -232,9 +310,13 @@ async function createOnce(this: IExecuteFunctions, request: CreateRequest): Prom
 			const [found] = await findManagedByLabel.call(this, request.label);
 			if (found) return { instance: found, recovered: true };
 			if (attempt >= MAX_CREATE_ATTEMPTS) {
-				throw new NodeOperationError(this.getNode(), `Vultr did not confirm creating "${request.label}" (${error.message})`, {
-					description: `No instance with this label exists, so nothing was bought. Tried ${attempt} times; run the node again later.`,
-				});
+				throw new NodeOperationError(
+					this.getNode(),
+					`Vultr did not confirm creating "${request.label}" (${error.message})`,
+					{
+						description: `No instance with this label exists, so nothing was bought. Tried ${attempt} times; run the node again later.`,
+					},
+				);
 			}
 		}
 	}
@@ -248,16 +330,28 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const [existing] = await findManagedByLabel.call(this, request.label);
 		if (existing) {
 			if (this.getNodeParameter('ifExists', i) === 'fail') {
-				throw new NodeOperationError(this.getNode(), `A managed instance labelled "${request.label}" already exists (${String(existing.id)})`, {
-					itemIndex: i,
-				});
+				throw new NodeOperationError(
+					this.getNode(),
+					`A managed instance labelled "${request.label}" already exists (${String(existing.id)})`,
+					{
+						itemIndex: i,
+					},
+				);
 			}
-			const summary = plan ? await waitForInstance.call(this, String(existing.id), plan, existing) : summarizeInstance(existing);
+			const summary = plan
+				? await waitForInstance.call(this, String(existing.id), plan, existing)
+				: summarizeInstance(existing);
 			return { ...summary, existing: true };
 		}
 		await assertPlanAvailable.call(this, request.region, request.plan);
 		const { instance, recovered } = await createOnce.call(this, request);
-		const summary = plan ? await waitForInstance.call(this, String(instance.id), plan, instance) : summarizeInstance(instance);
-		return { ...summary, existing: false, ...(recovered ? { recoveredAfterLostResponse: true } : {}) };
+		const summary = plan
+			? await waitForInstance.call(this, String(instance.id), plan, instance)
+			: summarizeInstance(instance);
+		return {
+			...summary,
+			existing: false,
+			...(recovered ? { recoveredAfterLostResponse: true } : {}),
+		};
 	});
 }

@@ -24,10 +24,14 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const id = instanceIdAt.call(this, i);
 		const instance = await getInstance.call(this, id);
 		if (!isManagedInstance(instance) && !this.getNodeParameter('allowUnmanaged', i, false)) {
-			throw new NodeOperationError(this.getNode(), `Instance ${id} ("${String(instance.label)}") is not managed by this package`, {
-				description: 'Switch on "Allow Unmanaged" to destroy it anyway.',
-				itemIndex: i,
-			});
+			throw new NodeOperationError(
+				this.getNode(),
+				`Instance ${id} ("${String(instance.label)}") is not managed by this package`,
+				{
+					description: 'Switch on "Allow Unmanaged" to destroy it anyway.',
+					itemIndex: i,
+				},
+			);
 		}
 		await vultrRequest.call(this, 'DELETE', `/instances/${id}`);
 		return { id, label: instance.label, deleted: true };

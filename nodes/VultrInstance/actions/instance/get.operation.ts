@@ -7,5 +7,7 @@ import { getInstance, instanceIdAt, instanceIdField } from './shared';
 export const description: INodeProperties[] = [instanceIdField(['get'])];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
-	return await mapItems.call(this, async (i) => summarizeInstance(await getInstance.call(this, instanceIdAt.call(this, i))));
+	return await mapItems.call(this, async (i) =>
+		summarizeInstance(await getInstance.call(this, instanceIdAt.call(this, i))),
+	);
 }

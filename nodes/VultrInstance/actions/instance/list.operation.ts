@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { mapItems } from '../../../../lib/execute';
 import { parseLabel, parseRegion, parseTag } from '../../helpers/inputs';
@@ -16,7 +21,13 @@ export const description: INodeProperties[] = [
 		displayOptions: { show: { resource: ['instance'], operation: ['list'] } },
 		options: [
 			{ displayName: 'Label', name: 'label', type: 'string', default: '' },
-			{ displayName: 'Only Managed', name: 'managedOnly', type: 'boolean', default: false, description: 'Whether to list only instances this package created' },
+			{
+				displayName: 'Only Managed',
+				name: 'managedOnly',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to list only instances this package created',
+			},
 			{ displayName: 'Region', name: 'region', type: 'string', default: '', placeholder: 'fra' },
 			{ displayName: 'Tag', name: 'tag', type: 'string', default: '' },
 		],
@@ -32,6 +43,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		if (filters.tag) qs.tag = parseTag('Tag', filters.tag);
 		if (filters.region) qs.region = parseRegion('Region', filters.region);
 		const instances = await vultrListAll.call(this, '/instances', 'instances', qs);
-		return instances.filter((instance) => !filters.managedOnly || isManagedInstance(instance)).map(summarizeInstance);
+		return instances
+			.filter((instance) => !filters.managedOnly || isManagedInstance(instance))
+			.map(summarizeInstance);
 	});
 }

@@ -55,8 +55,10 @@ export function readinessPlanAt(this: IExecuteFunctions, itemIndex: number): Rea
 	const options = this.getNodeParameter('readiness', itemIndex, {}) as IDataObject;
 	const timeout = Number(options.timeoutSeconds ?? DEFAULT_READINESS.timeoutMs / 1000);
 	const minimumBoot = Number(options.minimumBootSeconds ?? DEFAULT_READINESS.minimumBootMs / 1000);
-	if (!(timeout >= 1)) throw new InputError('Timeout (Seconds)', `${timeout} is not a positive number of seconds`);
-	if (!(minimumBoot >= 0)) throw new InputError('Minimum Boot Time (Seconds)', `${minimumBoot} is negative`);
+	if (!(timeout >= 1))
+		throw new InputError('Timeout (Seconds)', `${timeout} is not a positive number of seconds`);
+	if (!(minimumBoot >= 0))
+		throw new InputError('Minimum Boot Time (Seconds)', `${minimumBoot} is negative`);
 	return { ...DEFAULT_READINESS, timeoutMs: timeout * 1000, minimumBootMs: minimumBoot * 1000 };
 }
 
@@ -65,7 +67,10 @@ export async function getInstance(this: IExecuteFunctions, id: string): Promise<
 }
 
 /** The managed instances carrying exactly this label (Vultr's filter is the first cut; we re-check). */
-export async function findManagedByLabel(this: IExecuteFunctions, label: string): Promise<IDataObject[]> {
+export async function findManagedByLabel(
+	this: IExecuteFunctions,
+	label: string,
+): Promise<IDataObject[]> {
 	const found = await vultrListAll.call(this, '/instances', 'instances', { label });
 	return found.filter((instance) => instance.label === label && isManagedInstance(instance));
 }
@@ -77,12 +82,26 @@ export async function waitForInstance(
 	plan: ReadinessPlan,
 	known?: IDataObject,
 ): Promise<IDataObject> {
-	const result = await pollUntilReady(() => getInstance.call(this, id), plan, { now: Date.now, sleep }, known);
+	const result = await pollUntilReady(
+		() => getInstance.call(this, id),
+		plan,
+		{ now: Date.now, sleep },
+		known,
+	);
 	if (!result.ready) {
 		const { status, power_status: power, server_status: server } = result.instance;
-		throw new NodeOperationError(this.getNode(), `Instance ${id} was not ready after ${Math.round(plan.timeoutMs / 1000)} s`, {
-			description: `Last seen: status ${status}, power ${power}, server ${server}. Raise the timeout or check the Vultr console.`,
-		});
+		throw new NodeOperationError(
+			this.getNode(),
+			`Instance ${id} was not ready after ${Math.round(plan.timeoutMs / 1000)} s`,
+			{
+				description: `Last seen: status ${status}, power ${power}, server ${server}. Raise the timeout or check the Vultr console.`,
+			},
+		);
 	}
-	return { ...summarizeInstance(result.instance), ready: true, polls: result.polls, waitedSeconds: Math.round(result.waitedMs / 100) / 10 };
+	return {
+		...summarizeInstance(result.instance),
+		ready: true,
+		polls: result.polls,
+		waitedSeconds: Math.round(result.waitedMs / 100) / 10,
+	};
 }

@@ -1,7 +1,13 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { mapItems } from '../../../../lib/execute';
-import { instanceIdAt, instanceIdField, readinessOptions, readinessPlanAt, waitForInstance } from './shared';
+import {
+	instanceIdAt,
+	instanceIdField,
+	readinessOptions,
+	readinessPlanAt,
+	waitForInstance,
+} from './shared';
 
 export const description: INodeProperties[] = [
 	instanceIdField(['waitUntilReady']),

@@ -4,5 +4,10 @@ import * as list from './list.operation';
 export { list };
 
 export const description = operationSelector({ resource: ['os'] }, [
-	{ name: 'Get Many', value: 'list', description: 'List operating systems', action: 'Get many operating systems' },
+	{
+		name: 'Get Many',
+		value: 'list',
+		description: 'List operating systems',
+		action: 'Get many operating systems',
+	},
 ]);

@@ -3,7 +3,15 @@ import * as list from './list.operation';
 
 export { list };
 
-export const description = operationSelector({ resource: ['plan'] },
-	[{ name: 'Get Many', value: 'list', description: 'List plans with cost and size', action: 'Get many plans' }],
+export const description = operationSelector(
+	{ resource: ['plan'] },
+	[
+		{
+			name: 'Get Many',
+			value: 'list',
+			description: 'List plans with cost and size',
+			action: 'Get many plans',
+		},
+	],
 	list.description,
 );

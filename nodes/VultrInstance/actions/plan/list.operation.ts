@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { mapItems } from '../../../../lib/execute';
 import { availablePlans, summarizePlan } from '../../helpers/catalog';
@@ -14,7 +19,13 @@ export const description: INodeProperties[] = [
 		default: {},
 		displayOptions: { show: { resource: ['plan'], operation: ['list'] } },
 		options: [
-			{ displayName: 'Available in Region', name: 'region', type: 'string', default: '', placeholder: 'fra' },
+			{
+				displayName: 'Available in Region',
+				name: 'region',
+				type: 'string',
+				default: '',
+				placeholder: 'fra',
+			},
 			{
 				displayName: 'Type',
 				name: 'type',

@@ -6,12 +6,33 @@ import * as prune from './prune.operation';
 
 export { create, del as delete, list, prune };
 
-export const description = operationSelector({ resource: ['snapshot'] },
+export const description = operationSelector(
+	{ resource: ['snapshot'] },
 	[
-		{ name: 'Create', value: 'create', description: 'Snapshot an instance', action: 'Create a snapshot' },
-		{ name: 'Delete', value: 'delete', description: 'Delete a snapshot', action: 'Delete a snapshot' },
-		{ name: 'Get Many', value: 'list', description: 'List snapshots, optionally by description prefix', action: 'Get many snapshots' },
-		{ name: 'Prune', value: 'prune', description: 'Keep only the newest N snapshots with a description prefix', action: 'Prune snapshots' },
+		{
+			name: 'Create',
+			value: 'create',
+			description: 'Snapshot an instance',
+			action: 'Create a snapshot',
+		},
+		{
+			name: 'Delete',
+			value: 'delete',
+			description: 'Delete a snapshot',
+			action: 'Delete a snapshot',
+		},
+		{
+			name: 'Get Many',
+			value: 'list',
+			description: 'List snapshots, optionally by description prefix',
+			action: 'Get many snapshots',
+		},
+		{
+			name: 'Prune',
+			value: 'prune',
+			description: 'Keep only the newest N snapshots with a description prefix',
+			action: 'Prune snapshots',
+		},
 	],
 	[...create.description, ...del.description, ...list.description, ...prune.description],
 );

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { mapItems } from '../../../../lib/execute';
 import { assertNoControlChars, InputError } from '../../../../lib/validation';
@@ -8,7 +13,14 @@ import { vultrRequest } from '../../transport';
 const show = { resource: ['snapshot'], operation: ['create'] };
 
 export const description: INodeProperties[] = [
-	{ displayName: 'Instance ID', name: 'instanceId', type: 'string', required: true, default: '', displayOptions: { show } },
+	{
+		displayName: 'Instance ID',
+		name: 'instanceId',
+		type: 'string',
+		required: true,
+		default: '',
+		displayOptions: { show },
+	},
 	{
 		displayName: 'Description',
 		name: 'description',
@@ -22,10 +34,14 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await mapItems.call(this, async (i) => {
 		const instanceId = parseResourceId('Instance ID', this.getNodeParameter('instanceId', i));
-		const text = assertNoControlChars('Description', String(this.getNodeParameter('description', i, ''))).trim();
+		const text = assertNoControlChars(
+			'Description',
+			String(this.getNodeParameter('description', i, '')),
+		).trim();
 		if (text.length > 200) throw new InputError('Description', 'is longer than 200 characters');
 		const body = { instance_id: instanceId, description: text };
-		const snapshot = (await vultrRequest.call(this, 'POST', '/snapshots', { body })).snapshot as IDataObject;
+		const snapshot = (await vultrRequest.call(this, 'POST', '/snapshots', { body }))
+			.snapshot as IDataObject;
 		return { ...snapshot, instanceId };
 	});
 }

@@ -34,12 +34,27 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	return await mapItems.call(this, async (i) => {
 		const prefix = parseDescriptionPrefix('Description Prefix', this.getNodeParameter('prefix', i));
 		const keep = Number(this.getNodeParameter('keep', i));
-		if (!Number.isInteger(keep) || keep < 1) throw new InputError('Keep', `${keep} must be a whole number of at least 1`);
+		if (!Number.isInteger(keep) || keep < 1)
+			throw new InputError('Keep', `${keep} must be a whole number of at least 1`);
 		const dryRun = this.getNodeParameter('dryRun', i, false) as boolean;
-		const doomed = snapshotsToPrune(await vultrListAll.call(this, '/snapshots', 'snapshots'), prefix, keep);
+		const doomed = snapshotsToPrune(
+			await vultrListAll.call(this, '/snapshots', 'snapshots'),
+			prefix,
+			keep,
+		);
 		if (!dryRun) {
-			for (const snapshot of doomed) await vultrRequest.call(this, 'DELETE', `/snapshots/${String(snapshot.id)}`);
+			for (const snapshot of doomed)
+				await vultrRequest.call(this, 'DELETE', `/snapshots/${String(snapshot.id)}`);
 		}
-		return { prefix, keep, dryRun, deleted: doomed.map((s) => ({ id: s.id, description: s.description, dateCreated: s.date_created })) };
+		return {
+			prefix,
+			keep,
+			dryRun,
+			deleted: doomed.map((s) => ({
+				id: s.id,
+				description: s.description,
+				dateCreated: s.date_created,
+			})),
+		};
 	});
 }

@@ -1,4 +1,9 @@
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+} from 'n8n-workflow';
 
 import { mapItems } from '../../../../lib/execute';
 import { InputError, assertNoControlChars } from '../../../../lib/validation';
@@ -7,7 +12,15 @@ import { vultrListAll, vultrRequest } from '../../transport';
 const show = { resource: ['sshKey'], operation: ['ensure'] };
 
 export const description: INodeProperties[] = [
-	{ displayName: 'Name', name: 'name', type: 'string', required: true, default: '', placeholder: 'n8n-admin', displayOptions: { show } },
+	{
+		displayName: 'Name',
+		name: 'name',
+		type: 'string',
+		required: true,
+		default: '',
+		placeholder: 'n8n-admin',
+		displayOptions: { show },
+	},
 	{
 		displayName: 'Public Key',
 		name: 'publicKey',
@@ -19,13 +32,22 @@ export const description: INodeProperties[] = [
 	},
 ];
 
-const PUBLIC_KEY = /^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com) [A-Za-z0-9+/]+={0,2}( [^\r\n]*)?$/;
+const PUBLIC_KEY =
+	/^(ssh-ed25519|ssh-rsa|ecdsa-sha2-nistp(256|384|521)|sk-ssh-ed25519@openssh\.com) [A-Za-z0-9+/]+={0,2}( [^\r\n]*)?$/;
 
 function readKey(this: IExecuteFunctions, i: number): { name: string; sshKey: string } {
 	const name = assertNoControlChars('Name', String(this.getNodeParameter('name', i))).trim();
-	if (!/^[A-Za-z0-9][A-Za-z0-9._ @-]{0,63}$/.test(name)) throw new InputError('Name', `"${name}" must be 1-64 letters, digits, ".", "_", "@", "-" or spaces`);
+	if (!/^[A-Za-z0-9][A-Za-z0-9._ @-]{0,63}$/.test(name))
+		throw new InputError(
+			'Name',
+			`"${name}" must be 1-64 letters, digits, ".", "_", "@", "-" or spaces`,
+		);
 	const sshKey = String(this.getNodeParameter('publicKey', i)).trim();
-	if (!PUBLIC_KEY.test(sshKey)) throw new InputError('Public Key', 'is not an OpenSSH public key line ("ssh-ed25519 AAAA… comment")');
+	if (!PUBLIC_KEY.test(sshKey))
+		throw new InputError(
+			'Public Key',
+			'is not an OpenSSH public key line ("ssh-ed25519 AAAA… comment")',
+		);
 	return { name, sshKey };
 }
 
@@ -33,13 +55,21 @@ function readKey(this: IExecuteFunctions, i: number): { name: string; sshKey: st
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await mapItems.call(this, async (i) => {
 		const { name, sshKey } = readKey.call(this, i);
-		const existing = (await vultrListAll.call(this, '/ssh-keys', 'ssh_keys')).find((key) => key.name === name);
+		const existing = (await vultrListAll.call(this, '/ssh-keys', 'ssh_keys')).find(
+			(key) => key.name === name,
+		);
 		if (!existing) {
-			const created = (await vultrRequest.call(this, 'POST', '/ssh-keys', { body: { name, ssh_key: sshKey } })).ssh_key as IDataObject;
+			const created = (
+				await vultrRequest.call(this, 'POST', '/ssh-keys', { body: { name, ssh_key: sshKey } })
+			).ssh_key as IDataObject;
 			return { id: created.id, name, action: 'created', changed: true };
 		}
-		if (String(existing.ssh_key).trim() === sshKey) return { id: existing.id, name, action: 'unchanged', changed: false };
-		await vultrRequest.call(this, 'PATCH', `/ssh-keys/${String(existing.id)}`, { body: { ssh_key: sshKey }, safe: true });
+		if (String(existing.ssh_key).trim() === sshKey)
+			return { id: existing.id, name, action: 'unchanged', changed: false };
+		await vultrRequest.call(this, 'PATCH', `/ssh-keys/${String(existing.id)}`, {
+			body: { ssh_key: sshKey },
+			safe: true,
+		});
 		return { id: existing.id, name, action: 'updated', changed: true };
 	});
 }
