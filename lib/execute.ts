@@ -1,11 +1,11 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { InputError } from './validation';
+import { errorKindOf, HTTP_STATUS_OF_KIND, KindedError } from './errors';
 
-/** Input errors become NodeOperationError naming the field; n8n errors pass through with their item index. */
+/** Kinded errors become NodeOperationError with their message; n8n errors pass through with their item index. */
 export function toNodeError(this: IExecuteFunctions, error: unknown, itemIndex?: number): Error {
-	if (error instanceof InputError) {
+	if (error instanceof KindedError) {
 		return new NodeOperationError(this.getNode(), error.message, { itemIndex });
 	}
 	if (error && typeof error === 'object' && 'node' in error) {
@@ -13,6 +13,15 @@ export function toNodeError(this: IExecuteFunctions, error: unknown, itemIndex?:
 		return error as unknown as Error;
 	}
 	return new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+}
+
+/**
+ * The JSON of a failed item under "Continue On Fail": the message, its stable kind and the HTTP status
+ * a webhook should answer with, so workflows branch on `errorKind` rather than on the wording.
+ */
+export function failureJson(error: unknown, nodeError: Error): IDataObject {
+	const errorKind = errorKindOf(error);
+	return { error: nodeError.message, errorKind, httpStatus: HTTP_STATUS_OF_KIND[errorKind] };
 }
 
 /**
@@ -34,7 +43,7 @@ export async function mapItems(
 		} catch (error) {
 			const nodeError = toNodeError.call(this, error, i);
 			if (this.continueOnFail()) {
-				output.push({ json: { error: nodeError.message }, pairedItem: { item: i } });
+				output.push({ json: failureJson(error, nodeError), pairedItem: { item: i } });
 				continue;
 			}
 			throw nodeError;

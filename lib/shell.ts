@@ -5,6 +5,7 @@
 import { isIP } from 'node:net';
 
 import { InputError, assertNoControlChars } from './validation';
+import { quoted } from './errors';
 
 /** Single-quotes a value for sh: nothing inside is expanded; a NUL can't be passed and is refused. */
 export function quote(value: string | number): string {
@@ -26,7 +27,7 @@ export function parseUsername(field: string, raw: string): string {
 	if (!USERNAME.test(name)) {
 		throw new InputError(
 			field,
-			`"${name}" is not a valid user name (a-z, 0-9, "_" and "-", starting with a letter)`,
+			`${quoted(name)} is not a valid user name (a-z, 0-9, "_" and "-", starting with a letter)`,
 		);
 	}
 	return name;
@@ -35,9 +36,10 @@ export function parseUsername(field: string, raw: string): string {
 /** An absolute path without control characters or `..` segments. */
 export function parseAbsolutePath(field: string, raw: string): string {
 	const path = assertNoControlChars(field, String(raw ?? '').trim());
-	if (!path.startsWith('/')) throw new InputError(field, `"${path}" must be an absolute path`);
+	if (!path.startsWith('/'))
+		throw new InputError(field, `${quoted(path)} must be an absolute path`);
 	if (path.split('/').includes('..'))
-		throw new InputError(field, `"${path}" must not contain ".." segments`);
+		throw new InputError(field, `${quoted(path)} must not contain ".." segments`);
 	return path.replace(/\/+$/, '') || '/';
 }
 
@@ -53,13 +55,14 @@ export function parseCidr(field: string, raw: string): Cidr {
 	const [address, prefixText, ...rest] = text.split('/');
 	const version = isIP(address);
 	if ((version !== 4 && version !== 6) || rest.length)
-		throw new InputError(field, `"${text}" is not an IP or CIDR`);
+		throw new InputError(field, `${quoted(text)} is not an IP or CIDR`);
 	const max = version === 4 ? 32 : 128;
 	if (prefixText !== undefined && !/^\d{1,3}$/.test(prefixText)) {
-		throw new InputError(field, `"${text}" has an invalid prefix length`);
+		throw new InputError(field, `${quoted(text)} has an invalid prefix length`);
 	}
 	const prefix = prefixText === undefined ? max : Number(prefixText);
-	if (prefix > max) throw new InputError(field, `"${text}": prefix length must be at most ${max}`);
+	if (prefix > max)
+		throw new InputError(field, `${quoted(text)}: prefix length must be at most ${max}`);
 	return { address: address.toLowerCase(), prefix, version };
 }
 
@@ -71,7 +74,7 @@ export function formatCidr({ address, prefix }: Cidr): string {
 export function parseEnvName(field: string, raw: string): string {
 	const name = String(raw ?? '').trim();
 	if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name))
-		throw new InputError(field, `"${name}" is not a valid variable name`);
+		throw new InputError(field, `${quoted(name)} is not a valid variable name`);
 	return name;
 }
 

@@ -6,6 +6,7 @@ import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-wo
 
 import { restRequest, restRequestOrFail } from './rest-request';
 import { InputError, toList } from './validation';
+import { quoted } from './errors';
 
 export interface TailscaleSettings {
 	baseURL: string;
@@ -79,7 +80,10 @@ const TAG = /^tag:[a-z0-9][a-z0-9-]{0,62}$/i;
 export function parseAclTags(field: string, raw: unknown): string[] {
 	return [...new Set(toList(raw))].map((tag) => {
 		if (!TAG.test(tag))
-			throw new InputError(field, `"${tag}" is not an ACL tag (tag:name, letters, digits and "-")`);
+			throw new InputError(
+				field,
+				`${quoted(tag)} is not an ACL tag (tag:name, letters, digits and "-")`,
+			);
 		return tag;
 	});
 }
@@ -109,7 +113,7 @@ const HEADSCALE_USER = /^[A-Za-z0-9][A-Za-z0-9._@+-]{0,62}$/;
 export function parseHeadscaleUserName(field: string, raw: unknown): string {
 	const text = String(raw ?? '').trim();
 	if (!HEADSCALE_USER.test(text))
-		throw new InputError(field, `"${text}" is not a Headscale user name`);
+		throw new InputError(field, `${quoted(text)} is not a Headscale user name`);
 	return text;
 }
 
@@ -119,7 +123,7 @@ export async function headscaleUserId(this: IExecuteFunctions, name: string): Pr
 		qs: { name },
 	})) as { users?: IDataObject[] };
 	const user = users.find((u) => u.name === name);
-	if (!user) throw new InputError('User', `no Headscale user is called "${name}"`);
+	if (!user) throw new InputError('User', `no Headscale user is called ${quoted(name)}`);
 	return String(user.id);
 }
 

@@ -1,12 +1,21 @@
 import { isIP } from 'node:net';
 
-/** Bad user input, tied to the parameter it came from so the message can name it. */
-export class InputError extends Error {
+import { KindedError, quoted, type ErrorKind } from './errors';
+
+const MAX_MESSAGE = 400;
+
+/**
+ * Bad user input, tied to the parameter it came from so the message can name it. Messages quote
+ * values through `quoted()`; a message is also cut as a whole, so no input is ever echoed at length.
+ */
+export class InputError extends KindedError {
 	constructor(
 		readonly field: string,
 		message: string,
+		kind: Extract<ErrorKind, 'input' | 'tooLarge' | 'conflict' | 'notFound'> = 'input',
 	) {
-		super(`Invalid ${field}: ${message}`);
+		const text = `Invalid ${field}: ${message}`;
+		super(kind, text.length > MAX_MESSAGE ? `${text.slice(0, MAX_MESSAGE)}…` : text);
 		this.name = 'InputError';
 	}
 }
@@ -22,23 +31,25 @@ export function parseHostname(field: string, raw: string, allowWildcard = true):
 		throw new InputError(field, 'host names cannot contain control characters');
 	const host = raw.trim().toLowerCase().replace(/\.$/, '');
 	if (!host) throw new InputError(field, 'a host name is required');
-	if (host.length > 253) throw new InputError(field, `"${host}" is longer than 253 characters`);
+	if (host.length > 253)
+		throw new InputError(field, `${quoted(host)} is longer than 253 characters`);
 	const labels = host.split('.');
 	labels.forEach((label, index) => {
 		if (label === '*' && index === 0 && labels.length > 1) {
-			if (!allowWildcard) throw new InputError(field, `"${host}": a wildcard is not allowed here`);
+			if (!allowWildcard)
+				throw new InputError(field, `${quoted(host)}: a wildcard is not allowed here`);
 			return;
 		}
 		if (label.includes('*')) {
 			throw new InputError(
 				field,
-				`"${host}": a wildcard may only be the whole leftmost label, as in *.example.com`,
+				`${quoted(host)}: a wildcard may only be the whole leftmost label, as in *.example.com`,
 			);
 		}
 		if (!LABEL.test(label)) {
 			throw new InputError(
 				field,
-				`"${host}" is not a valid host name (RFC 1123: labels of 1-63 letters, digits or inner hyphens)`,
+				`${quoted(host)} is not a valid host name (RFC 1123: labels of 1-63 letters, digits or inner hyphens)`,
 			);
 		}
 	});
@@ -57,7 +68,7 @@ export function toList(value: unknown): string[] {
 
 export function parsePort(field: string, raw: string | number): number {
 	const text = String(raw).trim();
-	if (!/^\d{1,5}$/.test(text)) throw new InputError(field, `"${text}" is not a port number`);
+	if (!/^\d{1,5}$/.test(text)) throw new InputError(field, `${quoted(text)} is not a port number`);
 	const port = Number(text);
 	if (port < 1 || port > 65535) throw new InputError(field, `port ${port} is outside 1-65535`);
 	return port;
@@ -74,20 +85,21 @@ export interface HostPort {
 export function parseHostPort(field: string, raw: string): HostPort {
 	const text = raw.trim();
 	if (/[\r\n\0\s]/.test(text))
-		throw new InputError(field, `"${text}" contains whitespace or control characters`);
+		throw new InputError(field, `${quoted(text)} contains whitespace or control characters`);
 	if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
 		throw new InputError(
 			field,
-			`"${text}": give host:port without a scheme (switch on upstream TLS for HTTPS)`,
+			`${quoted(text)}: give host:port without a scheme (switch on upstream TLS for HTTPS)`,
 		);
 	}
 	const match = /^\[([0-9a-fA-F:.]+)\]:(.+)$/.exec(text) ?? /^([^:[\]]+):([^:]+)$/.exec(text);
-	if (!match) throw new InputError(field, `"${text}" is not host:port (IPv6 as [addr]:port)`);
+	if (!match) throw new InputError(field, `${quoted(text)} is not host:port (IPv6 as [addr]:port)`);
 	const port = parsePort(field, match[2]);
 	const version = isIP(match[1]);
 	if (version === 4 || version === 6)
 		return { host: match[1].toLowerCase(), port, ipVersion: version };
-	if (text.startsWith('[')) throw new InputError(field, `"${match[1]}" is not an IPv6 address`);
+	if (text.startsWith('['))
+		throw new InputError(field, `${quoted(match[1])} is not an IPv6 address`);
 	return { host: parseHostname(field, match[1], false), port, ipVersion: 0 };
 }
 

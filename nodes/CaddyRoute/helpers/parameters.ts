@@ -4,6 +4,7 @@ import { InputError, toList } from '../../../lib/validation';
 import { adminBaseUrl } from '../transport';
 import { parseRouteSpec, type RouteInput, type RouteSpec } from './routeSpec';
 import { adminListenerOf, assertSafeUpstreams } from './upstreamGuard';
+import { quoted } from '../../../lib/errors';
 
 export const SERVER_NAME = /^[A-Za-z0-9_-]{1,64}$/;
 
@@ -15,7 +16,7 @@ export function serverAt(this: IExecuteFunctions, itemIndex: number): string {
 	if (!SERVER_NAME.test(server)) {
 		throw new InputError(
 			'Server',
-			`"${server}" is not a server name (letters, digits, "-" and "_")`,
+			`${quoted(server)} is not a server name (letters, digits, "-" and "_")`,
 		);
 	}
 	return server;

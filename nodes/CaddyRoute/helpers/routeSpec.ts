@@ -9,6 +9,7 @@ import {
 	parseHostPort,
 	toList,
 } from '../../../lib/validation';
+import { quoted } from '../../../lib/errors';
 
 export const LB_POLICIES = [
 	'round_robin',
@@ -77,10 +78,13 @@ export function parsePathMatcher(field: string, raw: string): string | undefined
 	const path = raw.trim();
 	if (!path) return undefined;
 	if (!PATH_PATTERN.test(path)) {
-		throw new InputError(field, `"${path}" must start with / and contain only URL path characters`);
+		throw new InputError(
+			field,
+			`${quoted(path)} must start with / and contain only URL path characters`,
+		);
 	}
 	if (path.split('/').includes('..'))
-		throw new InputError(field, `"${path}" must not contain ".."`);
+		throw new InputError(field, `${quoted(path)} must not contain ".."`);
 	return path;
 }
 
@@ -105,7 +109,7 @@ export function parseRouteSpec(input: RouteInput, excludedHosts: string[] = []):
 		if (pattern) {
 			throw new InputError(
 				'Hostnames',
-				`"${host}" is on the exclusion list (${pattern}): it must bypass the VPS`,
+				`${quoted(host)} is on the exclusion list (${pattern}): it must bypass the VPS`,
 			);
 		}
 	}
@@ -119,7 +123,7 @@ export function parseRouteSpec(input: RouteInput, excludedHosts: string[] = []):
 	if (!LB_POLICIES.includes(lbPolicy)) {
 		throw new InputError(
 			'Load Balancing Policy',
-			`"${lbPolicy}" is not one of ${LB_POLICIES.join(', ')}`,
+			`${quoted(lbPolicy)} is not one of ${LB_POLICIES.join(', ')}`,
 		);
 	}
 	const healthCheckUri = input.healthCheckUri?.trim()
@@ -129,7 +133,7 @@ export function parseRouteSpec(input: RouteInput, excludedHosts: string[] = []):
 	if (healthCheckInterval && !DURATION.test(healthCheckInterval)) {
 		throw new InputError(
 			'Health Check Interval',
-			`"${healthCheckInterval}" is not a duration such as 10s or 1m`,
+			`${quoted(healthCheckInterval)} is not a duration such as 10s or 1m`,
 		);
 	}
 	const tlsServerName = input.tlsServerName?.trim()

@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 
 import { classifyAddress } from '../../../lib/net';
 import { InputError, parseHostPort } from '../../../lib/validation';
+import { quoted } from '../../../lib/errors';
 
 const LOOKUP_TIMEOUT_MS = 3_000;
 
@@ -55,22 +56,25 @@ export async function assertSafeUpstreams(
 			if (reachesAdmin) {
 				throw new InputError(
 					'Upstreams',
-					`"${upstream}" points at Caddy's admin API; a route may never expose it`,
+					`${quoted(upstream)} points at Caddy's admin API; a route may never expose it`,
 				);
 			}
 			if (kind === 'link-local') {
 				throw new InputError(
 					'Upstreams',
-					`"${upstream}" is a link-local or cloud metadata address (${address})`,
+					`${quoted(upstream)} is a link-local or cloud metadata address (${address})`,
 				);
 			}
 			if (kind === 'unspecified') {
-				throw new InputError('Upstreams', `"${upstream}" uses the unspecified address ${address}`);
+				throw new InputError(
+					'Upstreams',
+					`${quoted(upstream)} uses the unspecified address ${address}`,
+				);
 			}
 			if (kind === 'loopback' && !allowLoopback) {
 				throw new InputError(
 					'Upstreams',
-					`"${upstream}" is a loopback address (${address}); switch on "Allow Loopback Upstreams" in the node to permit it`,
+					`${quoted(upstream)} is a loopback address (${address}); switch on "Allow Loopback Upstreams" in the node to permit it`,
 				);
 			}
 		}

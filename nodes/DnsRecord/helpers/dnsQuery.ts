@@ -3,6 +3,7 @@ import { isIP } from 'node:net';
 
 import { InputError, parseHostPort } from '../../../lib/validation';
 import type { RecordType } from '../transport/types';
+import { quoted } from '../../../lib/errors';
 
 export interface DnsAnswer {
 	/** Values in the node's content form (SRV "weight port target", MX target); empty when none. */
@@ -21,7 +22,7 @@ export function parseDnsServer(field: string, raw: string): string {
 	if (!parsed.ipVersion)
 		throw new InputError(
 			field,
-			`"${text}" must be an IP address (optionally with :port), not a host name`,
+			`${quoted(text)} must be an IP address (optionally with :port), not a host name`,
 		);
 	return parsed.ipVersion === 6
 		? `[${parsed.host}]:${parsed.port}`

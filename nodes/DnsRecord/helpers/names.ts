@@ -1,4 +1,5 @@
 import { InputError } from '../../../lib/validation';
+import { quoted } from '../../../lib/errors';
 
 const HOST_LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
 /** Service labels (`_acme-challenge`, `_sip._tcp`) are allowed where records are not host names. */
@@ -7,7 +8,7 @@ const SERVICE_LABEL = /^(?!-)[a-z0-9_-]{1,63}(?<!-)$/;
 export function normalizeZone(raw: string): string {
 	const zone = raw.trim().toLowerCase().replace(/\.$/, '');
 	if (!zone || zone.split('.').some((label) => !HOST_LABEL.test(label))) {
-		throw new InputError('Zone', `"${raw}" is not a valid zone name`);
+		throw new InputError('Zone', `${quoted(raw)} is not a valid zone name`);
 	}
 	return zone;
 }
@@ -33,8 +34,9 @@ export function qualifyName(
 	let fqdn: string;
 	if (bare.endsWith(`.${zone}`)) fqdn = bare;
 	else if (!absolute && !bare.includes('.')) fqdn = `${bare}.${zone}`;
-	else throw new InputError(field, `"${raw.trim()}" is outside the zone ${zone}`);
-	if (fqdn.length > 253) throw new InputError(field, `"${fqdn}" is longer than 253 characters`);
+	else throw new InputError(field, `${quoted(raw.trim())} is outside the zone ${zone}`);
+	if (fqdn.length > 253)
+		throw new InputError(field, `${quoted(fqdn)} is longer than 253 characters`);
 	const labels = fqdn.slice(0, -zone.length - 1).split('.');
 	labels.forEach((label, index) => {
 		if (label === '*' && index === 0) return;
@@ -42,7 +44,7 @@ export function qualifyName(
 		if (!pattern.test(label)) {
 			throw new InputError(
 				field,
-				`"${label}" in "${fqdn}" is not a valid label (1-63 letters, digits or inner hyphens${allowServiceLabels ? ' or underscores' : ''}; a wildcard only as the whole leftmost label)`,
+				`${quoted(label)} in ${quoted(fqdn)} is not a valid label (1-63 letters, digits or inner hyphens${allowServiceLabels ? ' or underscores' : ''}; a wildcard only as the whole leftmost label)`,
 			);
 		}
 	});

@@ -1,4 +1,5 @@
 import { InputError } from '../../../lib/validation';
+import { quoted } from '../../../lib/errors';
 
 /** Who wrote a record: the package, and the owner id the user set (one per n8n setup or purpose). */
 export const HERITAGE = 'n8n-homelab-ingress';
@@ -10,7 +11,7 @@ export function parseOwnerId(raw: string): string {
 	if (!OWNER_ID.test(id)) {
 		throw new InputError(
 			'Owner ID',
-			`"${id}" must be 1-63 letters, digits, ".", "_" or "-" (starting with a letter or digit)`,
+			`${quoted(id)} must be 1-63 letters, digits, ".", "_" or "-" (starting with a letter or digit)`,
 		);
 	}
 	return id;

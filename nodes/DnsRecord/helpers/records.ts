@@ -4,6 +4,7 @@ import { assertNoControlChars, InputError, parseHostname } from '../../../lib/va
 import type { ProviderCapabilities, RecordType, RecordValue, RRset } from '../transport/types';
 import { RECORD_TYPES } from '../transport/types';
 import { qualifyName } from './names';
+import { quoted } from '../../../lib/errors';
 
 /** A record as the user describes it (node fields or one entry of the Sync list). */
 export interface RecordInput {
@@ -55,7 +56,10 @@ function parseUint16(field: string, raw: unknown, what: string, min = 0): number
 	const text = String(raw ?? '').trim();
 	const value = Number(text);
 	if (!/^\d{1,5}$/.test(text) || value < min || value > 65_535) {
-		throw new InputError(field, `${what} "${text}" must be a whole number from ${min} to 65535`);
+		throw new InputError(
+			field,
+			`${what} ${quoted(text)} must be a whole number from ${min} to 65535`,
+		);
 	}
 	return value;
 }
@@ -70,7 +74,7 @@ export function parseRecordType(
 		.trim()
 		.toUpperCase();
 	if (!(RECORD_TYPES as readonly string[]).includes(type)) {
-		throw new InputError(field, `"${raw}" is not one of ${RECORD_TYPES.join(', ')}`);
+		throw new InputError(field, `${quoted(raw)} is not one of ${RECORD_TYPES.join(', ')}`);
 	}
 	if (!capabilities.types.includes(type as RecordType)) {
 		throw new InputError(field, `${type} records are not supported for ${provider} by this node`);
@@ -87,7 +91,7 @@ export function parseTtl(field: string, raw: unknown, capabilities: ProviderCapa
 			capabilities.extraTtl !== undefined ? ` (or ${capabilities.extraTtl} for automatic)` : '';
 		throw new InputError(
 			field,
-			`"${text}" must be a whole number of seconds from ${MIN_TTL} to ${MAX_TTL}${extra}`,
+			`${quoted(text)} must be a whole number of seconds from ${MIN_TTL} to ${MAX_TTL}${extra}`,
 		);
 	}
 	return ttl;
@@ -113,7 +117,7 @@ function parseValue(type: RecordType, raw: string, field: string): string {
 			if (isIP(raw) !== 4) {
 				throw new InputError(
 					field,
-					`"${raw}" is not an IPv4 address${isIP(raw) === 6 ? ' (IPv6 addresses go in AAAA records)' : ''}`,
+					`${quoted(raw)} is not an IPv4 address${isIP(raw) === 6 ? ' (IPv6 addresses go in AAAA records)' : ''}`,
 				);
 			}
 			return raw;
@@ -121,7 +125,7 @@ function parseValue(type: RecordType, raw: string, field: string): string {
 			if (isIP(raw) !== 6) {
 				throw new InputError(
 					field,
-					`"${raw}" is not an IPv6 address${isIP(raw) === 4 ? ' (IPv4 addresses go in A records)' : ''}`,
+					`${quoted(raw)} is not an IPv6 address${isIP(raw) === 4 ? ' (IPv4 addresses go in A records)' : ''}`,
 				);
 			}
 			// the compressed lower-case form, so "2001:DB8:0::1" and "2001:db8::1" compare equal
@@ -134,7 +138,7 @@ function parseValue(type: RecordType, raw: string, field: string): string {
 			if (parts.length !== 3)
 				throw new InputError(
 					field,
-					`"${raw}" must be "weight port target" (the priority is its own field)`,
+					`${quoted(raw)} must be "weight port target" (the priority is its own field)`,
 				);
 			const weight = parseUint16(field, parts[0], 'weight');
 			const port = parseUint16(field, parts[1], 'port', 1);

@@ -7,6 +7,7 @@ import type { LivenessPolicy } from './liveness';
 import { DEFAULT_METHODS, parseBaseUrl, parseRelayRequest, parseSource } from './request';
 import type { RelayRequest } from '../storage/types';
 import type { DeliveryOptions } from '../transport';
+import { quoted } from '../../../lib/errors';
 
 function positive(field: string, value: unknown, fallback: number, min = 0): number {
 	const number = value === undefined || value === '' ? fallback : Number(value);
@@ -101,7 +102,7 @@ export function deliveryAt(this: IExecuteFunctions, i: number): Delivery {
 	const delivery = this.getNodeParameter('delivery', i, {}) as IDataObject;
 	const header = String(delivery.idempotencyHeader ?? 'Idempotency-Key').trim();
 	if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(header)) {
-		throw new InputError('Idempotency Header', `"${header}" is not a valid header name`);
+		throw new InputError('Idempotency Header', `${quoted(header)} is not a valid header name`);
 	}
 	const override = String(delivery.baseUrl ?? '').trim();
 	return {

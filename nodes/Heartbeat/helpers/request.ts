@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { classifyAddress } from '../../../lib/net';
 import { InputError } from '../../../lib/validation';
 import type { RelayRequest } from '../storage/types';
+import { quoted } from '../../../lib/errors';
 
 export const DEFAULT_METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'];
 
@@ -47,7 +48,7 @@ export function parseSource(field: string, raw: unknown): string {
 	if (!SOURCE.test(source)) {
 		throw new InputError(
 			field,
-			`"${source.slice(0, 80)}" is not a source name (1-64 letters, digits, ".", "_" or "-")`,
+			`${quoted(source.slice(0, 80))} is not a source name (1-64 letters, digits, ".", "_" or "-")`,
 		);
 	}
 	return source;
@@ -60,7 +61,7 @@ export function parseMethod(raw: unknown, allowed: string[]): string {
 	if (!allowed.includes(method)) {
 		throw new InputError(
 			'Method',
-			`"${method.slice(0, 20)}" is not allowed (allowed: ${allowed.join(', ')})`,
+			`${quoted(method.slice(0, 20))} is not allowed (allowed: ${allowed.join(', ')})`,
 		);
 	}
 	return method;
@@ -124,21 +125,21 @@ export function parseHeaders(raw: unknown): Record<string, string> {
 	const headers: Record<string, string> = {};
 	for (const [name, rawValue] of entries) {
 		if (!TOKEN.test(name))
-			throw new InputError('Headers', `"${name.slice(0, 80)}" is not a valid header name`);
+			throw new InputError('Headers', `${quoted(name.slice(0, 80))} is not a valid header name`);
 		if (FORBIDDEN_HEADERS.has(name.toLowerCase())) {
 			throw new InputError(
 				'Headers',
-				`"${name}" is a hop-by-hop or relay-managed header and cannot be relayed`,
+				`${quoted(name)} is a hop-by-hop or relay-managed header and cannot be relayed`,
 			);
 		}
 		if (typeof rawValue !== 'string' && typeof rawValue !== 'number') {
-			throw new InputError('Headers', `the value of "${name}" must be a string`);
+			throw new InputError('Headers', `the value of ${quoted(name)} must be a string`);
 		}
 		const text = String(rawValue);
 		if (/[\r\n\0]/.test(text))
-			throw new InputError('Headers', `the value of "${name}" contains CR, LF or NUL`);
+			throw new InputError('Headers', `the value of ${quoted(name)} contains CR, LF or NUL`);
 		if (text.length > MAX_HEADER_VALUE)
-			throw new InputError('Headers', `the value of "${name}" is too long`);
+			throw new InputError('Headers', `the value of ${quoted(name)} is too long`);
 		headers[name] = text;
 	}
 	return headers;
@@ -197,7 +198,7 @@ export function parseRelayRequest(input: RequestInput, limits: RequestLimits): R
 export function parseBaseUrl(field: string, raw: unknown): string {
 	const text = String(raw ?? '').trim();
 	const url = URL.canParse(text) ? new URL(text) : undefined;
-	if (!url) throw new InputError(field, `"${text.slice(0, 200)}" is not a URL`);
+	if (!url) throw new InputError(field, `${quoted(text.slice(0, 200))} is not a URL`);
 	if (url.protocol !== 'http:' && url.protocol !== 'https:')
 		throw new InputError(field, 'must be an http or https URL');
 	if (url.username || url.password) throw new InputError(field, 'must not contain credentials');

@@ -10,6 +10,7 @@ import { InputError } from '../../../lib/validation';
 import { PostgresStore } from './postgres';
 import { SqliteStore } from './sqlite';
 import type { HeartbeatStore } from './types';
+import { quoted } from '../../../lib/errors';
 
 export const POSTGRES_CREDENTIAL = 'homelabPostgresApi';
 const SCHEMA = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
@@ -25,7 +26,7 @@ export function postgresConfig(credentials: ICredentialDataDecryptedObject): {
 } {
 	const schema = String(credentials.schema || 'public');
 	if (!SCHEMA.test(schema))
-		throw new InputError('Schema', `"${schema}" is not a plain PostgreSQL identifier`);
+		throw new InputError('Schema', `${quoted(schema)} is not a plain PostgreSQL identifier`);
 	const sslMode = String(credentials.ssl ?? 'disable');
 	let ssl: boolean | ConnectionOptions = false;
 	if (sslMode === 'require') ssl = { rejectUnauthorized: false };

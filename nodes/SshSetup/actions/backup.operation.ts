@@ -2,11 +2,12 @@ import { createHash } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { toNodeError } from '../../../lib/execute';
+import { failureJson, toNodeError } from '../../../lib/execute';
 import { parseAbsolutePath, quote } from '../../../lib/shell';
 import { InputError, toList } from '../../../lib/validation';
 import { withSession } from '../helpers/connection';
 import { SshCommandError, SshError } from '../transport';
+import { quoted } from '../../../lib/errors';
 
 const show = { show: { operation: ['backup'] } };
 
@@ -106,7 +107,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			);
 			const pgDatabase = String(options.pgDatabase ?? '').trim();
 			if (pgDatabase && !/^[A-Za-z0-9_-]{1,63}$/.test(pgDatabase))
-				throw new InputError('PostgreSQL Database', `"${pgDatabase}" is not a database name`);
+				throw new InputError('PostgreSQL Database', `${quoted(pgDatabase)} is not a database name`);
 			if (!paths.length && !sqlitePaths.length && !pgDatabase)
 				throw new InputError('Paths', 'nothing to back up');
 			const compress = options.compress ?? true;
@@ -155,7 +156,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		} catch (error) {
 			const nodeError = toNodeError.call(this, error, i);
 			if (!this.continueOnFail()) throw nodeError;
-			output.push({ json: { error: nodeError.message }, pairedItem: { item: i } });
+			output.push({ json: failureJson(error, nodeError), pairedItem: { item: i } });
 		}
 	}
 	return output;

@@ -12,6 +12,7 @@ import { compileTemplate, renderTemplate } from '../../../lib/templates';
 import { InputError } from '../../../lib/validation';
 import { withSession } from '../helpers/connection';
 import { ensureFile } from '../helpers/files';
+import { quoted } from '../../../lib/errors';
 
 const show = { show: { operation: ['renderUpload'] } };
 
@@ -80,7 +81,7 @@ export const description: INodeProperties[] = [
 export function renderSource(source: string, name: string, text: string, data: object): string {
 	if (source === 'inline') return compileTemplate(text, false)(data);
 	if (!/^[A-Za-z0-9._-]+\.hbs$/.test(name))
-		throw new InputError('Template Name', `"${name}" is not a template file name`);
+		throw new InputError('Template Name', `${quoted(name)} is not a template file name`);
 	return renderTemplate(name, data);
 }
 
@@ -94,7 +95,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		};
 		const mode = String(options.mode ?? '0644').trim();
 		if (!/^0?[0-7]{3,4}$/.test(mode))
-			throw new InputError('Mode', `"${mode}" is not an octal file mode`);
+			throw new InputError('Mode', `${quoted(mode)} is not an octal file mode`);
 		const owner = parseUsername('Owner', options.owner || 'root');
 		const group = options.group ? parseUsername('Group', options.group) : owner;
 		const rawData = this.getNodeParameter('templateData', i, '{}');

@@ -13,6 +13,7 @@ import {
 import { withSession } from '../helpers/connection';
 import { ensureFile, ensurePackages } from '../helpers/files';
 import { keyValues } from '../helpers/steps';
+import { quoted } from '../../../lib/errors';
 
 const show = { show: { operation: ['wireguard'] } };
 
@@ -104,7 +105,7 @@ export function parseWireguard(raw: {
 }): WireguardSpec {
 	const interfaceName = String(raw.interfaceName).trim();
 	if (!/^[A-Za-z0-9_=+.-]{1,15}$/.test(interfaceName))
-		throw new InputError('Interface', `"${interfaceName}" is not a valid interface name`);
+		throw new InputError('Interface', `${quoted(interfaceName)} is not a valid interface name`);
 	const addresses = toList(raw.addresses).map((a) => formatCidr(parseCidr('Addresses', a)));
 	if (!addresses.length) throw new InputError('Addresses', 'at least one address is required');
 	return {
@@ -116,7 +117,7 @@ export function parseWireguard(raw: {
 			if (!WG_KEY.test(publicKey))
 				throw new InputError(
 					'Peer Public Key',
-					`"${publicKey.slice(0, 50)}" is not a WireGuard public key`,
+					`${quoted(publicKey.slice(0, 50))} is not a WireGuard public key`,
 				);
 			const keepalive = Number(peer.keepalive ?? 0);
 			if (!Number.isInteger(keepalive) || keepalive < 0 || keepalive > 65535)

@@ -4,6 +4,7 @@ import { parseHostname, parsePort } from '../../../lib/validation';
 import { InputError } from '../../../lib/validation';
 import { SshSession, type SshTarget } from '../transport';
 import { isIP } from 'node:net';
+import { quoted } from '../../../lib/errors';
 
 export const CREDENTIAL = 'homelabSshApi';
 
@@ -29,7 +30,7 @@ export function targetFromCredential(
 ): SshTarget {
 	const username = String(data.username || 'root').trim();
 	if (!/^[a-z_][a-z0-9_.-]{0,31}$/.test(username))
-		throw new InputError('Username', `"${username}" is not a valid user name`);
+		throw new InputError('Username', `${quoted(username)} is not a valid user name`);
 	return {
 		host: parseHost('Host', overrides.host || data.host),
 		port: parsePort('Port', data.port ?? 22),

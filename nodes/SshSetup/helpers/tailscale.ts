@@ -2,6 +2,7 @@ import { commandLine } from '../../../lib/shell';
 import { parseAclTags } from '../../../lib/tailnet-api';
 import { InputError, assertNoControlChars } from '../../../lib/validation';
 import type { AptRepository } from './aptRepository';
+import { quoted } from '../../../lib/errors';
 
 export const TAILSCALE_REPOSITORY: AptRepository = {
 	name: 'tailscale',
@@ -24,14 +25,17 @@ export interface TailscaleJoin {
 export function parseLoginServer(field: string, raw: string): string {
 	const text = assertNoControlChars(field, String(raw ?? '').trim());
 	if (!text) return '';
-	if (!URL.canParse(text)) throw new InputError(field, `"${text}" is not a URL`);
+	if (!URL.canParse(text)) throw new InputError(field, `${quoted(text)} is not a URL`);
 	const url = new URL(text);
 	if (!/^https?:$/.test(url.protocol))
-		throw new InputError(field, `"${text}" must start with https:// or http://`);
+		throw new InputError(field, `${quoted(text)} must start with https:// or http://`);
 	if (url.username || url.password || url.search || url.hash)
-		throw new InputError(field, `"${text}" must not carry credentials, a query or a fragment`);
+		throw new InputError(
+			field,
+			`${quoted(text)} must not carry credentials, a query or a fragment`,
+		);
 	if (!/^[A-Za-z0-9._~/-]*$/.test(url.pathname))
-		throw new InputError(field, `"${text}" has characters that are not allowed in its path`);
+		throw new InputError(field, `${quoted(text)} has characters that are not allowed in its path`);
 	return `${url.protocol}//${url.host}${url.pathname.replace(/\/+$/, '')}`;
 }
 
@@ -46,7 +50,7 @@ export function parseTailscaleJoin(raw: {
 	if (hostname && !DNS_LABEL.test(hostname)) {
 		throw new InputError(
 			'Hostname',
-			`"${hostname}" must be a single DNS label (1-63 letters, digits or inner hyphens)`,
+			`${quoted(hostname)} must be a single DNS label (1-63 letters, digits or inner hyphens)`,
 		);
 	}
 	return {

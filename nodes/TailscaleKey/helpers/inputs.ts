@@ -1,4 +1,5 @@
 import { InputError } from '../../../lib/validation';
+import { quoted } from '../../../lib/errors';
 
 export { parseAclTags } from '../../../lib/tailnet-api';
 
@@ -10,7 +11,8 @@ export function parseExpiry(field: string, raw: unknown, maxSeconds: number): nu
 		.trim()
 		.toLowerCase();
 	const match = /^(\d{1,9})\s*([smhd]?)$/.exec(text);
-	if (!match) throw new InputError(field, `"${text}" is not a duration such as 1h, 7d or 3600`);
+	if (!match)
+		throw new InputError(field, `${quoted(text)} is not a duration such as 1h, 7d or 3600`);
 	const seconds = Number(match[1]) * UNITS[match[2] || 's'];
 	if (seconds < 60) throw new InputError(field, 'must be at least one minute');
 	if (seconds > maxSeconds)
@@ -29,6 +31,6 @@ export function parseKeyDescription(field: string, raw: unknown): string {
 
 export function parseId(field: string, raw: unknown, pattern = /^[A-Za-z0-9_-]{1,64}$/): string {
 	const text = String(raw ?? '').trim();
-	if (!pattern.test(text)) throw new InputError(field, `"${text}" is not a valid id`);
+	if (!pattern.test(text)) throw new InputError(field, `${quoted(text)} is not a valid id`);
 	return text;
 }

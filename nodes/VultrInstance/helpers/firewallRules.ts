@@ -2,6 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { parseCidr } from '../../../lib/shell';
 import { InputError, parsePort, toList } from '../../../lib/validation';
+import { quoted } from '../../../lib/errors';
 
 export type Protocol = 'tcp' | 'udp' | 'icmp';
 
@@ -23,11 +24,13 @@ export function parsePortRange(field: string, raw: unknown): string {
 		.trim()
 		.replace('-', ':');
 	const [from, to, extra] = text.split(':');
-	if (extra !== undefined) throw new InputError(field, `"${String(raw)}" is not a port or range`);
+	if (extra !== undefined)
+		throw new InputError(field, `${quoted(String(raw))} is not a port or range`);
 	const low = parsePort(field, from);
 	if (to === undefined) return String(low);
 	const high = parsePort(field, to);
-	if (high <= low) throw new InputError(field, `range "${String(raw)}" must go from low to high`);
+	if (high <= low)
+		throw new InputError(field, `range ${quoted(String(raw))} must go from low to high`);
 	return `${low}:${high}`;
 }
 
@@ -40,7 +43,7 @@ export function desiredRules(rows: IDataObject[]): FirewallRule[] {
 		const field = (name: string) => `Rules[${index + 1}].${name}`;
 		const protocol = String(row.protocol ?? 'tcp') as Protocol;
 		if (!['tcp', 'udp', 'icmp'].includes(protocol))
-			throw new InputError(field('Protocol'), `"${protocol}" is not tcp, udp or icmp`);
+			throw new InputError(field('Protocol'), `${quoted(protocol)} is not tcp, udp or icmp`);
 		const port = protocol === 'icmp' ? '' : parsePortRange(field('Port'), row.port);
 		const sources = toList(row.sources);
 		for (const source of sources.length ? sources : ANYWHERE) {

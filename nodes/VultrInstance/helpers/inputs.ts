@@ -1,10 +1,14 @@
 import { InputError, assertNoControlChars, toList } from '../../../lib/validation';
+import { quoted } from '../../../lib/errors';
 
 /** Vultr region ids are three lower-case letters (ewr, fra, sgp …). */
 export function parseRegion(field: string, raw: unknown): string {
 	const text = String(raw ?? '').trim();
 	if (!/^[a-z]{3}$/.test(text))
-		throw new InputError(field, `"${text}" is not a Vultr region id (three letters, e.g. "fra")`);
+		throw new InputError(
+			field,
+			`${quoted(text)} is not a Vultr region id (three letters, e.g. "fra")`,
+		);
 	return text;
 }
 
@@ -12,14 +16,14 @@ export function parseRegion(field: string, raw: unknown): string {
 export function parsePlan(field: string, raw: unknown): string {
 	const text = String(raw ?? '').trim();
 	if (!/^[a-z0-9]+(-[a-z0-9]+){1,6}$/.test(text))
-		throw new InputError(field, `"${text}" is not a Vultr plan id (e.g. "vhf-1c-1gb")`);
+		throw new InputError(field, `${quoted(text)} is not a Vultr plan id (e.g. "vhf-1c-1gb")`);
 	return text;
 }
 
 export function parseOsId(field: string, raw: unknown): number {
 	const text = String(raw ?? '').trim();
 	if (!/^\d{1,6}$/.test(text))
-		throw new InputError(field, `"${text}" is not an operating system id`);
+		throw new InputError(field, `${quoted(text)} is not an operating system id`);
 	return Number(text);
 }
 
@@ -32,7 +36,7 @@ export function parseLabel(field: string, raw: unknown): string {
 	if (!/^[A-Za-z0-9][A-Za-z0-9._ -]{0,63}$/.test(text)) {
 		throw new InputError(
 			field,
-			`"${text}" must be 1-64 letters, digits, ".", "_", "-" or spaces, starting with a letter or digit`,
+			`${quoted(text)} must be 1-64 letters, digits, ".", "_", "-" or spaces, starting with a letter or digit`,
 		);
 	}
 	return text;
@@ -45,7 +49,7 @@ export function parseTag(field: string, raw: unknown): string {
 	if (!TAG.test(text))
 		throw new InputError(
 			field,
-			`"${text}" must be 1-64 letters, digits, ":", ".", "_", "=" or "-"`,
+			`${quoted(text)} must be 1-64 letters, digits, ":", ".", "_", "=" or "-"`,
 		);
 	return text;
 }
@@ -58,7 +62,7 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export function parseResourceId(field: string, raw: unknown): string {
 	const text = String(raw ?? '').trim();
-	if (!UUID.test(text)) throw new InputError(field, `"${text}" is not a Vultr id (a UUID)`);
+	if (!UUID.test(text)) throw new InputError(field, `${quoted(text)} is not a Vultr id (a UUID)`);
 	return text.toLowerCase();
 }
 
@@ -70,7 +74,7 @@ export function parseResourceIds(field: string, raw: unknown): string[] {
 export function parseFirewallGroupId(field: string, raw: unknown): string {
 	const text = String(raw ?? '').trim();
 	if (!/^[0-9a-f]{8}$/i.test(text))
-		throw new InputError(field, `"${text}" is not a firewall group id (8 hex digits)`);
+		throw new InputError(field, `${quoted(text)} is not a firewall group id (8 hex digits)`);
 	return text.toLowerCase();
 }
 

@@ -1,6 +1,7 @@
 import { renderTemplate } from '../../../lib/templates';
 import { InputError, toList } from '../../../lib/validation';
 import { generateHostKey } from './hostKey';
+import { quoted } from '../../../lib/errors';
 
 export type UserDataMode = 'none' | 'raw' | 'cloudInit';
 
@@ -26,7 +27,7 @@ const PACKAGE = /^[a-z0-9][a-z0-9+.-]{0,99}$/;
 export function parsePackages(field: string, raw: unknown): string[] {
 	return toList(raw).map((name) => {
 		if (!PACKAGE.test(name))
-			throw new InputError(field, `"${name}" is not a Debian/Ubuntu package name`);
+			throw new InputError(field, `${quoted(name)} is not a Debian/Ubuntu package name`);
 		return name;
 	});
 }

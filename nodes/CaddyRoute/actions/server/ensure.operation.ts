@@ -9,6 +9,7 @@ import { mapItems } from '../../../../lib/execute';
 import { InputError, parseHostPort, parsePort, toList } from '../../../../lib/validation';
 import { SERVER_NAME } from '../../helpers/parameters';
 import { caddyRequest, readConfig, serverPath } from '../../transport';
+import { quoted } from '../../../../lib/errors';
 
 const displayOptions = { show: { resource: ['server'], operation: ['ensure'] } };
 
@@ -59,7 +60,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		if (!SERVER_NAME.test(server)) {
 			throw new InputError(
 				'Server Name',
-				`"${server}" is not a server name (letters, digits, "-" and "_")`,
+				`${quoted(server)} is not a server name (letters, digits, "-" and "_")`,
 			);
 		}
 		const listen = parseListen(this.getNodeParameter('listen', i) as string);

@@ -15,6 +15,7 @@ import { zoneNameAt } from '../../helpers/parameters';
 import { buildRRset } from '../../helpers/records';
 import { RECORD_TYPES, type RecordType } from '../../transport/types';
 import { contentField, nameField, typeField } from '../common.descriptions';
+import { quoted } from '../../../../lib/errors';
 
 const showFor = { resource: ['record'], operation: ['verify'] };
 const QUERY_TIMEOUT_MS = 2_000;
@@ -85,7 +86,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const zone = zoneNameAt.call(this, i);
 		const type = String(this.getNodeParameter('type', i)) as RecordType;
 		if (!RECORD_TYPES.includes(type))
-			throw new InputError('Type', `"${type}" is not one of ${RECORD_TYPES.join(', ')}`);
+			throw new InputError('Type', `${quoted(type)} is not one of ${RECORD_TYPES.join(', ')}`);
 		const name = qualifyName('Name', String(this.getNodeParameter('name', i, '')), zone, true);
 		const expect = this.getNodeParameter('expect', i) as 'values' | 'absent';
 		const expected =

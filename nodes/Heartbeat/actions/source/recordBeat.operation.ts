@@ -13,6 +13,7 @@ import { sourceAt } from '../../helpers/parameters';
 import { parseBaseUrl, parseJsonObject } from '../../helpers/request';
 import type { HeartbeatStore } from '../../storage/types';
 import { sourceField } from '../common.descriptions';
+import { quoted } from '../../../../lib/errors';
 
 const showFor = { show: { resource: ['source'], operation: ['recordBeat'] } };
 
@@ -66,7 +67,7 @@ export async function execute(
 		if (!/^[a-z][a-z0-9_-]{0,31}$/.test(status)) {
 			throw new InputError(
 				'Status',
-				`"${status.slice(0, 40)}" is not a status word (e.g. online, offline, maintenance)`,
+				`${quoted(status.slice(0, 40))} is not a status word (e.g. online, offline, maintenance)`,
 			);
 		}
 		const metadata = parseMetadata(this.getNodeParameter('metadata', i, '{}'));

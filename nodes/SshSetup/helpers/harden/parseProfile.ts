@@ -1,6 +1,7 @@
 import { parseCidr, parseUsername } from '../../../../lib/shell';
 import { InputError, assertNoControlChars, parsePort, toList } from '../../../../lib/validation';
 import { STEP_ORDER, type HardenProfile, type PortRule, type StepName } from './profile';
+import { quoted } from '../../../../lib/errors';
 
 export interface HardenParameters {
 	steps: string[];
@@ -29,7 +30,7 @@ const DURATION = /^\d{1,6}[smhdw]?$/;
 
 export function parsePortRule(field: string, raw: string): PortRule {
 	const match = /^(\d{1,5})(?:\/(tcp|udp))?$/.exec(raw.trim().toLowerCase());
-	if (!match) throw new InputError(field, `"${raw}" is not a port, port/tcp or port/udp`);
+	if (!match) throw new InputError(field, `${quoted(raw)} is not a port, port/tcp or port/udp`);
 	return { port: parsePort(field, match[1]), protocol: (match[2] as 'tcp' | 'udp') ?? 'any' };
 }
 
@@ -54,9 +55,12 @@ export function parseSshdDirectives(field: string, raw: string): string[] {
 		.map((line) => {
 			assertNoControlChars(field, line);
 			if (!/^[A-Za-z][A-Za-z0-9]*\s+\S/.test(line))
-				throw new InputError(field, `"${line}" is not "Keyword value"`);
+				throw new InputError(field, `${quoted(line)} is not "Keyword value"`);
 			if (/^(Match|Include)\b/i.test(line))
-				throw new InputError(field, `"${line}": Match and Include blocks are not allowed here`);
+				throw new InputError(
+					field,
+					`${quoted(line)}: Match and Include blocks are not allowed here`,
+				);
 			return line;
 		});
 }
@@ -64,7 +68,7 @@ export function parseSshdDirectives(field: string, raw: string): string[] {
 function parseDuration(field: string, raw: string): string {
 	const text = String(raw ?? '').trim();
 	if (!DURATION.test(text))
-		throw new InputError(field, `"${text}" is not a duration like 600, 10m, 1h or 1d`);
+		throw new InputError(field, `${quoted(text)} is not a duration like 600, 10m, 1h or 1d`);
 	return text;
 }
 
@@ -100,11 +104,14 @@ export function parseProfile(p: HardenParameters): HardenProfile {
 	}
 	const permitRootLogin = p.permitRootLogin ?? 'prohibit-password';
 	if (permitRootLogin !== 'prohibit-password' && permitRootLogin !== 'no') {
-		throw new InputError('Root Login', `"${permitRootLogin}" must be "prohibit-password" or "no"`);
+		throw new InputError(
+			'Root Login',
+			`${quoted(permitRootLogin)} must be "prohibit-password" or "no"`,
+		);
 	}
 	const rebootTime = String(p.rebootTime ?? '03:30').trim();
 	if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(rebootTime))
-		throw new InputError('Reboot Time', `"${rebootTime}" is not HH:MM`);
+		throw new InputError('Reboot Time', `${quoted(rebootTime)} is not HH:MM`);
 	const sshAllowedFrom = String(p.sshAllowedFrom ?? '').trim();
 	return {
 		steps,

@@ -3,6 +3,7 @@ import { InputError } from '../../../../lib/validation';
 import { SshError, SshSession, type SshTarget } from '../../transport';
 import { keyValues, type StepOutcome } from '../steps';
 import type { HardenProfile } from './profile';
+import { quoted } from '../../../../lib/errors';
 
 export const SSHD_DROP_IN = '/etc/ssh/sshd_config.d/01-homelab-hardening.conf';
 const BACKUP = '/etc/ssh/.01-homelab-hardening.conf.hli-previous';
@@ -31,7 +32,7 @@ export function assertNoLockout(profile: HardenProfile, loginUser: string): void
 	if (profile.sshd.allowUsers.length && !profile.sshd.allowUsers.includes(loginUser)) {
 		throw new InputError(
 			'Allow Users',
-			`must include "${loginUser}", the user this connection logs in as`,
+			`must include ${quoted(loginUser)}, the user this connection logs in as`,
 		);
 	}
 }

@@ -11,6 +11,7 @@ import { desiredRules, planRules, ruleKey } from '../../helpers/firewallRules';
 import { parseFirewallGroupId } from '../../helpers/inputs';
 import { MANAGED_FIREWALL_PREFIX } from '../../helpers/managed';
 import { vultrListAll, vultrRequest } from '../../transport';
+import { quoted } from '../../../../lib/errors';
 
 const show = { resource: ['firewall'], operation: ['ensure'] };
 
@@ -87,7 +88,7 @@ function groupNameAt(this: IExecuteFunctions, i: number): string {
 	if (!/^[A-Za-z0-9][A-Za-z0-9._ -]{0,47}$/.test(name))
 		throw new InputError(
 			'Group Name',
-			`"${name}" must be 1-48 letters, digits, ".", "_", "-" or spaces`,
+			`${quoted(name)} must be 1-48 letters, digits, ".", "_", "-" or spaces`,
 		);
 	return name;
 }

@@ -24,6 +24,7 @@ import { buildUserData, type UserDataMode } from '../../helpers/userData';
 import { planTypeOptions } from '../common.descriptions';
 import { vultrCall, vultrRequest } from '../../transport';
 import { findManagedByLabel, readinessOptions, readinessPlanAt, waitForInstance } from './shared';
+import { quoted } from '../../../../lib/errors';
 
 const show = { resource: ['instance'], operation: ['create'] };
 /** How often a POST whose outcome was unknown, and which a lookup proved absent, is sent again. */
@@ -282,7 +283,7 @@ async function assertPlanAvailable(
 	if (!available.includes(plan)) {
 		throw new InputError(
 			'Plan',
-			`"${plan}" is not available in region "${region}" right now (available: ${available.join(', ') || 'none'})`,
+			`${quoted(plan)} is not available in region ${quoted(region)} right now (available: ${available.join(', ') || 'none'})`,
 		);
 	}
 }

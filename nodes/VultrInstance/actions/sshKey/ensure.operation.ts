@@ -8,6 +8,7 @@ import type {
 import { mapItems } from '../../../../lib/execute';
 import { InputError, assertNoControlChars } from '../../../../lib/validation';
 import { vultrListAll, vultrRequest } from '../../transport';
+import { quoted } from '../../../../lib/errors';
 
 const show = { resource: ['sshKey'], operation: ['ensure'] };
 
@@ -40,7 +41,7 @@ function readKey(this: IExecuteFunctions, i: number): { name: string; sshKey: st
 	if (!/^[A-Za-z0-9][A-Za-z0-9._ @-]{0,63}$/.test(name))
 		throw new InputError(
 			'Name',
-			`"${name}" must be 1-64 letters, digits, ".", "_", "@", "-" or spaces`,
+			`${quoted(name)} must be 1-64 letters, digits, ".", "_", "@", "-" or spaces`,
 		);
 	const sshKey = String(this.getNodeParameter('publicKey', i)).trim();
 	if (!PUBLIC_KEY.test(sshKey))
