@@ -10,10 +10,17 @@
 import { performance } from 'node:perf_hooks';
 
 import { buildRoute } from '../nodes/CaddyRoute/helpers/routeConfig';
-import { parseRouteSpec } from '../nodes/CaddyRoute/helpers/routeSpec';
+import { parseRouteSpec, type RouteInput } from '../nodes/CaddyRoute/helpers/routeSpec';
 import { startCaddy, type CaddyServer } from '../test/support/caddy';
 import { runNode } from '../test/support/engine';
 import { httpCall, startUpstream } from '../test/support/http';
+import { literalPins } from '../test/support/pins';
+
+/** The JSON the node would write for a route, built offline for the raw admin-API baseline. */
+function rawRoute(input: RouteInput) {
+	const spec = parseRouteSpec(input);
+	return buildRoute(spec, 'ingress', literalPins(spec));
+}
 
 const ROUTES = 1_000;
 const SAMPLES = Number(process.env.BENCH_SAMPLES ?? 30);
@@ -141,10 +148,7 @@ async function main(): Promise<void> {
 		const node: number[] = [];
 		for (let i = 0; i < SAMPLES; i++) {
 			// alternate a and b so drift on a shared machine hits both equally
-			const route = buildRoute(
-				parseRouteSpec({ hosts: target, upstreams: `127.0.0.1:${30_000 + i}` }),
-				'ingress',
-			);
+			const route = rawRoute({ hosts: target, upstreams: `127.0.0.1:${30_000 + i}` });
 			raw.push(
 				await timed(async () => {
 					const response = await fetch(`${caddy.adminUrl}/id/${targetId}`, {
@@ -177,10 +181,10 @@ async function main(): Promise<void> {
 		}
 
 		const rawPublications = await steadyLoadDuring(caddy, async (i) => {
-			const route = buildRoute(
-				parseRouteSpec({ hosts: `raw-${i}.example.com`, upstreams: `127.0.0.1:${61_000 + i}` }),
-				'ingress',
-			);
+			const route = rawRoute({
+				hosts: `raw-${i}.example.com`,
+				upstreams: `127.0.0.1:${61_000 + i}`,
+			});
 			const response = await fetch(`${caddy.adminUrl}/config/apps/http/servers/ingress/routes`, {
 				method: 'POST',
 				headers: { 'Content-Type': 'application/json' },

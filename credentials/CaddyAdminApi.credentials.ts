@@ -62,6 +62,11 @@ export class CaddyAdminApi implements ICredentialType {
 			baseURL: '={{$credentials.baseUrl.replace(/\\/+$/, "")}}',
 			url: '/config/',
 			method: 'GET',
+			// Caddy with enforce_origin (set by the node's Ensure Server) needs the admin URL's origin.
+			headers: {
+				Origin:
+					'={{$credentials.baseUrl.replace(/^([a-z][a-z0-9+.-]*:\\/\\/)(?:[^@\\/?#]*@)?([^\\/?#]*).*$/i, "$1$2")}}',
+			},
 		},
 	};
 }

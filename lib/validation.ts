@@ -26,7 +26,8 @@ const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
  * An RFC 1123 host name, lower-cased. A wildcard is accepted only as the whole leftmost label
  * (`*.example.com`), and only when the caller allows it.
  */
-export function parseHostname(field: string, raw: string, allowWildcard = true): string {
+export function parseHostname(field: string, raw: unknown, allowWildcard = true): string {
+	if (typeof raw !== 'string') throw new InputError(field, 'a host name must be text');
 	if (/[\r\n\0]/.test(raw))
 		throw new InputError(field, 'host names cannot contain control characters');
 	const host = raw.trim().toLowerCase().replace(/\.$/, '');
@@ -53,6 +54,33 @@ export function parseHostname(field: string, raw: string, allowWildcard = true):
 			);
 		}
 	});
+	return host;
+}
+
+/**
+ * A host name the public can reach by DNS: not an IP literal, not `localhost`, not a single label
+ * (a wildcard must cover at least a two-label zone), not an all-numeric last label. Such names could
+ * otherwise match Host headers that local services, Caddy's admin API among them, accept.
+ */
+export function parsePublicHostname(field: string, raw: string): string {
+	const host = parseHostname(field, raw);
+	const labels = host.split('.');
+	const base = labels[0] === '*' ? labels.slice(1) : labels;
+	if (isIP(host) || /^\d+$/.test(labels[labels.length - 1])) {
+		throw new InputError(
+			field,
+			`${quoted(host)} is an IP address; routes are published for DNS names`,
+		);
+	}
+	if (base[base.length - 1] === 'localhost') {
+		throw new InputError(field, `${quoted(host)} is a localhost name, not a public one`);
+	}
+	if (base.length < 2) {
+		throw new InputError(
+			field,
+			`${quoted(host)} is a single-label name; give a full DNS name such as app.example.com`,
+		);
+	}
 	return host;
 }
 

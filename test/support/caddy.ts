@@ -13,6 +13,8 @@ export interface CaddyServer {
 	/** GET through Caddy's HTTP listener with a Host header. */
 	get(host: string, path?: string): Promise<SimpleResponse>;
 	config(): Promise<string>;
+	/** A raw admin-API call, as the operator would make it by hand (with the admin origin). */
+	admin(method: string, path: string, body?: unknown): Promise<SimpleResponse>;
 	stop(): Promise<void>;
 	running(): boolean;
 }
@@ -71,10 +73,24 @@ export async function startCaddy(extraRoutes: object[] = []): Promise<CaddyServe
 		},
 		async config() {
 			// Not fetch: its pooled connection may be one the admin server closes on a config change.
-			const response = await httpCall(adminPort, { path: '/config/' });
+			const response = await httpCall(adminPort, {
+				path: '/config/',
+				headers: { Origin: adminUrl },
+			});
 			if (response.status !== 200)
 				throw new Error(`GET /config/ answered ${response.status}: ${response.body}`);
 			return response.body;
+		},
+		async admin(method, path, body) {
+			return await httpCall(adminPort, {
+				method,
+				path,
+				headers: {
+					Origin: adminUrl,
+					...(body === undefined ? {} : { 'Content-Type': 'application/json' }),
+				},
+				body: body === undefined ? undefined : JSON.stringify(body),
+			});
 		},
 		running() {
 			return (

@@ -6,16 +6,22 @@ import {
 	replaceManagedRoutes,
 	type CaddyRoute,
 } from '../../nodes/CaddyRoute/helpers/routeConfig';
-import { parseRouteSpec, routeIdFor } from '../../nodes/CaddyRoute/helpers/routeSpec';
+import {
+	parseRouteSpec,
+	routeIdFor,
+	type RouteSpec,
+} from '../../nodes/CaddyRoute/helpers/routeSpec';
 import { computeEtag } from '../../nodes/CaddyRoute/transport';
+import { literalPins } from '../support/pins';
 
 const unmanaged = (id: string, withMatch = true): CaddyRoute => ({
 	'@id': id,
 	...(withMatch ? { match: [{ host: [`${id}.example.com`] }] } : {}),
 	handle: [{ handler: 'static_response' }],
 });
+const build = (spec: RouteSpec) => buildRoute(spec, 'ingress', literalPins(spec));
 const managed = (host: string, path?: string) =>
-	buildRoute(parseRouteSpec({ hosts: host, upstreams: '10.0.0.1:80', path }), 'ingress');
+	build(parseRouteSpec({ hosts: host, upstreams: '10.0.0.1:80', path }));
 
 describe('route ids', () => {
 	it('are deterministic, prefixed, and keep path routes of one host apart', () => {
@@ -49,10 +55,10 @@ describe('buildRoute / parseRoute', () => {
 			offlinePage: true,
 			offlineMessage: 'Back soon',
 		});
-		const route = buildRoute(spec, 'ingress');
+		const route = build(spec);
 		const parsed = parseRoute(route);
 		expect(parsed).toMatchObject({ ...spec, tlsCaPem: expect.stringContaining('TUlJQg==') });
-		expect(buildRoute({ ...spec, tlsCaPem: parsed?.tlsCaPem }, 'ingress')).toEqual(route);
+		expect(build({ ...spec, tlsCaPem: parsed?.tlsCaPem })).toEqual(route);
 	});
 
 	it('ignores routes the package does not manage', () => {
@@ -111,10 +117,7 @@ describe('diffRoutes', () => {
 		const current = [keep, change, managed('gone.example.com'), unmanaged('manual')];
 		const desired = [
 			keep,
-			buildRoute(
-				parseRouteSpec({ hosts: 'change.example.com', upstreams: '10.0.0.2:80' }),
-				'ingress',
-			),
+			build(parseRouteSpec({ hosts: 'change.example.com', upstreams: '10.0.0.2:80' })),
 			managed('new.example.com'),
 		];
 		expect(diffRoutes(current, desired)).toEqual({

@@ -39,7 +39,7 @@ export const hostsField: INodeProperties = {
 	required: true,
 	placeholder: 'app.example.com',
 	description:
-		'Public host name(s) of the route, comma-separated. The first one names the route. A wildcard is allowed only as the whole leftmost label (*.example.com).',
+		'Public DNS name(s) of the route, comma-separated (at most 100). The first one names the route. A wildcard is allowed only as the whole leftmost label (*.example.com); IP addresses, localhost and single-label names are refused.',
 };
 
 export const upstreamsField: INodeProperties = {
@@ -50,7 +50,7 @@ export const upstreamsField: INodeProperties = {
 	required: true,
 	placeholder: '100.64.0.5:8080',
 	description:
-		'Where requests go, as host:port (IPv6 as [addr]:port), comma-separated for load balancing',
+		'Where requests go, as host:port (IPv6 as [addr]:port), comma-separated for load balancing. A name is resolved by the node and Caddy dials the checked addresses.',
 };
 
 export const routeOptionsField: INodeProperties = {
@@ -130,6 +130,14 @@ export const routeOptionsField: INodeProperties = {
 			description: 'Whether to send X-Content-Type-Options, X-Frame-Options and Referrer-Policy',
 		},
 		{
+			displayName: 'Send Upstream Name as Host',
+			name: 'upstreamHostHeader',
+			type: 'boolean',
+			default: false,
+			description:
+				"Whether to send the upstream's DNS name (host:port as given) as the Host header instead of the visitor's host; needs exactly one upstream given by name",
+		},
+		{
 			displayName: 'TLS CA Certificate',
 			name: 'tlsCaPem',
 			type: 'string',
@@ -158,7 +166,21 @@ export const routeOptionsField: INodeProperties = {
 	],
 };
 
+/**
+ * Settings that bound what incoming data may publish. Each is fixed in the node: expressions are
+ * refused at run time as well (lib/fixedParameter.ts), so webhook data can never widen them.
+ */
 export const safetyFields: INodeProperties[] = [
+	{
+		displayName: 'Allowed Upstream Networks',
+		name: 'allowedNetworks',
+		type: 'string',
+		default: '100.64.0.0/10, fd7a:115c:a1e0::/48',
+		noDataExpression: true,
+		placeholder: '100.64.0.0/10, fd7a:115c:a1e0::/48, 10.0.0.0/24',
+		description:
+			'CIDRs every upstream address must fall in (names are resolved by the node and pinned). The default is the tailnet; add your WireGuard or LAN subnets. Loopback, link-local/metadata and the admin API stay refused even inside a listed range.',
+	},
 	{
 		displayName: 'Allow Loopback Upstreams',
 		name: 'allowLoopback',
@@ -166,7 +188,16 @@ export const safetyFields: INodeProperties[] = [
 		default: false,
 		noDataExpression: true,
 		description:
-			'Whether upstreams on 127.0.0.0/8 or ::1 are accepted. Fixed in the node (no expressions) so request data can never switch it on.',
+			'Whether upstreams on 127.0.0.0/8 or ::1 are accepted (never the admin API). Fixed in the node (no expressions) so request data can never switch it on.',
+	},
+	{
+		displayName: 'Adopt Unmanaged Hosts',
+		name: 'adoptUnmanaged',
+		type: 'boolean',
+		default: false,
+		noDataExpression: true,
+		description:
+			'Whether a route may take over a host that a route this node did not create already serves. Off: such a host is refused (a conflict).',
 	},
 	{
 		displayName: 'Excluded Hosts',

@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { isManagedId, routeIdFor, type LbPolicy, type RouteSpec } from './routeSpec';
+import type { PinnedUpstream } from './upstreamGuard';
 
 export type CaddyRoute = IDataObject & { '@id'?: string };
 
@@ -33,22 +34,44 @@ function pemToDerBase64(pem: string): string[] {
 	);
 }
 
-/** Builds the Caddy JSON for one managed route. Same spec → same JSON, so unchanged routes compare equal. */
-export function buildRoute(spec: RouteSpec, server: string): CaddyRoute {
+/**
+ * Where a route keeps the upstreams as the user gave them when Caddy dials pinned addresses: a `vars`
+ * handler (a plain key/value map Caddy accepts and ignores), so Get, List and Sync read back names.
+ */
+const GIVEN_UPSTREAMS_VAR = 'homelab_ingress_upstreams';
+
+/** The one DNS name among the pins, when there is exactly one (for SNI and the Host header). */
+export function singleUpstreamName(pins: PinnedUpstream[]): string | undefined {
+	const names = new Set(pins.map((pin) => pin.name));
+	const [only] = names;
+	return names.size === 1 ? only : undefined;
+}
+
+/**
+ * Builds the Caddy JSON for one managed route, dialling the pinned addresses. Same spec and pins →
+ * same JSON, so unchanged routes compare equal.
+ */
+export function buildRoute(spec: RouteSpec, server: string, pins: PinnedUpstream[]): CaddyRoute {
 	const headers: Record<string, string[]> = {};
 	if (spec.hsts) headers['Strict-Transport-Security'] = [HSTS_VALUE];
 	if (spec.securityHeaders) Object.assign(headers, SECURITY_HEADERS);
 
+	const dials = [...new Set(pins.flatMap((pin) => pin.dials))];
 	const proxy: IDataObject = {
 		handler: 'reverse_proxy',
-		upstreams: spec.upstreams.map((dial) => ({ dial })),
+		upstreams: dials.map((dial) => ({ dial })),
 		load_balancing: { selection_policy: { policy: spec.lbPolicy } },
 	};
+	const name = singleUpstreamName(pins);
 	if (spec.upstreamTls) {
 		const tls: IDataObject = {};
-		if (spec.tlsServerName) tls.server_name = spec.tlsServerName;
+		const serverName = spec.tlsServerName ?? name;
+		if (serverName) tls.server_name = serverName;
 		if (spec.tlsCaPem) tls.root_ca_pool = pemToDerBase64(spec.tlsCaPem);
 		proxy.transport = { protocol: 'http', tls };
+	}
+	if (spec.upstreamHostHeader && pins.length === 1 && pins[0].name) {
+		proxy.headers = { request: { set: { Host: [pins[0].given] } } };
 	}
 	if (spec.healthCheckUri) {
 		proxy.health_checks = {
@@ -57,6 +80,9 @@ export function buildRoute(spec: RouteSpec, server: string): CaddyRoute {
 	}
 
 	const handle: IDataObject[] = [];
+	if (pins.some((pin) => pin.name)) {
+		handle.push({ handler: 'vars', [GIVEN_UPSTREAMS_VAR]: spec.upstreams });
+	}
 	if (Object.keys(headers).length > 0) {
 		handle.push({ handler: 'headers', response: { set: headers, deferred: true } });
 	}
@@ -117,6 +143,7 @@ export function parseRoute(route: CaddyRoute): (RouteSpec & { routeId: string })
 		offlineBody = typeof errorHandler.body === 'string' ? errorHandler.body : '';
 	}
 	const headerSet = asObject(asObject(handle.find((h) => h.handler === 'headers')?.response).set);
+	const given = handle.find((h) => h.handler === 'vars')?.[GIVEN_UPSTREAMS_VAR];
 	const proxy = asObject(handle.find((h) => h.handler === 'reverse_proxy'));
 	const transport = asObject(proxy.transport);
 	const tls = transport.tls === undefined ? undefined : asObject(transport.tls);
@@ -129,9 +156,12 @@ export function parseRoute(route: CaddyRoute): (RouteSpec & { routeId: string })
 	return {
 		routeId: route['@id'] as string,
 		hosts: (match.host as string[]) ?? [],
-		upstreams: asArray(proxy.upstreams).map((u) => String(u.dial)),
+		upstreams: Array.isArray(given)
+			? given.map(String)
+			: asArray(proxy.upstreams).map((u) => String(u.dial)),
 		path: Array.isArray(match.path) ? String(match.path[0]) : undefined,
 		upstreamTls: tls !== undefined,
+		upstreamHostHeader: 'Host' in asObject(asObject(asObject(proxy.headers).request).set),
 		tlsServerName: typeof tls?.server_name === 'string' ? tls.server_name : undefined,
 		tlsCaPem: pool.length
 			? pool
@@ -182,24 +212,76 @@ function compareRoutes(a: CaddyRoute, b: CaddyRoute): number {
 /**
  * Replaces the managed block of a server's routes with `managed`, leaving every unmanaged route where
  * it was. The block goes where the first managed route stood, or before the first catch-all (a route
- * without a matcher, which would otherwise shadow it), or at the end.
+ * without a matcher, which would otherwise shadow it), or at the end — and in any case before the
+ * unmanaged routes at the indexes in `precede` (hosts the user chose to adopt from them).
  */
-export function replaceManagedRoutes(routes: CaddyRoute[], managed: CaddyRoute[]): CaddyRoute[] {
+export function replaceManagedRoutes(
+	routes: CaddyRoute[],
+	managed: CaddyRoute[],
+	precede: number[] = [],
+): CaddyRoute[] {
 	const unmanaged: CaddyRoute[] = [];
 	let insertAt = -1;
-	for (const route of routes) {
+	let adoptAt = Infinity;
+	routes.forEach((route, index) => {
 		if (isManagedId(route['@id'])) {
 			if (insertAt < 0) insertAt = unmanaged.length;
-		} else {
-			unmanaged.push(route);
+			return;
 		}
-	}
+		if (precede.includes(index)) adoptAt = Math.min(adoptAt, unmanaged.length);
+		unmanaged.push(route);
+	});
 	if (insertAt < 0) {
 		const catchAll = unmanaged.findIndex((r) => !Array.isArray(r.match) || r.match.length === 0);
 		insertAt = catchAll < 0 ? unmanaged.length : catchAll;
 	}
+	insertAt = Math.min(insertAt, adoptAt);
 	const block = [...managed].sort(compareRoutes);
 	return [...unmanaged.slice(0, insertAt), ...block, ...unmanaged.slice(insertAt)];
+}
+
+/**
+ * Whether two host matchers can match a common host. Caddy matches case-insensitively and a `*`
+ * label stands for exactly one label, so patterns overlap when they have as many labels and every
+ * pair of labels is equal or one of them is `*`.
+ */
+export function hostsOverlap(a: string, b: string): boolean {
+	const left = a.toLowerCase().split('.');
+	const right = b.toLowerCase().split('.');
+	return (
+		left.length === right.length &&
+		left.every((label, i) => label === right[i] || label === '*' || right[i] === '*')
+	);
+}
+
+/** An unmanaged route that serves one of the hosts a managed route wants. */
+export interface HostConflict {
+	host: string;
+	index: number;
+	/** How to name the route in a message: its `@id`, or its position. */
+	route: string;
+}
+
+/** Unmanaged routes whose host matchers overlap `hosts` (routes without a host matcher are fallbacks). */
+export function unmanagedConflicts(routes: CaddyRoute[], hosts: string[]): HostConflict[] {
+	const conflicts: HostConflict[] = [];
+	routes.forEach((route, index) => {
+		if (isManagedId(route['@id'])) return;
+		const matchers = asArray(route.match).flatMap((m) =>
+			Array.isArray(m.host) ? (m.host as unknown[]).map(String) : [],
+		);
+		const host = hosts.find((h) => matchers.some((m) => hostsOverlap(h, m)));
+		if (host === undefined) return;
+		const id = typeof route['@id'] === 'string' ? `"${route['@id']}"` : 'without an @id';
+		conflicts.push({ host, index, route: `${id} (#${index + 1} in the server's routes)` });
+	});
+	return conflicts;
+}
+
+/** The hosts of a route's first matcher. */
+export function hostsOf(route: CaddyRoute): string[] {
+	const match = asObject(asArray(route.match)[0]);
+	return Array.isArray(match.host) ? (match.host as unknown[]).map(String) : [];
 }
 
 export function managedRoutesOf(routes: CaddyRoute[]): CaddyRoute[] {

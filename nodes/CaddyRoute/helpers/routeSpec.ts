@@ -6,6 +6,7 @@ import {
 	hostMatchesPattern,
 	InputError,
 	parseHostname,
+	parsePublicHostname,
 	parseHostPort,
 	toList,
 } from '../../../lib/validation';
@@ -29,6 +30,8 @@ export interface RouteSpec {
 	tlsServerName?: string;
 	tlsCaPem?: string;
 	upstreamTls: boolean;
+	/** Send the upstream's DNS name (not the pinned address) as the Host header. */
+	upstreamHostHeader: boolean;
 	hsts: boolean;
 	securityHeaders: boolean;
 	healthCheckUri?: string;
@@ -38,20 +41,22 @@ export interface RouteSpec {
 	offlineMessage?: string;
 }
 
+/** A route request as it arrives (from node fields, a JSON list or webhook data): checked, not trusted. */
 export interface RouteInput {
 	hosts: unknown;
 	upstreams: unknown;
-	path?: string;
-	upstreamTls?: boolean;
-	tlsServerName?: string;
-	tlsCaPem?: string;
-	hsts?: boolean;
-	securityHeaders?: boolean;
-	healthCheckUri?: string;
-	healthCheckInterval?: string;
-	lbPolicy?: string;
-	offlinePage?: boolean;
-	offlineMessage?: string;
+	path?: unknown;
+	upstreamTls?: unknown;
+	tlsServerName?: unknown;
+	tlsCaPem?: unknown;
+	upstreamHostHeader?: unknown;
+	hsts?: unknown;
+	securityHeaders?: unknown;
+	healthCheckUri?: unknown;
+	healthCheckInterval?: unknown;
+	lbPolicy?: unknown;
+	offlinePage?: unknown;
+	offlineMessage?: unknown;
 }
 
 export const ROUTE_ID_PREFIX = 'homelab-ingress_';
@@ -74,8 +79,62 @@ export function isManagedId(id: unknown): id is string {
 const PATH_PATTERN = /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/;
 const DURATION = /^\d+(ms|s|m|h)$/;
 
-export function parsePathMatcher(field: string, raw: string): string | undefined {
-	const path = raw.trim();
+/** Bounds on one route, so no single request can publish thousands of names or megabytes of config. */
+export const ROUTE_LIMITS = {
+	hosts: 100,
+	upstreams: 32,
+	/** Characters of the raw Hostnames / Upstreams text, before it is split. */
+	listText: 100 * 256,
+	path: 1024,
+	offlineMessage: 4096,
+	tlsCaPem: 64 * 1024,
+};
+
+/** A text field: absent is empty, a string is itself, anything else (an object from a webhook) is refused. */
+function textOf(field: string, value: unknown, max: number): string {
+	if (value === undefined || value === null) return '';
+	if (typeof value !== 'string' && typeof value !== 'number') {
+		throw new InputError(
+			field,
+			`must be text, not ${Array.isArray(value) ? 'a list' : typeof value}`,
+		);
+	}
+	const text = String(value);
+	if (text.length > max) {
+		throw new InputError(
+			field,
+			`is ${text.length} characters long; at most ${max} are accepted`,
+			'tooLarge',
+		);
+	}
+	return text;
+}
+
+/** A list field: a list or a comma/space separated text, with at most `max` entries. */
+function listOf(field: string, value: unknown, max: number): string[] {
+	if (Array.isArray(value)) {
+		if (value.length > max) {
+			throw new InputError(
+				field,
+				`has ${value.length} entries; at most ${max} are accepted`,
+				'tooLarge',
+			);
+		}
+		return value.map((entry) => textOf(field, entry, ROUTE_LIMITS.listText).trim()).filter(Boolean);
+	}
+	const list = toList(textOf(field, value, ROUTE_LIMITS.listText));
+	if (list.length > max) {
+		throw new InputError(
+			field,
+			`has ${list.length} entries; at most ${max} are accepted`,
+			'tooLarge',
+		);
+	}
+	return list;
+}
+
+export function parsePathMatcher(field: string, raw: unknown): string | undefined {
+	const path = textOf(field, raw, ROUTE_LIMITS.path).trim();
 	if (!path) return undefined;
 	if (!PATH_PATTERN.test(path)) {
 		throw new InputError(
@@ -88,8 +147,8 @@ export function parsePathMatcher(field: string, raw: string): string | undefined
 	return path;
 }
 
-function parsePem(field: string, raw: string): string | undefined {
-	const pem = raw.trim();
+function parsePem(field: string, raw: unknown): string | undefined {
+	const pem = textOf(field, raw, ROUTE_LIMITS.tlsCaPem).trim();
 	if (!pem) return undefined;
 	const blocks = pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/g);
 	if (!blocks)
@@ -100,9 +159,17 @@ function parsePem(field: string, raw: string): string | undefined {
 	return blocks.join('\n');
 }
 
+function flagOf(field: string, value: unknown, fallback: boolean): boolean {
+	if (value === undefined || value === null || value === '') return fallback;
+	if (typeof value === 'boolean') return value;
+	throw new InputError(field, 'must be true or false');
+}
+
 /** Validates one route request; throws InputError naming the field. Never touches the network. */
 export function parseRouteSpec(input: RouteInput, excludedHosts: string[] = []): RouteSpec {
-	const hosts = toList(input.hosts).map((h) => parseHostname('Hostnames', h));
+	const hosts = listOf('Hostnames', input.hosts, ROUTE_LIMITS.hosts).map((h) =>
+		parsePublicHostname('Hostnames', h),
+	);
 	if (hosts.length === 0) throw new InputError('Hostnames', 'at least one host name is required');
 	for (const host of hosts) {
 		const pattern = excludedHosts.find((p) => hostMatchesPattern(host, p));
@@ -113,50 +180,59 @@ export function parseRouteSpec(input: RouteInput, excludedHosts: string[] = []):
 			);
 		}
 	}
-	const upstreams = toList(input.upstreams).map((u) =>
+	const upstreams = listOf('Upstreams', input.upstreams, ROUTE_LIMITS.upstreams).map((u) =>
 		formatHostPort(parseHostPort('Upstreams', u)),
 	);
 	if (upstreams.length === 0)
 		throw new InputError('Upstreams', 'at least one upstream (host:port) is required');
 
-	const lbPolicy = (input.lbPolicy || 'round_robin') as LbPolicy;
+	const lbPolicy = (textOf('Load Balancing Policy', input.lbPolicy, 32) ||
+		'round_robin') as LbPolicy;
 	if (!LB_POLICIES.includes(lbPolicy)) {
 		throw new InputError(
 			'Load Balancing Policy',
 			`${quoted(lbPolicy)} is not one of ${LB_POLICIES.join(', ')}`,
 		);
 	}
-	const healthCheckUri = input.healthCheckUri?.trim()
-		? parsePathMatcher('Health Check URI', input.healthCheckUri)
-		: undefined;
-	const healthCheckInterval = input.healthCheckInterval?.trim() || undefined;
+	const healthCheckUri = parsePathMatcher('Health Check URI', input.healthCheckUri);
+	const healthCheckInterval =
+		textOf('Health Check Interval', input.healthCheckInterval, 32).trim() || undefined;
 	if (healthCheckInterval && !DURATION.test(healthCheckInterval)) {
 		throw new InputError(
 			'Health Check Interval',
 			`${quoted(healthCheckInterval)} is not a duration such as 10s or 1m`,
 		);
 	}
-	const tlsServerName = input.tlsServerName?.trim()
-		? parseHostname('TLS Server Name', input.tlsServerName, false)
+	const tlsServerNameText = textOf('TLS Server Name', input.tlsServerName, 256).trim();
+	const tlsServerName = tlsServerNameText
+		? parseHostname('TLS Server Name', tlsServerNameText, false)
 		: undefined;
-	const tlsCaPem = input.tlsCaPem ? parsePem('TLS CA Certificate', input.tlsCaPem) : undefined;
-	const offlineMessage = input.offlineMessage?.trim()
-		? assertNoControlChars('Offline Message', input.offlineMessage.trim())
+	const tlsCaPem = parsePem('TLS CA Certificate', input.tlsCaPem);
+	const offlineText = textOf(
+		'Offline Message',
+		input.offlineMessage,
+		ROUTE_LIMITS.offlineMessage,
+	).trim();
+	const offlineMessage = offlineText
+		? assertNoControlChars('Offline Message', offlineText)
 		: undefined;
+	const upstreamHostHeader = flagOf('Send Upstream Name as Host', input.upstreamHostHeader, false);
 
 	return {
 		hosts: [...new Set(hosts)],
 		upstreams: [...new Set(upstreams)],
-		path: parsePathMatcher('Path', input.path ?? ''),
-		upstreamTls: Boolean(input.upstreamTls || tlsServerName || tlsCaPem),
+		path: parsePathMatcher('Path', input.path),
+		upstreamTls:
+			flagOf('Upstream TLS', input.upstreamTls, false) || Boolean(tlsServerName || tlsCaPem),
 		tlsServerName,
 		tlsCaPem,
-		hsts: input.hsts ?? true,
-		securityHeaders: input.securityHeaders ?? true,
+		upstreamHostHeader,
+		hsts: flagOf('HSTS', input.hsts, true),
+		securityHeaders: flagOf('Security Headers', input.securityHeaders, true),
 		healthCheckUri,
 		healthCheckInterval: healthCheckUri ? (healthCheckInterval ?? '30s') : undefined,
 		lbPolicy,
-		offlinePage: input.offlinePage ?? false,
+		offlinePage: flagOf('Offline Page', input.offlinePage, false),
 		offlineMessage,
 	};
 }

@@ -1,25 +1,9 @@
-import { lookup } from 'node:dns/promises';
 import { isIP } from 'node:net';
 
-import { classifyAddress } from '../../../lib/net';
-import { InputError, parseHostPort } from '../../../lib/validation';
 import { quoted } from '../../../lib/errors';
-
-const LOOKUP_TIMEOUT_MS = 3_000;
-
-async function resolve(host: string): Promise<string[]> {
-	if (isIP(host)) return [host];
-	if (host === 'localhost' || host.endsWith('.localhost')) return ['127.0.0.1', '::1'];
-	const timeout = new Promise<string[]>((resolveTimeout) => {
-		setTimeout(() => resolveTimeout([]), LOOKUP_TIMEOUT_MS).unref();
-	});
-	// A name that does not resolve here (a tunnel name only the VPS knows) is left to Caddy to dial.
-	const answer = lookup(host, { all: true }).then(
-		(addresses) => addresses.map((a) => a.address),
-		() => [] as string[],
-	);
-	return await Promise.race([answer, timeout]);
-}
+import { canonicalAddress, classifyAddress, type NetworkSet } from '../../../lib/net';
+import { formatHostPort, InputError, parseHostPort } from '../../../lib/validation';
+import { resolveName, ResolveFailure } from './resolveName';
 
 export interface AdminListener {
 	host: string;
@@ -33,50 +17,122 @@ export function adminListenerOf(baseUrl: string): AdminListener {
 	return { host: url.hostname.replace(/^\[|\]$/g, ''), port };
 }
 
-/**
- * Refuses upstreams a public route must never reach: the admin API itself (by name or by any address
- * it resolves to), link-local and cloud metadata addresses, the unspecified address, and loopback unless
- * the user switched that on in the node (the option accepts no expressions, so webhook data cannot).
- */
-export async function assertSafeUpstreams(
-	upstreams: string[],
-	admin: AdminListener,
-	allowLoopback: boolean,
-): Promise<void> {
-	const adminAddresses = new Set(await resolve(admin.host));
-	const adminIsLocal = [...adminAddresses].some((a) => classifyAddress(a) !== 'other');
-	for (const upstream of upstreams) {
-		const { host, port } = parseHostPort('Upstreams', upstream);
-		const addresses = await resolve(host);
-		for (const address of addresses) {
-			const kind = classifyAddress(address);
-			const reachesAdmin =
-				port === admin.port &&
-				(adminAddresses.has(address) || host === admin.host || (adminIsLocal && kind !== 'other'));
-			if (reachesAdmin) {
-				throw new InputError(
-					'Upstreams',
-					`${quoted(upstream)} points at Caddy's admin API; a route may never expose it`,
-				);
-			}
-			if (kind === 'link-local') {
-				throw new InputError(
-					'Upstreams',
-					`${quoted(upstream)} is a link-local or cloud metadata address (${address})`,
-				);
-			}
-			if (kind === 'unspecified') {
-				throw new InputError(
-					'Upstreams',
-					`${quoted(upstream)} uses the unspecified address ${address}`,
-				);
-			}
-			if (kind === 'loopback' && !allowLoopback) {
-				throw new InputError(
-					'Upstreams',
-					`${quoted(upstream)} is a loopback address (${address}); switch on "Allow Loopback Upstreams" in the node to permit it`,
-				);
-			}
-		}
+/** What the node settings allow upstreams to reach. Fixed in the node: webhook data cannot widen it. */
+export interface UpstreamPolicy {
+	allowedNetworks: NetworkSet;
+	allowLoopback: boolean;
+	admin: AdminListener;
+}
+
+/** An upstream as the user gave it, and the addresses Caddy is told to dial for it. */
+export interface PinnedUpstream {
+	/** `host:port` as given (normalised). */
+	given: string;
+	/** The DNS name, when the upstream was given by name. */
+	name?: string;
+	port: number;
+	/** `addr:port` dial addresses, sorted. */
+	dials: string[];
+}
+
+function isLocalName(host: string): boolean {
+	return host === 'localhost' || host.endsWith('.localhost');
+}
+
+/** The addresses a host stands for: itself when it is an IP literal, else every DNS answer. */
+async function addressesOf(upstream: string, host: string): Promise<string[]> {
+	if (isIP(host)) return [host];
+	// RFC 6761: localhost names are loopback; pinned to IPv4 so a route never alternates families.
+	if (isLocalName(host)) return ['127.0.0.1'];
+	try {
+		return await resolveName(host);
+	} catch (error) {
+		const code = error instanceof ResolveFailure ? error.code : 'EFAIL';
+		const what =
+			code === 'ENOTFOUND' ? 'has no A or AAAA record' : `could not be resolved (${code})`;
+		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- becomes a NodeOperationError naming the field
+		throw new InputError(
+			'Upstreams',
+			`${quoted(upstream)} ${what}; a route is published only to addresses the node has checked`,
+		);
 	}
+}
+
+async function adminAddressesOf(admin: AdminListener): Promise<Set<string>> {
+	try {
+		return new Set((await addressesOf(admin.host, admin.host)).map(canonicalAddress));
+	} catch {
+		// The admin API answered by this name moments ago; if it does not resolve now, match by name only.
+		return new Set();
+	}
+}
+
+/** Refuses one address of an upstream, or returns normally when the policy allows it. */
+function checkAddress(
+	upstream: string,
+	address: string,
+	port: number,
+	policy: UpstreamPolicy,
+	adminAddresses: Set<string>,
+): void {
+	const kind = classifyAddress(address);
+	const adminIsLocal = [...adminAddresses].some((a) => classifyAddress(a) !== 'other');
+	const reachesAdmin =
+		port === policy.admin.port &&
+		(adminAddresses.has(canonicalAddress(address)) ||
+			(adminIsLocal && (kind === 'loopback' || kind === 'unspecified')));
+	const refuse = (why: string) => {
+		throw new InputError('Upstreams', `${quoted(upstream)} ${why}`);
+	};
+	if (reachesAdmin) refuse("points at Caddy's admin API; a route may never expose it");
+	if (kind === 'link-local') refuse(`is a link-local or cloud metadata address (${address})`);
+	if (kind === 'unspecified') refuse(`uses the unspecified address ${address}`);
+	if (kind === 'non-unicast') refuse(`uses ${address}, which is not a unicast address`);
+	if (kind === 'loopback') {
+		if (!policy.allowLoopback) {
+			refuse(
+				`is a loopback address (${address}); switch on "Allow Loopback Upstreams" in the node to permit it`,
+			);
+		}
+		return;
+	}
+	if (!policy.allowedNetworks.contains(address)) {
+		const allowed = policy.allowedNetworks.cidrs.map((c) => `${c.address}/${c.prefix}`).join(', ');
+		refuse(
+			`resolves to ${address}, outside the allowed upstream networks (${allowed || 'none'}); add its network to "Allowed Upstream Networks" in the node`,
+		);
+	}
+}
+
+/**
+ * Checks every upstream against the policy and pins it: a DNS name is resolved here, every answer is
+ * checked, and Caddy is given those addresses to dial. Caddy never resolves the name itself, so a
+ * name that is re-pointed after this check (DNS rebinding) cannot move a published route.
+ */
+export async function pinUpstreams(
+	upstreams: string[],
+	policy: UpstreamPolicy,
+): Promise<PinnedUpstream[]> {
+	const adminAddresses = await adminAddressesOf(policy.admin);
+	const pinned: PinnedUpstream[] = [];
+	for (const upstream of upstreams) {
+		const { host, port, ipVersion } = parseHostPort('Upstreams', upstream);
+		if (!ipVersion && host === policy.admin.host && port === policy.admin.port) {
+			throw new InputError(
+				'Upstreams',
+				`${quoted(upstream)} points at Caddy's admin API; a route may never expose it`,
+			);
+		}
+		const addresses = await addressesOf(upstream, host);
+		for (const address of addresses) checkAddress(upstream, address, port, policy, adminAddresses);
+		pinned.push({
+			given: upstream,
+			name: ipVersion ? undefined : host,
+			port,
+			dials: addresses
+				.map((address) => formatHostPort({ host: canonicalAddress(address), port }))
+				.sort(),
+		});
+	}
+	return pinned;
 }

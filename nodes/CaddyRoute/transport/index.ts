@@ -35,7 +35,21 @@ export function computeEtag(path: string, body: Buffer): string {
 
 export async function adminBaseUrl(this: CaddyContext): Promise<string> {
 	const credentials = await this.getCredentials<{ baseUrl: string }>(CREDENTIAL);
-	return String(credentials.baseUrl || 'http://localhost:2019').replace(/\/+$/, '');
+	const baseUrl = String(credentials.baseUrl || 'http://localhost:2019').replace(/\/+$/, '');
+	if (!URL.canParse(baseUrl) || !/^https?:$/.test(new URL(baseUrl).protocol)) {
+		// Not echoed: a URL the user typed may carry a password.
+		throw new NodeOperationError(
+			this.getNode(),
+			"The Caddy Admin API credential's URL is not an http:// or https:// URL",
+		);
+	}
+	return baseUrl;
+}
+
+/** `scheme://host:port` of the admin URL: what Caddy compares with its allowed origins (no userinfo). */
+export function adminOrigin(baseUrl: string): string {
+	const url = new URL(baseUrl);
+	return `${url.protocol}//${url.host}`;
 }
 
 function caddyMessage(body: Buffer): string {
@@ -105,7 +119,8 @@ export async function caddyRequest(
 		method,
 		baseURL,
 		url: path,
-		headers: { ...headers },
+		// Caddy's admin endpoint with enforce_origin (set by Ensure Server) refuses requests without it.
+		headers: { Origin: adminOrigin(baseURL), ...headers },
 		encoding: 'arraybuffer',
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,

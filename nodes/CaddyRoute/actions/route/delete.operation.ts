@@ -1,31 +1,61 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { serverAt } from '../../helpers/parameters';
 import { mapItems } from '../../../../lib/execute';
 import { parseHostname } from '../../../../lib/validation';
-import { managedRoutesOf, replaceManagedRoutes, type CaddyRoute } from '../../helpers/routeConfig';
+import { serverAt } from '../../helpers/parameters';
+import {
+	hostsOf,
+	hostsOverlap,
+	managedRoutesOf,
+	replaceManagedRoutes,
+	unmanagedConflicts,
+	type CaddyRoute,
+} from '../../helpers/routeConfig';
 import { routeIdFor } from '../../helpers/routeSpec';
 import { changeRoutes, type RoutesChange } from '../../transport';
 import { routeKeyFields, routePathAt } from './routeKey';
 
 export const description: INodeProperties[] = routeKeyFields('delete');
 
+/** Which route still serves `host` once the change is made: a managed route's id, or "unmanaged". */
+function servedBy(routes: CaddyRoute[], host: string): string | undefined {
+	const managed = managedRoutesOf(routes).find((r) =>
+		hostsOf(r).some((h) => hostsOverlap(h, host)),
+	);
+	if (managed) return managed['@id'];
+	return unmanagedConflicts(routes, [host]).length ? 'unmanaged' : undefined;
+}
+
+/**
+ * Removes the managed route keyed by the host (and path). The answer tells the truth: `removed` says
+ * whether a route was removed, `stillServed`/`servedBy` whether the host is still routed afterwards
+ * (as another route's extra name, or by a route this package did not create, which is left alone).
+ */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await mapItems.call(this, async (i) => {
 		const server = serverAt.call(this, i);
-		const host = parseHostname('Hostname', this.getNodeParameter('host', i) as string);
+		const host = parseHostname('Hostname', this.getNodeParameter('host', i));
 		const routeId = routeIdFor(server, host, routePathAt.call(this, i));
-		const outcome = await changeRoutes.call(this, server, (routes): RoutesChange => {
-			const managed = managedRoutesOf(routes as CaddyRoute[]);
-			if (!managed.some((r) => r['@id'] === routeId)) return { result: { removed: false } };
-			return {
-				next: replaceManagedRoutes(
-					routes as CaddyRoute[],
-					managed.filter((r) => r['@id'] !== routeId),
-				),
-				result: { removed: true },
-			};
+		const outcome = await changeRoutes.call(this, server, (current): RoutesChange => {
+			const routes = current as CaddyRoute[];
+			const managed = managedRoutesOf(routes);
+			if (!managed.some((r) => r['@id'] === routeId)) {
+				return { result: { removed: false, servedBy: servedBy(routes, host) } };
+			}
+			const next = replaceManagedRoutes(
+				routes,
+				managed.filter((r) => r['@id'] !== routeId),
+			);
+			return { next, result: { removed: true, servedBy: servedBy(next, host) } };
 		});
-		return { host, routeId, server, removed: outcome.removed === true };
+		const by = typeof outcome.servedBy === 'string' ? outcome.servedBy : undefined;
+		return {
+			host,
+			routeId,
+			server,
+			removed: outcome.removed === true,
+			stillServed: by !== undefined,
+			...(by ? { servedBy: by } : {}),
+		};
 	});
 }

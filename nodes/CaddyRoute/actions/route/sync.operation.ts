@@ -4,15 +4,16 @@ import type {
 	INodeExecutionData,
 	INodeProperties,
 } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
 
 import { failureJson, toNodeError } from '../../../../lib/execute';
 import { InputError } from '../../../../lib/validation';
-import { routeInputAt, serverAt, validateRoutes } from '../../helpers/parameters';
+import { claimHosts } from '../../helpers/ownership';
+import { adoptUnmanagedAt, routeInputAt, serverAt, validateRoutes } from '../../helpers/parameters';
 import {
 	buildRoute,
+	canonicalJson,
 	diffRoutes,
-	managedRoutesOf,
+	hostsOf,
 	replaceManagedRoutes,
 	type CaddyRoute,
 } from '../../helpers/routeConfig';
@@ -73,9 +74,22 @@ export const description: INodeProperties[] = [
 	...safetyFields.map((field) => ({ ...field, displayOptions: { show: showFor } })),
 ];
 
+/** The most routes one Sync accepts: far more than one VPS serves, few enough to bound one change. */
+const MAX_SYNC_ROUTES = 10_000;
+
+function tooMany(field: string, count: number): InputError {
+	return new InputError(
+		field,
+		`lists ${count} routes; at most ${MAX_SYNC_ROUTES} are accepted`,
+		'tooLarge',
+	);
+}
+
 function desiredInputs(this: IExecuteFunctions): RouteInput[] {
 	if (this.getNodeParameter('source', 0) === 'items') {
-		return this.getInputData().map((_, i) => routeInputAt.call(this, i));
+		const items = this.getInputData();
+		if (items.length > MAX_SYNC_ROUTES) throw tooMany('Input Items', items.length);
+		return items.map((_, i) => routeInputAt.call(this, i));
 	}
 	const raw = this.getNodeParameter('routesJson', 0);
 	let list: unknown = raw;
@@ -83,13 +97,12 @@ function desiredInputs(this: IExecuteFunctions): RouteInput[] {
 		try {
 			list = JSON.parse(raw);
 		} catch (error) {
-			throw new NodeOperationError(
-				this.getNode(),
-				`Invalid Routes (JSON): ${(error as Error).message}`,
-			);
+			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- becomes a NodeOperationError naming the field
+			throw new InputError('Routes (JSON)', `is not valid JSON (${(error as Error).message})`);
 		}
 	}
 	if (!Array.isArray(list)) throw new InputError('Routes (JSON)', 'must be a JSON array of routes');
+	if (list.length > MAX_SYNC_ROUTES) throw tooMany('Routes (JSON)', list.length);
 	return list.map((entry, index) => {
 		if (!entry || typeof entry !== 'object')
 			throw new InputError('Routes (JSON)', `entry ${index} is not an object`);
@@ -106,9 +119,11 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	try {
 		const server = serverAt.call(this, 0);
 		const dryRun = this.getNodeParameter('dryRun', 0) as boolean;
-		const desired = (await validateRoutes.call(this, desiredInputs.call(this), 0)).map((spec) =>
-			buildRoute(spec, server),
+		const adopt = adoptUnmanagedAt.call(this);
+		const desired = (await validateRoutes.call(this, desiredInputs.call(this), 0)).map(
+			({ spec, pins }) => buildRoute(spec, server, pins),
 		);
+		const desiredHosts = desired.flatMap(hostsOf);
 		const ids = new Set<string>();
 		for (const route of desired) {
 			const id = route['@id'] as string;
@@ -123,14 +138,16 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		let summary: IDataObject;
 		if (dryRun) {
 			const routes = (await readServerRoutes.call(this, server)) as CaddyRoute[];
+			claimHosts(routes, desiredHosts, adopt);
 			summary = { ...diffRoutes(routes, desired), changed: false };
 		} else {
-			summary = await changeRoutes.call(this, server, (routes): RoutesChange => {
-				const diff = diffRoutes(routes as CaddyRoute[], desired);
-				const unchanged = !diff.added.length && !diff.updated.length && !diff.removed.length;
-				if (unchanged && managedRoutesOf(routes as CaddyRoute[]).length === desired.length)
-					return { result: { ...diff } };
-				return { next: replaceManagedRoutes(routes as CaddyRoute[], desired), result: { ...diff } };
+			summary = await changeRoutes.call(this, server, (current): RoutesChange => {
+				const routes = current as CaddyRoute[];
+				const precede = claimHosts(routes, desiredHosts, adopt);
+				const diff = diffRoutes(routes, desired);
+				const next = replaceManagedRoutes(routes, desired, precede);
+				if (canonicalJson(next) === canonicalJson(routes)) return { result: { ...diff } };
+				return { next, result: { ...diff } };
 			});
 		}
 		return [{ json: { server, dryRun, ...summary }, pairedItem }];

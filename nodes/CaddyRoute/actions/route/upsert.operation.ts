@@ -6,10 +6,12 @@ import type {
 } from 'n8n-workflow';
 
 import { mapItems } from '../../../../lib/execute';
-import { routeInputAt, serverAt, validateRoutes } from '../../helpers/parameters';
+import { claimHosts } from '../../helpers/ownership';
+import { adoptUnmanagedAt, routeInputAt, serverAt, validateRoutes } from '../../helpers/parameters';
 import {
 	buildRoute,
 	canonicalJson,
+	hostsOf,
 	managedRoutesOf,
 	replaceManagedRoutes,
 	type CaddyRoute,
@@ -31,51 +33,67 @@ export const description: INodeProperties[] = [
 	...safetyFields,
 ].map((field) => ({ ...field, displayOptions: showFor }));
 
-/** Inserts or replaces the route in the managed block (the path for new routes: keeps the block ordered). */
+/**
+ * Inserts or replaces the route in the managed block (keeps the block ordered), after checking that no
+ * route this package did not create serves its hosts.
+ */
 async function insertRoute(
 	this: IExecuteFunctions,
 	server: string,
 	route: CaddyRoute,
+	adopt: boolean,
 ): Promise<IDataObject> {
 	const routeId = route['@id'];
 	return await changeRoutes.call(this, server, (routes): RoutesChange => {
+		const precede = claimHosts(routes as CaddyRoute[], hostsOf(route), adopt);
 		const managed = managedRoutesOf(routes as CaddyRoute[]);
 		const existing = managed.find((r) => r['@id'] === routeId);
-		if (existing && canonicalJson(existing) === canonicalJson(route))
+		if (existing && canonicalJson(existing) === canonicalJson(route) && !precede.length)
 			return { result: { action: 'unchanged' } };
 		const others = managed.filter((r) => r['@id'] !== routeId);
 		return {
-			next: replaceManagedRoutes(routes as CaddyRoute[], [...others, route]),
+			next: replaceManagedRoutes(routes as CaddyRoute[], [...others, route], precede),
 			result: { action: existing ? 'updated' : 'created' },
 		};
 	});
 }
 
+function sameHosts(a: CaddyRoute, b: CaddyRoute): boolean {
+	return canonicalJson([...hostsOf(a)].sort()) === canonicalJson([...hostsOf(b)].sort());
+}
+
 /**
- * An existing route is replaced in place through its @id (one small atomic change, as cheap as a
- * hand-made admin-API call); only a new route takes the read-modify-write of the server's routes.
+ * An existing route with the same hosts is replaced in place through its @id (one small atomic
+ * change, as cheap as a hand-made admin-API call); a new route, or one whose hosts change, takes the
+ * read-modify-write of the server's routes, where ownership of the hosts is checked.
  */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await mapItems.call(this, async (i) => {
 		const server = serverAt.call(this, i);
-		const [spec] = await validateRoutes.call(this, [routeInputAt.call(this, i)], i);
-		const route = buildRoute(spec, server);
+		const adopt = adoptUnmanagedAt.call(this);
+		const [{ spec, pins }] = await validateRoutes.call(this, [routeInputAt.call(this, i)], i);
+		const route = buildRoute(spec, server, pins);
 		const routeId = route['@id'] as string;
 
 		let outcome: IDataObject;
-		const current = await readById.call(this, routeId);
+		const current = (await readById.call(this, routeId)) as CaddyRoute | undefined;
 		if (current && canonicalJson(current) === canonicalJson(route)) {
 			outcome = { action: 'unchanged', changed: false };
-		} else if (current && (await replaceById.call(this, routeId, route))) {
+		} else if (
+			current &&
+			sameHosts(current, route) &&
+			(await replaceById.call(this, routeId, route))
+		) {
 			outcome = { action: 'updated', changed: true };
 		} else {
-			outcome = await insertRoute.call(this, server, route);
+			outcome = await insertRoute.call(this, server, route, adopt);
 		}
 
 		const result: IDataObject = {
 			host: spec.hosts[0],
 			hosts: spec.hosts,
 			upstreams: spec.upstreams,
+			dials: pins.flatMap((pin) => pin.dials),
 			routeId,
 			server,
 			...outcome,

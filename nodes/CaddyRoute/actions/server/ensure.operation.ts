@@ -8,7 +8,8 @@ import type {
 import { mapItems } from '../../../../lib/execute';
 import { InputError, parseHostPort, parsePort, toList } from '../../../../lib/validation';
 import { SERVER_NAME } from '../../helpers/parameters';
-import { caddyRequest, readConfig, serverPath } from '../../transport';
+import { ensureAdminOrigins } from '../../helpers/adminOrigins';
+import { adminBaseUrl, caddyRequest, readConfig, serverPath } from '../../transport';
 import { quoted } from '../../../../lib/errors';
 
 const displayOptions = { show: { resource: ['server'], operation: ['ensure'] } };
@@ -53,7 +54,10 @@ function parseListen(raw: string): string[] {
 	return listen;
 }
 
-/** Creates the HTTP server block when it is absent; an existing server is reported, never changed. */
+/**
+ * Creates the HTTP server block when it is absent (an existing server is reported, never changed), and
+ * makes Caddy's admin endpoint enforce origins, so a request relayed through any site is refused by it.
+ */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await mapItems.call(this, async (i) => {
 		const server = String(this.getNodeParameter('serverName', i)).trim();
@@ -66,35 +70,45 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const listen = parseListen(this.getNodeParameter('listen', i) as string);
 		const automaticHttps = this.getNodeParameter('automaticHttps', i) as boolean;
 
-		const { value: existing } = await readConfig.call(this, serverPath(server));
-		if (existing) {
-			return {
-				server,
-				created: false,
-				listen: existing.listen ?? [],
-				automaticHttps: !(existing.automatic_https as IDataObject)?.disable,
-			};
-		}
-		const block: IDataObject = { listen, routes: [] };
-		if (!automaticHttps) block.automatic_https = { disable: true };
-
-		// Create only the levels that are missing, so other apps and servers stay exactly as they are.
-		const { value: root } = await readConfig.call(this, '');
-		const apps = root?.apps as IDataObject | undefined;
-		const http = apps?.http as IDataObject | undefined;
-		if (!root)
-			await caddyRequest.call(this, 'POST', '/load', {
-				apps: { http: { servers: { [server]: block } } },
-			});
-		else if (!apps)
-			await caddyRequest.call(this, 'POST', '/config/apps', {
-				http: { servers: { [server]: block } },
-			});
-		else if (!http)
-			await caddyRequest.call(this, 'POST', '/config/apps/http', { servers: { [server]: block } });
-		else if (!http.servers)
-			await caddyRequest.call(this, 'POST', '/config/apps/http/servers', { [server]: block });
-		else await caddyRequest.call(this, 'POST', `/config/${serverPath(server)}`, block);
-		return { server, created: true, listen, automaticHttps };
+		const serverResult = await ensureServer.call(this, server, listen, automaticHttps);
+		const admin = await ensureAdminOrigins.call(this, await adminBaseUrl.call(this));
+		return { server, ...serverResult, ...admin };
 	});
+}
+
+async function ensureServer(
+	this: IExecuteFunctions,
+	server: string,
+	listen: string[],
+	automaticHttps: boolean,
+): Promise<IDataObject> {
+	const { value: existing } = await readConfig.call(this, serverPath(server));
+	if (existing) {
+		return {
+			created: false,
+			listen: existing.listen ?? [],
+			automaticHttps: !(existing.automatic_https as IDataObject)?.disable,
+		};
+	}
+	const block: IDataObject = { listen, routes: [] };
+	if (!automaticHttps) block.automatic_https = { disable: true };
+
+	// Create only the levels that are missing, so other apps and servers stay exactly as they are.
+	const { value: root } = await readConfig.call(this, '');
+	const apps = root?.apps as IDataObject | undefined;
+	const http = apps?.http as IDataObject | undefined;
+	if (!root)
+		await caddyRequest.call(this, 'POST', '/load', {
+			apps: { http: { servers: { [server]: block } } },
+		});
+	else if (!apps)
+		await caddyRequest.call(this, 'POST', '/config/apps', {
+			http: { servers: { [server]: block } },
+		});
+	else if (!http)
+		await caddyRequest.call(this, 'POST', '/config/apps/http', { servers: { [server]: block } });
+	else if (!http.servers)
+		await caddyRequest.call(this, 'POST', '/config/apps/http/servers', { [server]: block });
+	else await caddyRequest.call(this, 'POST', `/config/${serverPath(server)}`, block);
+	return { created: true, listen, automaticHttps };
 }
