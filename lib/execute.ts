@@ -16,12 +16,24 @@ export function toNodeError(this: IExecuteFunctions, error: unknown, itemIndex?:
 }
 
 /**
- * The JSON of a failed item under "Continue On Fail": the message, its stable kind and the HTTP status
- * a webhook should answer with, so workflows branch on `errorKind` rather than on the wording.
+ * A failed item under "Continue On Fail": the message, and in `details` its stable kind and the HTTP
+ * status a webhook should answer with, so workflows branch on `details.errorKind` rather than on the
+ * wording. Only `error`, `message` and `details` may be keys of the JSON: n8n sends an item to a node's
+ * error output ("Continue (using error output)") by that shape.
  */
-export function failureJson(error: unknown, nodeError: Error): IDataObject {
+export function failureItem(
+	error: unknown,
+	nodeError: Error,
+	pairedItem: INodeExecutionData['pairedItem'],
+): INodeExecutionData {
 	const errorKind = errorKindOf(error);
-	return { error: nodeError.message, errorKind, httpStatus: HTTP_STATUS_OF_KIND[errorKind] };
+	return {
+		json: {
+			error: nodeError.message,
+			details: { errorKind, httpStatus: HTTP_STATUS_OF_KIND[errorKind] },
+		},
+		pairedItem,
+	};
 }
 
 /**
@@ -43,7 +55,7 @@ export async function mapItems(
 		} catch (error) {
 			const nodeError = toNodeError.call(this, error, i);
 			if (this.continueOnFail()) {
-				output.push({ json: failureJson(error, nodeError), pairedItem: { item: i } });
+				output.push(failureItem(error, nodeError, { item: i }));
 				continue;
 			}
 			throw nodeError;

@@ -33,6 +33,21 @@ function workflowWithId(workflows: WorkflowJson[], id: string): WorkflowJson {
 }
 
 const DNS_ZONE = 'example.test';
+const URL_SECRET = 'S3cretUserinfo';
+
+function withUserinfo(url: string): string {
+	const parsed = new URL(url);
+	parsed.username = 'hli';
+	parsed.password = URL_SECRET;
+	return parsed.toString().replace(/\/$/, '');
+}
+
+const HAND_MADE_ROUTE = {
+	'@id': 'hand-made-2',
+	match: [{ host: ['handmade2.example.test'] }],
+	handle: [{ handler: 'static_response', body: 'hand made 2' }],
+	terminal: true,
+};
 const VPS_IPV4 = '203.0.113.10';
 
 /** What a user edits after import to switch the DNS step on: the workflow's Ingress Settings node. */
@@ -91,7 +106,7 @@ describeWithServer('caddy', 'publish/unpublish route workflows', () => {
 			callRoutes('POST', JSON.stringify(payload), authorization);
 
 		beforeAll(async () => {
-			caddy = await startCaddy();
+			caddy = await startCaddy([HAND_MADE_ROUTE]);
 			upstream = await startUpstream('home-app');
 			cloudflare = createCloudflareSimulator();
 			cloudflare.addZone(DNS_ZONE);
@@ -107,7 +122,8 @@ describeWithServer('caddy', 'publish/unpublish route workflows', () => {
 			enableDns(testCopy);
 			enableDns(unpublishCopy);
 			n8n = await startTestN8n({
-				credentials: routeCredentials(caddy.adminUrl, token, {
+				// userinfo in the admin URL: it must never reach a webhook caller (see the last test)
+				credentials: routeCredentials(withUserinfo(caddy.adminUrl), token, {
 					baseUrl: cloudflare.url,
 					apiToken: CLOUDFLARE_TOKEN,
 				}),
@@ -131,6 +147,7 @@ describeWithServer('caddy', 'publish/unpublish route workflows', () => {
 				host,
 				upstreams: [`127.0.0.1:${upstream.port}`],
 				routeId: expect.stringContaining(host),
+				action: 'created',
 				dns: false,
 			});
 			expect(await caddy.config()).toContain(`"@id":"${published.routeId}"`);
@@ -155,11 +172,7 @@ describeWithServer('caddy', 'publish/unpublish route workflows', () => {
 		});
 
 		it.each([
-			[
-				'a missing host',
-				{ upstream: '10.0.0.5:8080' },
-				/host and upstream must be non-empty strings/,
-			],
+			['a missing host', { upstream: '10.0.0.5:8080' }, /host must be exactly one DNS name/],
 			[
 				'an invalid host name',
 				{ host: 'bad_host!.example.test', upstream: '10.0.0.5:8080' },
@@ -173,13 +186,88 @@ describeWithServer('caddy', 'publish/unpublish route workflows', () => {
 			[
 				'a number as host',
 				{ host: 42, upstream: '10.0.0.5:8080' },
-				/host and upstream must be non-empty strings/,
+				/host must be exactly one DNS name/,
 			],
 		])('answers 400 {error} for %s and leaves Caddy untouched', async (_case, payload, reason) => {
 			const before = await caddy.config();
 			const response = await publish(payload);
 			expect(response.status).toBe(400);
-			expect(JSON.parse(response.text)).toEqual({ error: expect.stringMatching(reason) });
+			expect(JSON.parse(response.text)).toEqual({
+				error: expect.stringMatching(reason),
+				errorKind: 'input',
+			});
+			expect(await caddy.config()).toBe(before);
+		});
+
+		it.each([
+			[
+				'10,000 space-separated names',
+				Array.from({ length: 10_000 }, (_, i) => `h${i}.example.test`).join(' '),
+			],
+			['two names on two lines', 'a.example.test\nb.example.test'],
+			['two comma-separated names', 'a.example.test,b.example.test'],
+			['a 10 MiB host', 'a'.repeat(10 * 1024 * 1024)],
+		])('answers 400 for %s with a short error and publishes nothing', async (_case, hostValue) => {
+			const before = await caddy.config();
+			const response = await publish({ host: hostValue, upstream: `127.0.0.1:${upstream.port}` });
+			expect(response.status).toBe(400);
+			expect(response.text.length).toBeLessThan(400);
+			expect(JSON.parse(response.text)).toMatchObject({ errorKind: 'input' });
+			expect(await caddy.config()).toBe(before);
+		});
+
+		it('answers 409 for a host a hand-made route serves, and leaves that route serving it', async () => {
+			const before = await caddy.config();
+			const response = await publish({
+				host: 'handmade2.example.test',
+				upstream: `127.0.0.1:${upstream.port}`,
+			});
+			expect(response.status).toBe(409);
+			expect(JSON.parse(response.text)).toEqual({
+				error: expect.stringContaining('hand-made-2'),
+				errorKind: 'conflict',
+			});
+			expect(await caddy.config()).toBe(before);
+			expect((await caddy.get('handmade2.example.test')).body).toBe('hand made 2');
+		});
+
+		it('answers 400 for an upstream name that resolves to the admin API, even with loopback allowed', async () => {
+			const before = await caddy.config();
+			const admin = await publish({
+				host: 'admin.example.test',
+				upstream: `localhost:${caddy.adminPort}`,
+			});
+			expect(admin.status).toBe(400);
+			expect(JSON.parse(admin.text)).toEqual({
+				error: expect.stringMatching(/admin API/),
+				errorKind: 'input',
+			});
+			expect(await caddy.config()).toBe(before);
+		});
+
+		it('unpublish answers what happened: nothing for an unknown host, and a hand-made host is left alone', async () => {
+			const unknown = await callRoutes(
+				'DELETE',
+				JSON.stringify({ host: 'never.example.test' }),
+				`Bearer ${token}`,
+			);
+			expect(unknown.status).toBe(200);
+			expect(JSON.parse(unknown.text)).toMatchObject({
+				host: 'never.example.test',
+				removed: false,
+				stillServed: false,
+			});
+			const before = await caddy.config();
+			const handMade = await callRoutes(
+				'DELETE',
+				JSON.stringify({ host: 'handmade2.example.test' }),
+				`Bearer ${token}`,
+			);
+			expect(JSON.parse(handMade.text)).toMatchObject({
+				removed: false,
+				stillServed: true,
+				dns: false,
+			});
 			expect(await caddy.config()).toBe(before);
 		});
 
@@ -236,6 +324,7 @@ describeWithServer('caddy', 'publish/unpublish route workflows', () => {
 			expect(response.status).toBe(400);
 			expect(JSON.parse(response.text)).toEqual({
 				error: expect.stringMatching(/link-local or cloud metadata/),
+				errorKind: 'input',
 			});
 			// the record was written first (DNS before the route), then taken back
 			const writes = cloudflare.mutatingRequests().slice(writesBefore);
@@ -303,6 +392,20 @@ describeWithServer('caddy', 'publish/unpublish route workflows', () => {
 				});
 				expect(wrong.status).toBe('Error');
 			});
+		});
+
+		it('answers 502 with no secret from the admin URL when Caddy is down', async () => {
+			await caddy.stop();
+			for (const [method, body] of [
+				['POST', { host: 'down.example.test', upstream: `127.0.0.1:${upstream.port}` }],
+				['DELETE', { host: 'down.example.test' }],
+			] as const) {
+				const response = await callRoutes(method, JSON.stringify(body), `Bearer ${token}`);
+				expect(response.status).toBe(502);
+				expect(JSON.parse(response.text)).toMatchObject({ errorKind: 'upstream' });
+				expect(response.text).not.toContain(URL_SECRET);
+				expect(response.text).not.toContain('hli:');
+			}
 		});
 	});
 });

@@ -69,7 +69,10 @@ describeWithServer('caddy', 'Caddy Route edge safety against a real Caddy', () =
 	) => {
 		const before = await caddy.config();
 		const result = await change();
-		expect(result.json[0]).toMatchObject({ errorKind: kind, error: expect.stringMatching(reason) });
+		expect(result.json[0]).toMatchObject({
+			error: expect.stringMatching(reason),
+			details: { errorKind: kind },
+		});
 		expect(String(result.json[0].error).length).toBeLessThan(500);
 		expect(await caddy.config()).toBe(before);
 		return result.json[0];
@@ -294,7 +297,7 @@ describeWithServer('caddy', 'Caddy Route edge safety against a real Caddy', () =
 				'conflict',
 				/hand-made-2/,
 			);
-			expect(refused.httpStatus).toBe(409);
+			expect(refused.details).toMatchObject({ httpStatus: 409 });
 			expect((await caddy.get('handmade2.example.com')).body).toBe('hand made 2');
 			await refusedUnchanged(
 				() => upsert('x.wild-hand.example.com', '100.64.0.5:80'),
@@ -339,7 +342,7 @@ describeWithServer('caddy', 'Caddy Route edge safety against a real Caddy', () =
 				},
 				{ credentials: credentials(), onError: 'continueRegularOutput' },
 			);
-			expect(sync.json[0]).toMatchObject({ errorKind: 'conflict', httpStatus: 409 });
+			expect(sync.json[0]).toMatchObject({ details: { errorKind: 'conflict', httpStatus: 409 } });
 			expect(await caddy.config()).toBe(before);
 		});
 	});
@@ -376,7 +379,7 @@ describeWithServer('caddy', 'Caddy Route edge safety against a real Caddy', () =
 				'tooLarge',
 				/at most/,
 			);
-			expect(refused.httpStatus).toBe(413);
+			expect(refused.details).toMatchObject({ httpStatus: 413 });
 			const hundredOne = Array.from({ length: 101 }, (_, i) => `n${i}.example.com`).join(',');
 			await refusedUnchanged(
 				() => upsert(hundredOne, '100.64.0.5:80'),

@@ -1,6 +1,6 @@
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
-import { failureJson, toNodeError } from '../../../lib/execute';
+import { failureItem, toNodeError } from '../../../lib/execute';
 
 /**
  * Validates every input item first, then hands all valid ones to `store` at once (one transaction).
@@ -22,7 +22,7 @@ export async function mapItemsInBatch<T>(
 		} catch (error) {
 			const nodeError = toNodeError.call(context, error, itemIndex);
 			if (!context.continueOnFail()) throw nodeError;
-			output[itemIndex] = { json: failureJson(error, nodeError), pairedItem: { item: itemIndex } };
+			output[itemIndex] = failureItem(error, nodeError, { item: itemIndex });
 		}
 	}
 	if (valid.length) {
@@ -36,10 +36,7 @@ export async function mapItemsInBatch<T>(
 			const nodeError = toNodeError.call(context, error, valid[0].itemIndex);
 			if (!context.continueOnFail()) throw nodeError;
 			for (const { itemIndex } of valid) {
-				output[itemIndex] = {
-					json: failureJson(error, nodeError),
-					pairedItem: { item: itemIndex },
-				};
+				output[itemIndex] = failureItem(error, nodeError, { item: itemIndex });
 			}
 		}
 	}

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { PassThrough } from 'node:stream';
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
-import { failureJson, toNodeError } from '../../../lib/execute';
+import { failureItem, toNodeError } from '../../../lib/execute';
 import { parseAbsolutePath, quote } from '../../../lib/shell';
 import { InputError, toList } from '../../../lib/validation';
 import { withSession } from '../helpers/connection';
@@ -156,7 +156,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		} catch (error) {
 			const nodeError = toNodeError.call(this, error, i);
 			if (!this.continueOnFail()) throw nodeError;
-			output.push({ json: failureJson(error, nodeError), pairedItem: { item: i } });
+			output.push(failureItem(error, nodeError, { item: i }));
 		}
 	}
 	return output;

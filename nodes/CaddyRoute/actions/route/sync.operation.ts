@@ -5,7 +5,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
-import { failureJson, toNodeError } from '../../../../lib/execute';
+import { failureItem, toNodeError } from '../../../../lib/execute';
 import { InputError } from '../../../../lib/validation';
 import { claimHosts } from '../../helpers/ownership';
 import { adoptUnmanagedAt, routeInputAt, serverAt, validateRoutes } from '../../helpers/parameters';
@@ -153,7 +153,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		return [{ json: { server, dryRun, ...summary }, pairedItem }];
 	} catch (error) {
 		const nodeError = toNodeError.call(this, error, 0);
-		if (this.continueOnFail()) return [{ json: failureJson(error, nodeError), pairedItem }];
+		if (this.continueOnFail()) return [failureItem(error, nodeError, pairedItem)];
 		throw nodeError;
 	}
 }

@@ -1,7 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { serverAt } from '../../helpers/parameters';
-import { failureJson, toNodeError } from '../../../../lib/execute';
+import { failureItem, toNodeError } from '../../../../lib/execute';
 import { renderTemplate } from '../../../../lib/templates';
 import { offlinePageHtml, parseRoute, type CaddyRoute } from '../../helpers/routeConfig';
 import { readConfig, serverPath } from '../../transport';
@@ -79,7 +79,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		} catch (error) {
 			const nodeError = toNodeError.call(this, error, i);
 			if (!this.continueOnFail()) throw nodeError;
-			output.push({ json: failureJson(error, nodeError), pairedItem: { item: i } });
+			output.push(failureItem(error, nodeError, { item: i }));
 		}
 	}
 	return output;

@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { failureJson, toNodeError } from '../../../../lib/execute';
+import { failureItem, toNodeError } from '../../../../lib/execute';
 import { InputError } from '../../../../lib/validation';
 import { ownerIdAt, providerAt, withZone, zoneNameAt } from '../../helpers/parameters';
 import { hasChanges, planChanges, summarizePlan } from '../../helpers/plan';
@@ -147,7 +147,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		return [{ json: summary, pairedItem }];
 	} catch (error) {
 		const nodeError = toNodeError.call(this, error, 0);
-		if (this.continueOnFail()) return [{ json: failureJson(error, nodeError), pairedItem }];
+		if (this.continueOnFail()) return [failureItem(error, nodeError, pairedItem)];
 		throw nodeError;
 	}
 }
