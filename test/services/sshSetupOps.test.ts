@@ -317,11 +317,32 @@ describeWithServer('twin', 'SSH Setup operations on the VPS twin', () => {
 	});
 
 	describe('Install Caddy (distribution package) in API mode', () => {
+		const ADMIN = 'http://localhost:2019';
+		const ALLOWED = `-H 'Origin: ${ADMIN}'`;
+		const PINNED = {
+			listen: 'localhost:2019',
+			enforce_origin: true,
+			origins: ['http://localhost:2019', 'http://127.0.0.1:2019', 'http://[::1]:2019'],
+		};
 		const caddy = () =>
 			runNode('sshSetup', { operation: 'caddy', caddyInstall: 'distribution' }, { credentials });
-		const api = (path: string) => sh(twin, `curl -fsS -m 5 localhost:2019${path}`);
+		/** The admin API, asked from inside the twin the way the node's own scripts ask it. */
+		const api = (path: string) => sh(twin, `curl -fsS -m 5 ${ALLOWED} ${ADMIN}${path}`);
+		/** POST sets a value (or appends to an array); PUT inserts into an array at an index. */
+		const send = (method: 'POST' | 'PUT', path: string, body: unknown) =>
+			twin.exec(
+				`curl -fsS -m 5 ${ALLOWED} -X ${method} -H 'Content-Type: application/json' --data-binary @- ${ADMIN}${path}`,
+				JSON.stringify(body),
+			);
+		/** The HTTP status of GET url with extra curl arguments (headers). */
+		const status = (url: string, headers = '') =>
+			sh(twin, `curl -s -o /dev/null -m 5 -w '%{http_code}' ${headers} ${url}`);
+		const waitForAdmin = () =>
+			twin.exec(
+				`for i in $(seq 1 50); do curl -fsS -m 2 ${ALLOWED} ${ADMIN}/config/ >/dev/null 2>&1 && break; sleep 0.2; done`,
+			);
 
-		it('switches to caddy-api.service with the admin API on localhost only, and is idempotent', async () => {
+		it('switches to caddy-api.service with the admin API on localhost only, origins enforced, and is idempotent', async () => {
 			expect(sh(twin, 'systemctl is-enabled caddy.service')).toBe('enabled');
 			const first = await caddy();
 			expect(first.error).toBeUndefined();
@@ -329,6 +350,9 @@ describeWithServer('twin', 'SSH Setup operations on the VPS twin', () => {
 				changed: true,
 				unitsChanged: true,
 				adminListen: 'localhost:2019',
+				adminOriginEnforced: true,
+				adminOrigins: PINNED.origins,
+				adminPinned: true,
 				unit: 'caddy-api.service',
 			});
 			expect(
@@ -337,7 +361,7 @@ describeWithServer('twin', 'SSH Setup operations on the VPS twin', () => {
 			expect(
 				sh(twin, 'systemctl is-enabled caddy-api.service; systemctl is-active caddy-api.service'),
 			).toBe('enabled\nactive');
-			expect(JSON.parse(api('/config/')).admin).toEqual({ listen: 'localhost:2019' });
+			expect(JSON.parse(api('/config/')).admin).toEqual(PINNED);
 			const listeners = sh(twin, "ss -Hltn 'sport = :2019' | awk '{print $4}'").split('\n');
 			expect(listeners.length).toBeGreaterThan(0);
 			for (const listener of listeners) expect(listener).toMatch(/^(127\.0\.0\.1|\[::1\]):2019$/);
@@ -347,22 +371,93 @@ describeWithServer('twin', 'SSH Setup operations on the VPS twin', () => {
 				changed: false,
 				unitsChanged: false,
 				adminPinned: false,
+				adminOriginEnforced: true,
 			});
 		}, 60_000);
 
-		it('keeps a config change made through the API across systemctl restart caddy-api', async () => {
-			twin.exec(
-				`curl -fsS -m 5 -X POST -H 'Content-Type: application/json' -d '":8081"' localhost:2019/config/apps/http/servers/srv0/listen`,
-			);
+		it('refuses admin requests without an allowed Origin or with a foreign Host', () => {
+			const config = `${ADMIN}/config/`;
+			expect(status(config)).toBe('403');
+			expect(status(config, "-H 'Origin: http://evil.example'")).toBe('403');
+			expect(status(config, "-H 'Referer: http://evil.example/page'")).toBe('403');
+			expect(status(config, `${ALLOWED} -H 'Host: app.example.com'`)).toBe('403');
+			expect(status(config, ALLOWED)).toBe('200');
+			expect(status(config, "-H 'Origin: http://127.0.0.1:2019'")).toBe('200');
+		});
+
+		it('refuses requests that a site relays to the admin API', () => {
+			// The mistake origin enforcement guards against: routes whose upstream is the admin endpoint,
+			// one passing the client's Host on (Caddy's default), one rewriting it to the upstream's.
+			const relay = (id: string, host: string, headers?: object) => ({
+				'@id': id,
+				match: [{ host: [host] }],
+				handle: [{ handler: 'reverse_proxy', upstreams: [{ dial: 'localhost:2019' }], headers }],
+			});
+			const routes = [
+				relay('hli-test-relay', 'app.example.com'),
+				relay('hli-test-rewrite', 'rewrite.example.com', {
+					request: { set: { Host: ['{http.reverse_proxy.upstream.hostport}'] } },
+				}),
+			];
+			for (const route of routes)
+				expect(send('PUT', '/config/apps/http/servers/srv0/routes/0', route).code).toBe(0);
+			try {
+				waitForAdmin();
+				const site = (host: string) => `http://127.0.0.1:80/config/ -H 'Host: ${host}'`;
+				expect(status(site('app.example.com'))).toBe('403');
+				expect(status(site('app.example.com'), ALLOWED)).toBe('403');
+				expect(status(site('rewrite.example.com'))).toBe('403');
+				expect(status(site('rewrite.example.com'), "-H 'Origin: https://app.example.com'")).toBe(
+					'403',
+				);
+				expect(status(site('rewrite.example.com'), "-H 'Referer: https://app.example.com/'")).toBe(
+					'403',
+				);
+				// Control: the rewriting route does reach the admin API. A client that forges the allowed
+				// Origin gets through it, which is why Caddy Route never accepts such an upstream at all.
+				expect(status(site('rewrite.example.com'), ALLOWED)).toBe('200');
+			} finally {
+				for (const route of routes)
+					twin.exec(`curl -fsS -m 5 ${ALLOWED} -X DELETE ${ADMIN}/id/${route['@id']}`);
+				waitForAdmin();
+			}
+			expect(api('/config/apps/http/servers/srv0/routes')).not.toContain('hli-test-');
+		});
+
+		it('converges an admin block that was changed, keeping its other settings', async () => {
+			const loosened = {
+				...PINNED,
+				enforce_origin: false,
+				origins: [...PINNED.origins, 'http://evil.example'],
+				config: { persist: true },
+			};
+			expect(send('POST', '/config/admin', loosened).code).toBe(0);
+			waitForAdmin();
+			expect(status(`${ADMIN}/config/`)).toBe('200');
+
+			const fixed = await caddy();
+			expect(fixed.error).toBeUndefined();
+			expect(fixed.json[0]).toMatchObject({
+				changed: true,
+				adminPinned: true,
+				adminOriginEnforced: true,
+			});
+			expect(JSON.parse(api('/config/')).admin).toEqual({ ...PINNED, config: { persist: true } });
+			expect(status(`${ADMIN}/config/`)).toBe('403');
+			expect(status(`${ADMIN}/config/`, "-H 'Origin: http://evil.example'")).toBe('403');
+
+			const again = await caddy();
+			expect(again.json[0]).toMatchObject({ changed: false, adminPinned: false });
+		}, 60_000);
+
+		it('keeps a config change made through the API, and the enforcement, across systemctl restart caddy-api', async () => {
+			expect(send('POST', '/config/apps/http/servers/srv0/listen', ':8081').code).toBe(0);
 			expect(JSON.parse(api('/config/apps/http/servers/srv0/listen'))).toContain(':8081');
 			twin.exec('systemctl restart caddy-api.service');
-			expect(
-				sh(
-					twin,
-					'for i in $(seq 1 50); do curl -fsS -m 2 localhost:2019/config/ >/dev/null 2>&1 && break; sleep 0.2; done; curl -fsS localhost:2019/config/apps/http/servers/srv0/listen',
-				),
-			).toContain(':8081');
-			expect(JSON.parse(api('/config/')).admin).toEqual({ listen: 'localhost:2019' });
+			waitForAdmin();
+			expect(api('/config/apps/http/servers/srv0/listen')).toContain(':8081');
+			expect(JSON.parse(api('/config/')).admin).toMatchObject(PINNED);
+			expect(status(`${ADMIN}/config/`)).toBe('403');
 			const again = await caddy();
 			expect(again.json[0]).toMatchObject({ changed: false });
 		}, 60_000);

@@ -1,7 +1,12 @@
 /** The Harden profile parser, the tailscale/caddy argument builders and the profile probe parser (no server). */
 import { createHash } from 'node:crypto';
 
-import { pinAdminCall, isLoopbackListen } from '../../nodes/SshSetup/helpers/caddy';
+import {
+	ADMIN_ORIGINS,
+	PINNED_ADMIN,
+	isAdminPinned,
+	pinAdminCall,
+} from '../../nodes/SshSetup/helpers/caddy';
 import { fileMatches } from '../../nodes/SshSetup/helpers/files';
 import {
 	parseProfile,
@@ -173,32 +178,45 @@ describe('Tailscale join arguments', () => {
 });
 
 describe('Caddy admin pinning', () => {
-	it('loads an admin-only config into an empty Caddy, sets listen otherwise, leaves a pinned one alone', () => {
-		expect(pinAdminCall(null)).toEqual({
-			path: '/load',
-			body: { admin: { listen: 'localhost:2019' } },
-		});
-		expect(pinAdminCall({ apps: {} })).toEqual({
-			path: '/config/admin',
-			body: { listen: 'localhost:2019' },
-		});
-		expect(pinAdminCall({ admin: { listen: ':2019' } })).toEqual({
-			path: '/config/admin/listen',
-			body: 'localhost:2019',
-		});
-		expect(pinAdminCall({ admin: { listen: 'localhost:2019' } })).toBeUndefined();
+	const pinned = {
+		listen: 'localhost:2019',
+		enforce_origin: true,
+		origins: ['http://localhost:2019', 'http://127.0.0.1:2019', 'http://[::1]:2019'],
+	};
+
+	it('pins loopback listen, origin enforcement and exactly the loopback origins', () => {
+		expect(PINNED_ADMIN).toEqual(pinned);
+		expect(ADMIN_ORIGINS).toEqual(pinned.origins);
 	});
 
-	it('treats only loopback listen addresses as local', () => {
-		for (const ok of [
-			undefined,
-			'localhost:2019',
-			'127.0.0.1:2019',
-			'[::1]:2019',
-			'tcp/localhost:2019',
-		])
-			expect(isLoopbackListen(ok)).toBe(true);
-		for (const bad of [':2019', '0.0.0.0:2019', '198.18.0.2:2019', 'unix//run/caddy.sock'])
-			expect(isLoopbackListen(bad)).toBe(false);
+	it('loads an admin-only config into an empty Caddy, sets the block otherwise, leaves a pinned one alone', () => {
+		expect(pinAdminCall(null)).toEqual({ path: '/load', body: { admin: pinned } });
+		expect(pinAdminCall({ apps: {} })).toEqual({ path: '/config/admin', body: pinned });
+		expect(pinAdminCall({ admin: { listen: ':2019' } })).toEqual({
+			path: '/config/admin',
+			body: pinned,
+		});
+		expect(pinAdminCall({ admin: { ...pinned }, apps: {} })).toBeUndefined();
+	});
+
+	it('converges a block that differs in any pinned field and keeps the other admin settings', () => {
+		const persist = { config: { persist: true } };
+		for (const differing of [
+			{ listen: '0.0.0.0:2019' },
+			{ enforce_origin: false },
+			{ enforce_origin: undefined },
+			{ origins: undefined },
+			{ origins: [...pinned.origins, 'http://evil.example'] },
+			{ origins: pinned.origins.slice(1) },
+		]) {
+			const admin = { ...pinned, ...persist, ...differing };
+			expect(isAdminPinned(admin)).toBe(false);
+			expect(pinAdminCall({ admin })).toEqual({
+				path: '/config/admin',
+				body: { ...pinned, ...persist },
+			});
+		}
+		expect(isAdminPinned({ ...pinned, ...persist })).toBe(true);
+		expect(isAdminPinned(undefined)).toBe(false);
 	});
 });

@@ -4,11 +4,13 @@ import { mapItems } from '../../../lib/execute';
 import { installFromRepository } from '../helpers/aptRepository';
 import {
 	ADMIN_LISTEN,
+	ADMIN_ORIGINS,
+	type AdminBlock,
 	CADDY_PROBE,
 	CADDY_REPOSITORY,
 	CADDY_VERIFY,
 	adminPostScript,
-	isLoopbackListen,
+	isAdminPinned,
 	pinAdminCall,
 } from '../helpers/caddy';
 import { withSession } from '../helpers/connection';
@@ -83,26 +85,33 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			if (live === undefined || (live !== null && typeof live !== 'object')) {
 				throw new SshError(
 					'The Caddy admin API does not answer on localhost:2019',
-					'Check `journalctl -u caddy-api` on the server.',
+					'It may be down, or enforce origins that do not include http://localhost:2019. Check `journalctl -u caddy-api` on the server.',
 				);
 			}
 			const pin = pinAdminCall(live);
 			if (pin)
-				await session.check('Pinning the admin API to localhost', adminPostScript(pin.path), {
-					stdin: JSON.stringify(pin.body),
-				});
+				await session.check(
+					'Pinning the admin API (localhost, enforced origins)',
+					adminPostScript(pin.path),
+					{
+						stdin: JSON.stringify(pin.body),
+					},
+				);
 			const verified = splitConfig((await session.check('Caddy admin API', CADDY_VERIFY)).stdout);
 			const listeners = (verified.facts.listeners ?? '').split(' ').filter(Boolean);
-			const adminListen = (verified.config as { admin?: { listen?: string } } | null)?.admin
-				?.listen;
-			if (
-				verified.config === undefined ||
-				!isLoopbackListen(adminListen) ||
-				listeners.some((l) => !/^(127\.0\.0\.1|\[::1\]):/.test(l))
-			) {
+			const admin = (verified.config as { admin?: AdminBlock } | null)?.admin;
+			if (!isAdminPinned(admin) || listeners.some((l) => !/^(127\.0\.0\.1|\[::1\]):/.test(l))) {
+				const { listen, enforce_origin, origins } = admin ?? {};
 				throw new SshError(
-					'The Caddy admin API is not answering on localhost only',
-					`listen: ${adminListen ?? '(default)'}, listeners: ${listeners.join(', ') || 'none'}`,
+					'The Caddy admin API is not answering on localhost only, with its origins enforced',
+					`admin: ${JSON.stringify({ listen, enforce_origin, origins })}, listeners: ${listeners.join(', ') || 'none'}`,
+				);
+			}
+			// The config says so; a request without Origin shows whether Caddy acts on it.
+			if (verified.facts.withoutOrigin !== '403') {
+				throw new SshError(
+					'The Caddy admin API does not refuse requests without an allowed Origin',
+					`A request without Origin got HTTP ${verified.facts.withoutOrigin || 'no answer'}, expected 403.`,
 				);
 			}
 			return {
@@ -111,8 +120,10 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				installed,
 				unit: 'caddy-api.service',
 				unitsChanged,
-				adminListen: adminListen ?? ADMIN_LISTEN,
+				adminListen: ADMIN_LISTEN,
 				adminListeners: listeners,
+				adminOriginEnforced: true,
+				adminOrigins: ADMIN_ORIGINS,
 				adminPinned: pin !== undefined,
 				version: verified.facts.version,
 			};

@@ -154,7 +154,10 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 						'WireGuard keys',
 						`set -e; umask 077; mkdir -p /etc/wireguard
 key=${quote(keyFile)}
-if [ -s "$key" ]; then echo generated=0; else wg genkey > "$key.new"; mv "$key.new" "$key"; echo generated=1; fi
+if [ -s "$key" ]; then echo generated=0; else
+	new=$(mktemp /etc/wireguard/.hli-key.XXXXXX); trap 'rm -f "$new"' EXIT
+	wg genkey > "$new"; mv "$new" "$key"; trap - EXIT; echo generated=1
+fi
 echo "publicKey=$(wg pubkey < "$key")"`,
 					)
 				).stdout,
@@ -164,8 +167,9 @@ echo "publicKey=$(wg pubkey < "$key")"`,
 				path: confFile,
 				content: config,
 				mode: '0600',
-				// wg-quick only reads files named <interface>.conf, so validate a copy under that name.
-				validate: `d=$(mktemp -d); cp "$NEW" "$d/${spec.interfaceName}.conf"; wg-quick strip "$d/${spec.interfaceName}.conf" >/dev/null; rc=$?; rm -rf "$d"; [ $rc = 0 ]`,
+				// wg-quick only reads files named <interface>.conf, so validate a copy under that name,
+				// in a private folder that the subshell's trap removes however the check ends.
+				validate: `( d=$(mktemp -d); trap 'rm -rf "$d"' EXIT; cp "$NEW" "$d/${spec.interfaceName}.conf"; wg-quick strip "$d/${spec.interfaceName}.conf" >/dev/null )`,
 			});
 			const unit = quote(`wg-quick@${spec.interfaceName}`);
 			if (start) {

@@ -37,8 +37,9 @@ export DEBIAN_FRONTEND=noninteractive
 . /etc/os-release
 ${EXPAND}
 install -d -m 0755 /etc/apt/keyrings
-curl -fsSL --max-time 60 "$(expand ${quote(repo.keyUrl)})" -o ${quote(`${keyring}.new`)}
-chmod 0644 ${quote(`${keyring}.new`)}; mv -f ${quote(`${keyring}.new`)} ${quote(keyring)}
+new=$(mktemp /etc/apt/keyrings/.hli-new.XXXXXX); trap 'rm -f "$new"' EXIT
+curl -fsSL --max-time 60 "$(expand ${quote(repo.keyUrl)})" -o "$new"
+chmod 0644 "$new"; mv -f "$new" ${quote(keyring)}; trap - EXIT
 printf 'deb [signed-by=%s] %s\\n' ${quote(keyring)} "$(expand ${quote(repo.source)})" > ${quote(sources)}
 apt-get -q -o DPkg::Lock::Timeout=300 update >&2
 apt-get -q -o DPkg::Lock::Timeout=300 install -y ${missing.map(quote).join(' ')} >&2`,

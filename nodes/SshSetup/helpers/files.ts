@@ -10,7 +10,10 @@ export interface RemoteFile {
 	mode?: string;
 	owner?: string;
 	group?: string;
-	/** Shell command that must succeed on the new file before it replaces the old one; `$NEW` is its path. */
+	/**
+	 * Shell command that must succeed on the new file before it replaces the old one; `$NEW` is its path.
+	 * It runs under `set -e`, so any scratch file it makes needs its own trap to be removed on failure.
+	 */
 	validate?: string;
 }
 

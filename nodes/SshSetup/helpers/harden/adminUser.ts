@@ -3,7 +3,9 @@ import type { SshSession } from '../../transport';
 import { ensureFile } from '../files';
 import { keyValues, type StepOutcome } from '../steps';
 import type { HardenProfile } from './profile';
-import { sudoersFile, type ProfileState } from './probe';
+import type { ProfileState } from './state';
+
+export const sudoersFile = (username: string) => `/etc/sudoers.d/90-homelab-${username}`;
 
 /** An admin user with the given keys added to its authorized_keys (existing keys are kept) and sudo. */
 export async function adminUser(

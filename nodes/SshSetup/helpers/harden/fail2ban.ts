@@ -7,7 +7,7 @@ import { ensureFile, ensurePackages } from '../files';
 import { clientAddress } from '../net';
 import { keyValues, type StepOutcome } from '../steps';
 import type { HardenProfile } from './profile';
-import type { ProfileState } from './probe';
+import type { ProfileState } from './state';
 
 export const JAIL_FILE = '/etc/fail2ban/jail.d/zz-homelab-ingress.local';
 

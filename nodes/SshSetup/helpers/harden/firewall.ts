@@ -5,7 +5,7 @@ import { ensurePackages } from '../files';
 import type { StepOutcome } from '../steps';
 import { cidrContains, clientAddress } from '../net';
 import type { HardenProfile } from './profile';
-import type { ProfileState } from './probe';
+import type { ProfileState } from './state';
 
 /** The ufw rules of a profile, as argv after `ufw` (the same form `ufw show added` prints). */
 export function firewallRules(profile: HardenProfile, sshPort: number): string[][] {

@@ -1,27 +1,13 @@
 import { quote } from '../../../../lib/shell';
 import type { SshSession } from '../../transport';
-import type { FileState } from '../files';
+import { sudoersFile } from './adminUser';
 import { JAIL_FILE } from './fail2ban';
 import type { HardenProfile } from './profile';
 import { BBR_MODULE_FILE, SYSCTL_FILE } from './sysctl';
+import type { ProfileState } from './state';
 import { PERIODIC_FILE, UPGRADES_FILE, UPGRADE_TIMERS } from './unattendedUpgrades';
 
-/**
- * What the steps need to know before deciding whether to change anything, read in ONE round trip
- * at the start of a run: installed packages, managed files (hash, mode, owner), unit states and the
- * client address. A re-run that finds everything in place then costs one command per step at most.
- */
-export interface ProfileState {
-	installed: Set<string>;
-	files: Map<string, FileState>;
-	units: Record<string, string>;
-	/** Empty when the login is not root (sudo drops SSH_CONNECTION); steps then ask separately. */
-	client: string;
-}
-
 export const PROFILE_PACKAGES = ['fail2ban', 'python3-systemd', 'ufw', 'unattended-upgrades'];
-
-export const sudoersFile = (username: string) => `/etc/sudoers.d/90-homelab-${username}`;
 
 export function managedFiles(profile: HardenProfile): string[] {
 	return [
@@ -60,6 +46,7 @@ export function parseProfileProbe(stdout: string): ProfileState {
 	return state;
 }
 
+/** The server state every step starts from (see ProfileState), in one read-only command. */
 export async function probeProfile(
 	session: SshSession,
 	profile: HardenProfile,

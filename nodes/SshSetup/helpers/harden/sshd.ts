@@ -129,15 +129,15 @@ echo '--- sshd -T'; ${SSHD_TEST} >/dev/null 2>&1 && sshd -T 2>/dev/null || true`
 		'Writing the sshd drop-in',
 		`set -e
 if [ -f ${SSHD_DROP_IN} ]; then cp -p ${SSHD_DROP_IN} ${BACKUP}; else rm -f ${BACKUP}; fi
-NEW=$(mktemp /etc/ssh/sshd_config.d/.hli-new.XXXXXX)
-cat > "$NEW"; chmod 0644 "$NEW"; mv -f "$NEW" ${SSHD_DROP_IN}
+NEW=$(mktemp /etc/ssh/sshd_config.d/.hli-new.XXXXXX); trap 'rm -f "$NEW"' EXIT
+cat > "$NEW"; chmod 0644 "$NEW"; mv -f "$NEW" ${SSHD_DROP_IN}; trap - EXIT
 ${INCLUDE} || sed -i '1i Include /etc/ssh/sshd_config.d/*.conf' /etc/ssh/sshd_config
-if ! ${SSHD_TEST} 2>/tmp/.hli-sshd-t; then
+# sshd -t's complaint is kept in a variable: a file in a shared temp folder could be a planted symlink.
+if ! rejected=$(${SSHD_TEST} 2>&1); then
 	if [ -f ${BACKUP} ]; then mv -f ${BACKUP} ${SSHD_DROP_IN}; else rm -f ${SSHD_DROP_IN}; fi
 	echo "sshd -t rejected the new settings; the previous drop-in was restored:" >&2
-	cat /tmp/.hli-sshd-t >&2; rm -f /tmp/.hli-sshd-t; exit 3
+	printf '%s\n' "$rejected" >&2; exit 3
 fi
-rm -f /tmp/.hli-sshd-t
 ${RELOAD}`,
 		{ stdin: content },
 	);

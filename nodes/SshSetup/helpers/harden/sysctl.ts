@@ -3,7 +3,7 @@ import type { SshSession } from '../../transport';
 import { ensureFile } from '../files';
 import { keyValues, type StepOutcome } from '../steps';
 import type { HardenProfile } from './profile';
-import type { ProfileState } from './probe';
+import type { ProfileState } from './state';
 
 export const SYSCTL_FILE = '/etc/sysctl.d/60-homelab-hardening.conf';
 export const BBR_MODULE_FILE = '/etc/modules-load.d/homelab-bbr.conf';

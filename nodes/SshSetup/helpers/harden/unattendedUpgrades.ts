@@ -3,7 +3,7 @@ import type { SshSession } from '../../transport';
 import { ensureFile, ensurePackages } from '../files';
 import type { StepOutcome } from '../steps';
 import type { HardenProfile } from './profile';
-import type { ProfileState } from './probe';
+import type { ProfileState } from './state';
 
 export const PERIODIC_FILE = '/etc/apt/apt.conf.d/20auto-upgrades';
 export const UPGRADES_FILE = '/etc/apt/apt.conf.d/52homelab-unattended-upgrades';
