@@ -1,7 +1,6 @@
 import { BlockList, isIP } from 'node:net';
 
 import { quoted } from './errors';
-import { parseCidr, type Cidr } from './shell';
 import { InputError, toList } from './validation';
 
 const linkLocal = new BlockList();
@@ -63,6 +62,33 @@ export function classifyAddress(address: string): AddressClass {
 	if (unspecified.check(ip, family)) return 'unspecified';
 	if (nonUnicast.check(ip, family)) return 'non-unicast';
 	return 'other';
+}
+
+export interface Cidr {
+	address: string;
+	prefix: number;
+	version: 4 | 6;
+}
+
+/** `addr/prefix` (or a bare address, meaning a single host). */
+export function parseCidr(field: string, raw: string): Cidr {
+	const text = String(raw ?? '').trim();
+	const [address, prefixText, ...rest] = text.split('/');
+	const version = isIP(address);
+	if ((version !== 4 && version !== 6) || rest.length)
+		throw new InputError(field, `${quoted(text)} is not an IP or CIDR`);
+	const max = version === 4 ? 32 : 128;
+	if (prefixText !== undefined && !/^\d{1,3}$/.test(prefixText)) {
+		throw new InputError(field, `${quoted(text)} has an invalid prefix length`);
+	}
+	const prefix = prefixText === undefined ? max : Number(prefixText);
+	if (prefix > max)
+		throw new InputError(field, `${quoted(text)}: prefix length must be at most ${max}`);
+	return { address: address.toLowerCase(), prefix, version };
+}
+
+export function formatCidr({ address, prefix }: Cidr): string {
+	return `${address}/${prefix}`;
 }
 
 /** The tailnet ranges Tailscale and Headscale hand out: CGNAT IPv4 and Tailscale's IPv6 ULA prefix. */

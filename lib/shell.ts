@@ -2,7 +2,6 @@
  * POSIX shell quoting and validators for values that end up in remote commands. Every user-given
  * value that reaches a shell goes through `quote` (or is validated to a safe alphabet first).
  */
-import { isIP } from 'node:net';
 
 import { InputError, assertNoControlChars } from './validation';
 import { quoted } from './errors';
@@ -41,33 +40,6 @@ export function parseAbsolutePath(field: string, raw: string): string {
 	if (path.split('/').includes('..'))
 		throw new InputError(field, `${quoted(path)} must not contain ".." segments`);
 	return path.replace(/\/+$/, '') || '/';
-}
-
-export interface Cidr {
-	address: string;
-	prefix: number;
-	version: 4 | 6;
-}
-
-/** `addr/prefix` (or a bare address, meaning a single host). */
-export function parseCidr(field: string, raw: string): Cidr {
-	const text = String(raw ?? '').trim();
-	const [address, prefixText, ...rest] = text.split('/');
-	const version = isIP(address);
-	if ((version !== 4 && version !== 6) || rest.length)
-		throw new InputError(field, `${quoted(text)} is not an IP or CIDR`);
-	const max = version === 4 ? 32 : 128;
-	if (prefixText !== undefined && !/^\d{1,3}$/.test(prefixText)) {
-		throw new InputError(field, `${quoted(text)} has an invalid prefix length`);
-	}
-	const prefix = prefixText === undefined ? max : Number(prefixText);
-	if (prefix > max)
-		throw new InputError(field, `${quoted(text)}: prefix length must be at most ${max}`);
-	return { address: address.toLowerCase(), prefix, version };
-}
-
-export function formatCidr({ address, prefix }: Cidr): string {
-	return `${address}/${prefix}`;
 }
 
 /** Environment variable names as POSIX shells accept them. */

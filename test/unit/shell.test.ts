@@ -1,12 +1,11 @@
 /** lib/shell.ts: quoting proven by a real POSIX shell, and the validators that guard remote commands. */
 import { execFileSync } from 'node:child_process';
 
+import { formatCidr, parseCidr } from '../../lib/net';
 import {
 	commandLine,
 	exportLines,
-	formatCidr,
 	parseAbsolutePath,
-	parseCidr,
 	parseEnvName,
 	parseUsername,
 	quote,

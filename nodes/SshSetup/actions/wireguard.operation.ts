@@ -1,7 +1,8 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { mapItems } from '../../../lib/execute';
-import { formatCidr, parseCidr, quote } from '../../../lib/shell';
+import { formatCidr, parseCidr } from '../../../lib/net';
+import { quote } from '../../../lib/shell';
 import { renderTemplate } from '../../../lib/templates';
 import {
 	InputError,

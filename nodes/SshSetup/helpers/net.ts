@@ -1,6 +1,6 @@
 import { BlockList, isIP } from 'node:net';
 
-import type { Cidr } from '../../../lib/shell';
+import type { Cidr } from '../../../lib/net';
 import type { SshSession } from '../transport';
 
 /** Whether an address (IPv4-mapped IPv6 counts as IPv4) lies inside a CIDR. */

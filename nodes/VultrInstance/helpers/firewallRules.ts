@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { parseCidr } from '../../../lib/shell';
+import { parseCidr } from '../../../lib/net';
 import { InputError, parsePort, toList } from '../../../lib/validation';
 import { quoted } from '../../../lib/errors';
 

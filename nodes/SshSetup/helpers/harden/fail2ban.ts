@@ -1,7 +1,7 @@
 import { isIP } from 'node:net';
 
 import { renderTemplate } from '../../../../lib/templates';
-import { formatCidr } from '../../../../lib/shell';
+import { formatCidr } from '../../../../lib/net';
 import type { SshSession } from '../../transport';
 import { ensureFile, ensurePackages } from '../files';
 import { clientAddress } from '../net';

@@ -1,4 +1,5 @@
-import { commandLine, formatCidr } from '../../../../lib/shell';
+import { formatCidr } from '../../../../lib/net';
+import { commandLine } from '../../../../lib/shell';
 import { InputError } from '../../../../lib/validation';
 import type { SshSession } from '../../transport';
 import { ensurePackages } from '../files';

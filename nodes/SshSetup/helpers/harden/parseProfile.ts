@@ -1,4 +1,5 @@
-import { parseCidr, parseUsername } from '../../../../lib/shell';
+import { parseCidr } from '../../../../lib/net';
+import { parseUsername } from '../../../../lib/shell';
 import { InputError, assertNoControlChars, parsePort, toList } from '../../../../lib/validation';
 import { STEP_ORDER, type HardenProfile, type PortRule, type StepName } from './profile';
 import { quoted } from '../../../../lib/errors';

@@ -1,4 +1,4 @@
-import type { Cidr } from '../../../../lib/shell';
+import type { Cidr } from '../../../../lib/net';
 
 export type StepName =
 	'updates' | 'adminUser' | 'sshd' | 'sysctl' | 'firewall' | 'fail2ban' | 'unattendedUpgrades';
