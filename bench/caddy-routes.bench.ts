@@ -112,6 +112,7 @@ async function main(): Promise<void> {
 				routesJson: JSON.stringify(routes),
 				dryRun: false,
 				allowLoopback: true,
+				allowedNetworks: '127.0.0.1/32',
 			},
 			{ credentials },
 		);
@@ -128,6 +129,7 @@ async function main(): Promise<void> {
 				hosts: host,
 				upstreams: `127.0.0.1:${port}`,
 				allowLoopback: true,
+				allowedNetworks: '127.0.0.1/32',
 				routeOptions: {},
 			},
 			{ credentials },

@@ -156,7 +156,10 @@ async function main(): Promise<void> {
 		const workflow = structuredClone(shipped.find((w) => w.id === id)!);
 		// the bench's upstream is on loopback, like the end-to-end test's
 		for (const node of workflow.nodes)
-			if (node.type.endsWith('.caddyRoute')) node.parameters.allowLoopback = true;
+			if (node.type.endsWith('.caddyRoute')) {
+				node.parameters.allowLoopback = true;
+				node.parameters.allowedNetworks = '127.0.0.1/32';
+			}
 		return workflow;
 	});
 	const baseline = routeWorkflows.map((workflow) => withoutPackageNodes(workflow, caddy.adminUrl));

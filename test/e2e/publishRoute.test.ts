@@ -118,6 +118,7 @@ describeWithServer('caddy', 'publish/unpublish route workflows', () => {
 			// copies get the settings a user fills in after import (DNS on, zone, VPS address).
 			const testCopy = structuredClone(publishRoute);
 			caddyNodeOf(testCopy).parameters.allowLoopback = true;
+			caddyNodeOf(testCopy).parameters.allowedNetworks = '127.0.0.1/32';
 			const unpublishCopy = structuredClone(workflowWithId(shipped, UNPUBLISH_ROUTE_ID));
 			enableDns(testCopy);
 			enableDns(unpublishCopy);

@@ -142,6 +142,31 @@ describeWithServer('caddy', 'Caddy Route edge safety against a real Caddy', () =
 			}
 		});
 
+		it('accepts loopback only with the switch on and the address listed', async () => {
+			const upstream = `127.0.0.1:${home.port}`;
+			await refusedUnchanged(() => upsert('loop.example.com', upstream), 'input', /loopback/);
+			await refusedUnchanged(
+				() => upsert('loop.example.com', upstream, { allowLoopback: true }),
+				'input',
+				/outside the allowed upstream networks/,
+			);
+			await refusedUnchanged(
+				() => upsert('loop.example.com', upstream, { allowedNetworks: '127.0.0.0/8' }),
+				'input',
+				/loopback/,
+			);
+			const settings = { allowLoopback: true, allowedNetworks: '127.0.0.1/32' };
+			expect((await upsert('loop.example.com', upstream, settings)).json[0]).toMatchObject({
+				action: 'created',
+			});
+			expect((await caddy.get('loop.example.com', '/ok')).body).toBe('home /ok');
+			await refusedUnchanged(
+				() => upsert('loop2.example.com', `127.0.0.2:${home.port}`, settings),
+				'input',
+				/outside the allowed upstream networks/,
+			);
+		});
+
 		it('refuses the admin API even with loopback allowed, by address, by name and by mapped address', async () => {
 			const settings = { allowLoopback: true };
 			for (const upstream of [
@@ -293,7 +318,11 @@ describeWithServer('caddy', 'Caddy Route edge safety against a real Caddy', () =
 	describe('ownership of hand-made hosts', () => {
 		it('refuses a host an unmanaged route serves, naming that route, and adopts it only with the switch', async () => {
 			const refused = await refusedUnchanged(
-				() => upsert('handmade2.example.com', `127.0.0.1:${home.port}`, { allowLoopback: true }),
+				() =>
+					upsert('handmade2.example.com', `127.0.0.1:${home.port}`, {
+						allowLoopback: true,
+						allowedNetworks: '127.0.0.1/32',
+					}),
 				'conflict',
 				/hand-made-2/,
 			);
@@ -312,6 +341,7 @@ describeWithServer('caddy', 'Caddy Route edge safety against a real Caddy', () =
 
 			const adopted = await upsert('handmade2.example.com', `127.0.0.1:${home.port}`, {
 				allowLoopback: true,
+				allowedNetworks: '127.0.0.1/32',
 				adoptUnmanaged: true,
 			});
 			expect(adopted.json[0]).toMatchObject({ action: 'created' });

@@ -11,6 +11,8 @@ import { freePort } from '../support/process';
 import { describeWithServer } from '../support/servers';
 
 const INGRESS = { __rl: true, mode: 'name', value: 'ingress' };
+/** Loopback needs both the switch and the address in the allowed networks. */
+const LOOPBACK_NETWORK = '127.0.0.1/32';
 
 const UNMANAGED_ROUTE = {
 	'@id': 'hand-made',
@@ -39,6 +41,7 @@ describeWithServer('caddy', 'Caddy Route node against a real Caddy', () => {
 				hosts,
 				upstreams,
 				allowLoopback: true,
+				allowedNetworks: LOOPBACK_NETWORK,
 				routeOptions,
 				...extra,
 			},
@@ -107,6 +110,7 @@ describeWithServer('caddy', 'Caddy Route node against a real Caddy', () => {
 				hosts: '={{ $json.body.host }}',
 				upstreams: '={{ $json.body.upstream }}',
 				allowLoopback: true,
+				allowedNetworks: LOOPBACK_NETWORK,
 				routeOptions: {},
 			},
 			{
@@ -187,6 +191,7 @@ describeWithServer('caddy', 'Caddy Route node against a real Caddy', () => {
 					routesJson: JSON.stringify(desired),
 					dryRun,
 					allowLoopback: true,
+					allowedNetworks: LOOPBACK_NETWORK,
 				},
 				{ credentials: credentials() },
 			);
@@ -230,6 +235,7 @@ describeWithServer('caddy', 'Caddy Route node against a real Caddy', () => {
 				routeOptions: {},
 				dryRun: false,
 				allowLoopback: true,
+				allowedNetworks: LOOPBACK_NETWORK,
 			},
 			{
 				credentials: credentials(),
@@ -444,6 +450,7 @@ describeWithServer('caddy', 'Caddy Route node against a real Caddy', () => {
 							hosts: '={{ $json.host }}',
 							upstreams: `127.0.0.1:${alpha.port}`,
 							allowLoopback: true,
+							allowedNetworks: LOOPBACK_NETWORK,
 							routeOptions: {},
 						},
 					},

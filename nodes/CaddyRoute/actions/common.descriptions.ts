@@ -188,7 +188,7 @@ export const safetyFields: INodeProperties[] = [
 		default: false,
 		noDataExpression: true,
 		description:
-			'Whether upstreams on 127.0.0.0/8 or ::1 are accepted (never the admin API). Fixed in the node (no expressions) so request data can never switch it on.',
+			'Whether loopback upstreams (127.0.0.0/8, ::1) may be accepted: they must also be listed in Allowed Upstream Networks (e.g. 127.0.0.1/32), and the admin API never is. Fixed in the node (no expressions).',
 	},
 	{
 		displayName: 'Adopt Unmanaged Hosts',

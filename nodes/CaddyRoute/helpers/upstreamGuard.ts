@@ -88,13 +88,10 @@ function checkAddress(
 	if (kind === 'link-local') refuse(`is a link-local or cloud metadata address (${address})`);
 	if (kind === 'unspecified') refuse(`uses the unspecified address ${address}`);
 	if (kind === 'non-unicast') refuse(`uses ${address}, which is not a unicast address`);
-	if (kind === 'loopback') {
-		if (!policy.allowLoopback) {
-			refuse(
-				`is a loopback address (${address}); switch on "Allow Loopback Upstreams" in the node to permit it`,
-			);
-		}
-		return;
+	if (kind === 'loopback' && !policy.allowLoopback) {
+		refuse(
+			`is a loopback address (${address}); switch on "Allow Loopback Upstreams" in the node (and list the address in "Allowed Upstream Networks") to permit it`,
+		);
 	}
 	if (!policy.allowedNetworks.contains(address)) {
 		const allowed = policy.allowedNetworks.cidrs.map((c) => `${c.address}/${c.prefix}`).join(', ');
