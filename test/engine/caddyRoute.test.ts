@@ -485,6 +485,51 @@ describeWithServer('caddy', 'Caddy Route node against a real Caddy', () => {
 });
 
 describe('Caddy Route node with Caddy unreachable or behind an authenticating proxy', () => {
+	it('a Caddy with no HTTP app at all: the node says to run Ensure, and Ensure sets it up', async () => {
+		const bare = await startCaddy([], { withServer: false });
+		try {
+			const upstream = await startUpstream('bare');
+			const credentials = { caddyAdminApi: { baseUrl: bare.adminUrl } };
+			const publish = () =>
+				runNode(
+					'caddyRoute',
+					{
+						resource: 'route',
+						operation: 'upsert',
+						server: INGRESS,
+						hosts: 'bare.example.com',
+						upstreams: `127.0.0.1:${upstream.port}`,
+						allowLoopback: true,
+						allowedNetworks: LOOPBACK_NETWORK,
+						routeOptions: {},
+					},
+					{ credentials },
+				);
+			const refused = await publish();
+			expect(refused.error?.message).toContain(
+				'no HTTP server named "ingress"; run Server → Ensure',
+			);
+			const ensured = await runNode(
+				'caddyRoute',
+				{
+					resource: 'server',
+					operation: 'ensure',
+					serverName: 'ingress',
+					listen: `127.0.0.1:${bare.httpPort}`,
+					automaticHttps: false,
+				},
+				{ credentials },
+			);
+			expect(ensured.error).toBeUndefined();
+			expect(ensured.json[0]).toMatchObject({ created: true, adminOriginEnforced: true });
+			expect((await publish()).json[0]).toMatchObject({ action: 'created' });
+			expect((await bare.get('bare.example.com', '/hi')).body).toBe('bare /hi');
+			await upstream.close();
+		} finally {
+			await bare.stop();
+		}
+	});
+
 	it('fails with a clear error when nothing listens on the admin URL', async () => {
 		const port = await freePort();
 		const result = await runNode(

@@ -23,24 +23,30 @@ export interface CaddyServer {
  * Starts a real Caddy with its admin API on a free loopback port and one HTTP server ("ingress",
  * plain HTTP on another free loopback port) that the Caddy Route node manages.
  */
-export async function startCaddy(extraRoutes: object[] = []): Promise<CaddyServer> {
+export async function startCaddy(
+	extraRoutes: object[] = [],
+	options: { withServer?: boolean } = {},
+): Promise<CaddyServer> {
 	const dir = mkdtempSync(join(tmpdir(), 'hli-caddy-'));
 	const adminPort = await freePort();
 	const httpPort = await freePort();
 	const config = {
 		admin: { listen: `127.0.0.1:${adminPort}`, config: { persist: false } },
 		logging: { logs: { default: { level: 'ERROR' } } },
-		apps: {
-			http: {
-				servers: {
-					ingress: {
-						listen: [`127.0.0.1:${httpPort}`],
-						automatic_https: { disable: true },
-						routes: extraRoutes,
+		apps:
+			options.withServer === false
+				? undefined
+				: {
+						http: {
+							servers: {
+								ingress: {
+									listen: [`127.0.0.1:${httpPort}`],
+									automatic_https: { disable: true },
+									routes: extraRoutes,
+								},
+							},
+						},
 					},
-				},
-			},
-		},
 	};
 	writeFileSync(join(dir, 'caddy.json'), JSON.stringify(config));
 	const env = {

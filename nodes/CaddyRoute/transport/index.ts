@@ -8,6 +8,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
+import { KindedError, quoted } from '../../../lib/errors';
+
 type CaddyContext = IExecuteFunctions | ILoadOptionsFunctions;
 
 const CREDENTIAL = 'caddyAdminApi';
@@ -161,8 +163,10 @@ export interface ConfigSnapshot {
 /** Reads config at `path` (under /config/) together with the ETag that guards a later change. */
 export async function readConfig(this: CaddyContext, path: string): Promise<ConfigSnapshot> {
 	const url = `/config/${path}`;
-	const response = await caddyRequest.call(this, 'GET', url);
-	const value = JSON.parse(response.body.toString('utf8') || 'null') as IDataObject | null;
+	// A GET answers 400 only when a parent of the path is missing ("invalid traversal path"): absent.
+	const response = await caddyRequest.call(this, 'GET', url, undefined, {}, [400]);
+	const text = response.status === 400 ? 'null' : response.body.toString('utf8');
+	const value = JSON.parse(text || 'null') as IDataObject | null;
 	return { value, etag: response.etag ?? computeEtag(url, response.body) };
 }
 
@@ -199,10 +203,10 @@ export async function changeRoutes(
 		const snapshot = await readConfig.call(this, SERVERS_PATH);
 		const current = snapshot.value?.[server] as IDataObject | undefined;
 		if (!current) {
-			throw new NodeOperationError(this.getNode(), `Caddy has no HTTP server named "${server}"`, {
-				description:
-					'Run the Ensure Server operation first, or pick the server that holds your sites.',
-			});
+			throw new KindedError(
+				'upstream',
+				`Caddy has no HTTP server named ${quoted(server)}; run Server → Ensure first (or pick the server that holds your sites)`,
+			);
 		}
 		const routes = Array.isArray(current.routes) ? (current.routes as IDataObject[]) : [];
 		const { next, result } = change(structuredClone(routes));
