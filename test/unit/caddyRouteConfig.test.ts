@@ -19,7 +19,11 @@ const unmanaged = (id: string, withMatch = true): CaddyRoute => ({
 	...(withMatch ? { match: [{ host: [`${id}.example.com`] }] } : {}),
 	handle: [{ handler: 'static_response' }],
 });
-const build = (spec: RouteSpec) => buildRoute(spec, 'ingress', literalPins(spec));
+const build = (spec: RouteSpec) => {
+	const auth = spec.access?.forwardAuth;
+	const authPins = auth ? literalPins({ upstreams: [auth.upstream] }) : [];
+	return buildRoute(spec, 'ingress', literalPins(spec), authPins);
+};
 const managed = (host: string, path?: string) =>
 	build(parseRouteSpec({ hosts: host, upstreams: '10.0.0.1:80', path }));
 
@@ -59,6 +63,37 @@ describe('buildRoute / parseRoute', () => {
 		const parsed = parseRoute(route);
 		expect(parsed).toMatchObject({ ...spec, tlsCaPem: expect.stringContaining('TUlJQg==') });
 		expect(build({ ...spec, tlsCaPem: parsed?.tlsCaPem })).toEqual(route);
+	});
+
+	it('round-trips access control: IP lists, forward auth with copied headers and bypassed paths', () => {
+		const spec = parseRouteSpec({
+			hosts: 'sso.example.com',
+			upstreams: '100.64.0.5:8080',
+			ipAllow: '100.64.0.0/10, 203.0.113.0/24',
+			ipDeny: '203.0.113.66',
+			forwardAuthUpstream: '100.64.0.9:9000',
+			forwardAuthUri: '/outpost.goauthentik.io/auth/caddy',
+			forwardAuthCopyHeaders: 'X-Authentik-Username, X-Authentik-Groups',
+			authBypassPaths: '/api/*',
+			offlinePage: true,
+		});
+		const route = build(spec);
+		expect(parseRoute(route)).toMatchObject(spec);
+		const text = JSON.stringify(route);
+		// the visitor's own copies of the vouched-for headers are dropped before anything else
+		expect(text.indexOf('"delete":["X-Authentik-Username","X-Authentik-Groups"]')).toBeLessThan(
+			text.indexOf('"rewrite"'),
+		);
+		expect(() =>
+			parseRouteSpec({ hosts: 'a.example.com', upstreams: '100.64.0.5:80', ipDeny: 'x' }),
+		).toThrow(/IP Deny List/);
+		expect(() =>
+			parseRouteSpec({
+				hosts: 'a.example.com',
+				upstreams: '100.64.0.5:80',
+				authBypassPaths: '/api/*',
+			}),
+		).toThrow(/Forward Auth Endpoint/);
 	});
 
 	it('ignores routes the package does not manage', () => {

@@ -61,6 +61,42 @@ export const routeOptionsField: INodeProperties = {
 	default: {},
 	options: [
 		{
+			displayName: 'Auth Bypass Paths',
+			name: 'authBypassPaths',
+			type: 'string',
+			default: '',
+			placeholder: '/api/*, /.well-known/*',
+			description:
+				'Paths that skip forward auth (comma-separated Caddy path matchers), e.g. an API that checks its own token',
+		},
+		{
+			displayName: 'Forward Auth Copy Headers',
+			name: 'forwardAuthCopyHeaders',
+			type: 'string',
+			default: '',
+			placeholder: 'Remote-User, Remote-Groups',
+			description:
+				"Headers of the auth server's answer copied onto the request that goes home. A visitor's own copies are always removed.",
+		},
+		{
+			displayName: 'Forward Auth Endpoint',
+			name: 'forwardAuthUpstream',
+			type: 'string',
+			default: '',
+			placeholder: '100.64.0.9:9000',
+			description:
+				'Host:port of an identity-aware proxy (Authentik outpost, Authelia, …) that must answer 2xx before a request goes home. Checked like an upstream (allowed networks).',
+		},
+		{
+			displayName: 'Forward Auth URI',
+			name: 'forwardAuthUri',
+			type: 'string',
+			default: '',
+			placeholder: '/outpost.goauthentik.io/auth/caddy',
+			description:
+				'Path (and query) the auth server verifies at; Authelia: /api/verify?rd=https://auth.example.com',
+		},
+		{
 			displayName: 'Health Check Interval',
 			name: 'healthCheckInterval',
 			type: 'string',
@@ -82,6 +118,23 @@ export const routeOptionsField: INodeProperties = {
 			type: 'boolean',
 			default: true,
 			description: 'Whether to send Strict-Transport-Security (one year, subdomains included)',
+		},
+		{
+			displayName: 'IP Allow List',
+			name: 'ipAllow',
+			type: 'string',
+			default: '',
+			placeholder: '100.64.0.0/10, 203.0.113.0/24',
+			description:
+				'Only these CIDRs may reach the route; others get 403. Empty: everyone not denied.',
+		},
+		{
+			displayName: 'IP Deny List',
+			name: 'ipDeny',
+			type: 'string',
+			default: '',
+			placeholder: '198.51.100.0/24',
+			description: 'CIDRs that get 403 from the edge',
 		},
 		{
 			displayName: 'Load Balancing Policy',

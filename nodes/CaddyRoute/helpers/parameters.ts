@@ -66,6 +66,8 @@ async function upstreamPolicy(this: IExecuteFunctions): Promise<UpstreamPolicy> 
 export interface CheckedRoute {
 	spec: RouteSpec;
 	pins: PinnedUpstream[];
+	/** The forward-auth endpoint, pinned and checked like an upstream. */
+	authPins: PinnedUpstream[];
 }
 
 /**
@@ -96,7 +98,11 @@ export async function validateRoutes(
 				'needs exactly one upstream, given by its DNS name',
 			);
 		}
-		checked.push({ spec, pins });
+		const forwardAuth = spec.access?.forwardAuth;
+		const authPins = forwardAuth
+			? await pinUpstreams([forwardAuth.upstream], policy, 'Forward Auth Endpoint')
+			: [];
+		checked.push({ spec, pins, authPins });
 	}
 	return checked;
 }

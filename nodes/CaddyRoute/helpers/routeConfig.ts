@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { buildAccessHandler, parseAccessHandler } from './accessControl';
 import { isManagedId, routeIdFor, type LbPolicy, type RouteSpec } from './routeSpec';
 import type { PinnedUpstream } from './upstreamGuard';
 
@@ -39,6 +40,7 @@ function pemToDerBase64(pem: string): string[] {
  * handler (a plain key/value map Caddy accepts and ignores), so Get, List and Sync read back names.
  */
 const GIVEN_UPSTREAMS_VAR = 'homelab_ingress_upstreams';
+const GIVEN_AUTH_VAR = 'homelab_ingress_forward_auth';
 
 /** The one DNS name among the pins, when there is exactly one (for SNI and the Host header). */
 export function singleUpstreamName(pins: PinnedUpstream[]): string | undefined {
@@ -51,7 +53,12 @@ export function singleUpstreamName(pins: PinnedUpstream[]): string | undefined {
  * Builds the Caddy JSON for one managed route, dialling the pinned addresses. Same spec and pins →
  * same JSON, so unchanged routes compare equal.
  */
-export function buildRoute(spec: RouteSpec, server: string, pins: PinnedUpstream[]): CaddyRoute {
+export function buildRoute(
+	spec: RouteSpec,
+	server: string,
+	pins: PinnedUpstream[],
+	authPins: PinnedUpstream[] = [],
+): CaddyRoute {
 	const headers: Record<string, string[]> = {};
 	if (spec.hsts) headers['Strict-Transport-Security'] = [HSTS_VALUE];
 	if (spec.securityHeaders) Object.assign(headers, SECURITY_HEADERS);
@@ -80,9 +87,6 @@ export function buildRoute(spec: RouteSpec, server: string, pins: PinnedUpstream
 	}
 
 	const handle: IDataObject[] = [];
-	if (pins.some((pin) => pin.name)) {
-		handle.push({ handler: 'vars', [GIVEN_UPSTREAMS_VAR]: spec.upstreams });
-	}
 	if (Object.keys(headers).length > 0) {
 		handle.push({ handler: 'headers', response: { set: headers, deferred: true } });
 	}
@@ -91,10 +95,22 @@ export function buildRoute(spec: RouteSpec, server: string, pins: PinnedUpstream
 	const match: IDataObject = { host: spec.hosts };
 	if (spec.path) match.path = [spec.path];
 
+	// Before anything else: the names behind pinned addresses, then the access checks (outside the
+	// offline page's subroute, so an auth answer is never turned into the offline page).
+	const before: IDataObject[] = [];
+	const given: IDataObject = {};
+	if (pins.some((pin) => pin.name)) given[GIVEN_UPSTREAMS_VAR] = spec.upstreams;
+	if (spec.access?.forwardAuth && authPins.some((pin) => pin.name)) {
+		given[GIVEN_AUTH_VAR] = spec.access.forwardAuth.upstream;
+	}
+	if (Object.keys(given).length) before.push({ handler: 'vars', ...given });
+	if (spec.access) before.push(buildAccessHandler(spec.access, authPins));
+
 	const route: CaddyRoute = { '@id': routeIdOf(spec, server), match: [match], terminal: true };
 	if (spec.offlinePage) {
 		// A subroute's own error routes answer only for this route: 502/503 from the proxy become a page.
 		route.handle = [
+			...before,
 			{
 				handler: 'subroute',
 				routes: [{ handle }],
@@ -115,7 +131,7 @@ export function buildRoute(spec: RouteSpec, server: string, pins: PinnedUpstream
 			},
 		];
 	} else {
-		route.handle = handle;
+		route.handle = [...before, ...handle];
 	}
 	return route;
 }
@@ -132,9 +148,12 @@ function asArray(value: unknown): IDataObject[] {
 export function parseRoute(route: CaddyRoute): (RouteSpec & { routeId: string }) | undefined {
 	if (!isManagedId(route['@id'])) return undefined;
 	const match = asObject(asArray(route.match)[0]);
-	let handle = asArray(route.handle);
+	const top = asArray(route.handle);
+	const vars = asObject(top.find((h) => h.handler === 'vars'));
+	const accessHandler = top.find((h) => h.handler === 'subroute' && !h.errors);
+	const subroute = top.find((h) => h.handler === 'subroute' && h.errors);
+	let handle = top;
 	let offlineBody: string | undefined;
-	const subroute = handle.find((h) => h.handler === 'subroute');
 	if (subroute) {
 		handle = asArray(asObject(asArray(subroute.routes)[0]).handle);
 		const errorHandler = asObject(
@@ -143,7 +162,9 @@ export function parseRoute(route: CaddyRoute): (RouteSpec & { routeId: string })
 		offlineBody = typeof errorHandler.body === 'string' ? errorHandler.body : '';
 	}
 	const headerSet = asObject(asObject(handle.find((h) => h.handler === 'headers')?.response).set);
-	const given = handle.find((h) => h.handler === 'vars')?.[GIVEN_UPSTREAMS_VAR];
+	const given = vars[GIVEN_UPSTREAMS_VAR];
+	const givenAuth =
+		typeof vars[GIVEN_AUTH_VAR] === 'string' ? String(vars[GIVEN_AUTH_VAR]) : undefined;
 	const proxy = asObject(handle.find((h) => h.handler === 'reverse_proxy'));
 	const transport = asObject(proxy.transport);
 	const tls = transport.tls === undefined ? undefined : asObject(transport.tls);
@@ -180,6 +201,7 @@ export function parseRoute(route: CaddyRoute): (RouteSpec & { routeId: string })
 			'round_robin',
 		offlinePage: subroute !== undefined,
 		offlineMessage: offlineMessage === DEFAULT_OFFLINE_MESSAGE ? undefined : offlineMessage,
+		...(accessHandler ? { access: parseAccessHandler(accessHandler, givenAuth) } : {}),
 	};
 }
 

@@ -11,6 +11,7 @@ import {
 	toList,
 } from '../../../lib/validation';
 import { quoted } from '../../../lib/errors';
+import { parseAccess, type AccessInput, type AccessSpec } from './accessControl';
 
 export const LB_POLICIES = [
 	'round_robin',
@@ -39,10 +40,12 @@ export interface RouteSpec {
 	lbPolicy: LbPolicy;
 	offlinePage: boolean;
 	offlineMessage?: string;
+	/** IP lists and forward auth, when the route has any. */
+	access?: AccessSpec;
 }
 
 /** A route request as it arrives (from node fields, a JSON list or webhook data): checked, not trusted. */
-export interface RouteInput {
+export interface RouteInput extends AccessInput {
 	hosts: unknown;
 	upstreams: unknown;
 	path?: unknown;
@@ -216,6 +219,7 @@ export function parseRouteSpec(input: RouteInput, excludedHosts: string[] = []):
 	const offlineMessage = offlineText
 		? assertNoControlChars('Offline Message', offlineText)
 		: undefined;
+	const access = parseAccess(input, listOf, textOf);
 	const upstreamHostHeader = flagOf('Send Upstream Name as Host', input.upstreamHostHeader, false);
 
 	return {
@@ -234,5 +238,6 @@ export function parseRouteSpec(input: RouteInput, excludedHosts: string[] = []):
 		lbPolicy,
 		offlinePage: flagOf('Offline Page', input.offlinePage, false),
 		offlineMessage,
+		...(access ? { access } : {}),
 	};
 }

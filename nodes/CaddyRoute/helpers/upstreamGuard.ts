@@ -40,7 +40,7 @@ function isLocalName(host: string): boolean {
 }
 
 /** The addresses a host stands for: itself when it is an IP literal, else every DNS answer. */
-async function addressesOf(upstream: string, host: string): Promise<string[]> {
+async function addressesOf(field: string, upstream: string, host: string): Promise<string[]> {
 	if (isIP(host)) return [host];
 	// RFC 6761: localhost names are loopback; pinned to IPv4 so a route never alternates families.
 	if (isLocalName(host)) return ['127.0.0.1'];
@@ -52,7 +52,7 @@ async function addressesOf(upstream: string, host: string): Promise<string[]> {
 			code === 'ENOTFOUND' ? 'has no A or AAAA record' : `could not be resolved (${code})`;
 		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- becomes a NodeOperationError naming the field
 		throw new InputError(
-			'Upstreams',
+			field,
 			`${quoted(upstream)} ${what}; a route is published only to addresses the node has checked`,
 		);
 	}
@@ -60,7 +60,9 @@ async function addressesOf(upstream: string, host: string): Promise<string[]> {
 
 async function adminAddressesOf(admin: AdminListener): Promise<Set<string>> {
 	try {
-		return new Set((await addressesOf(admin.host, admin.host)).map(canonicalAddress));
+		return new Set(
+			(await addressesOf('Admin API URL', admin.host, admin.host)).map(canonicalAddress),
+		);
 	} catch {
 		// The admin API answered by this name moments ago; if it does not resolve now, match by name only.
 		return new Set();
@@ -69,6 +71,7 @@ async function adminAddressesOf(admin: AdminListener): Promise<Set<string>> {
 
 /** Refuses one address of an upstream, or returns normally when the policy allows it. */
 function checkAddress(
+	field: string,
 	upstream: string,
 	address: string,
 	port: number,
@@ -82,7 +85,7 @@ function checkAddress(
 		(adminAddresses.has(canonicalAddress(address)) ||
 			(adminIsLocal && (kind === 'loopback' || kind === 'unspecified')));
 	const refuse = (why: string) => {
-		throw new InputError('Upstreams', `${quoted(upstream)} ${why}`);
+		throw new InputError(field, `${quoted(upstream)} ${why}`);
 	};
 	if (reachesAdmin) refuse("points at Caddy's admin API; a route may never expose it");
 	if (kind === 'link-local') refuse(`is a link-local or cloud metadata address (${address})`);
@@ -109,19 +112,22 @@ function checkAddress(
 export async function pinUpstreams(
 	upstreams: string[],
 	policy: UpstreamPolicy,
+	field = 'Upstreams',
 ): Promise<PinnedUpstream[]> {
 	const adminAddresses = await adminAddressesOf(policy.admin);
 	const pinned: PinnedUpstream[] = [];
 	for (const upstream of upstreams) {
-		const { host, port, ipVersion } = parseHostPort('Upstreams', upstream);
+		const { host, port, ipVersion } = parseHostPort(field, upstream);
 		if (!ipVersion && host === policy.admin.host && port === policy.admin.port) {
 			throw new InputError(
-				'Upstreams',
+				field,
 				`${quoted(upstream)} points at Caddy's admin API; a route may never expose it`,
 			);
 		}
-		const addresses = await addressesOf(upstream, host);
-		for (const address of addresses) checkAddress(upstream, address, port, policy, adminAddresses);
+		const addresses = await addressesOf(field, upstream, host);
+		for (const address of addresses) {
+			checkAddress(field, upstream, address, port, policy, adminAddresses);
+		}
 		pinned.push({
 			given: upstream,
 			name: ipVersion ? undefined : host,

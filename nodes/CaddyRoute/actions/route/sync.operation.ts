@@ -121,7 +121,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const dryRun = this.getNodeParameter('dryRun', 0) as boolean;
 		const adopt = adoptUnmanagedAt.call(this);
 		const desired = (await validateRoutes.call(this, desiredInputs.call(this), 0)).map(
-			({ spec, pins }) => buildRoute(spec, server, pins),
+			({ spec, pins, authPins }) => buildRoute(spec, server, pins, authPins),
 		);
 		const desiredHosts = desired.flatMap(hostsOf);
 		const ids = new Set<string>();

@@ -71,8 +71,12 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	return await mapItems.call(this, async (i) => {
 		const server = serverAt.call(this, i);
 		const adopt = adoptUnmanagedAt.call(this);
-		const [{ spec, pins }] = await validateRoutes.call(this, [routeInputAt.call(this, i)], i);
-		const route = buildRoute(spec, server, pins);
+		const [{ spec, pins, authPins }] = await validateRoutes.call(
+			this,
+			[routeInputAt.call(this, i)],
+			i,
+		);
+		const route = buildRoute(spec, server, pins, authPins);
 		const routeId = route['@id'] as string;
 
 		let outcome: IDataObject;

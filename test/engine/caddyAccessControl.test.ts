@@ -1,0 +1,168 @@
+/**
+ * Access control at the edge (issue: Caddy Route v2), against a real Caddy: forward auth to a loopback
+ * auth server that answers 200 or 401 per request, path bypasses, and IP allow/deny lists.
+ */
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+import type { IDataObject } from 'n8n-workflow';
+
+import { startCaddy, type CaddyServer } from '../support/caddy';
+import { runNode } from '../support/engine';
+import { httpCall } from '../support/http';
+import { describeWithServer } from '../support/servers';
+
+const INGRESS = { __rl: true, mode: 'name', value: 'ingress' };
+const LOOPBACK = { allowLoopback: true, allowedNetworks: '127.0.0.1/32' };
+
+interface Recorder {
+	port: number;
+	seen: Array<{ url: string; method: string; headers: IncomingHttpHeaders }>;
+	close(): Promise<void>;
+}
+
+/** A loopback server that records every request and answers with `answer(request)`. */
+async function recorder(
+	answer: (headers: IncomingHttpHeaders) => {
+		status: number;
+		headers?: Record<string, string>;
+		body: string;
+	},
+): Promise<Recorder> {
+	const seen: Recorder['seen'] = [];
+	const server: Server = createServer((req, res) => {
+		seen.push({ url: req.url ?? '', method: req.method ?? '', headers: req.headers });
+		const { status, headers, body } = answer(req.headers);
+		res.writeHead(status, { 'Content-Type': 'text/plain', ...headers });
+		res.end(body);
+	});
+	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+	return {
+		port: (server.address() as AddressInfo).port,
+		seen,
+		close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+	};
+}
+
+describeWithServer('caddy', 'Caddy Route access control against a real Caddy', () => {
+	let caddy: CaddyServer;
+	let auth: Recorder;
+	let home: Recorder;
+	const credentials = () => ({ caddyAdminApi: { baseUrl: caddy.adminUrl } });
+	const publish = async (host: string, routeOptions: IDataObject) => {
+		const result = await runNode(
+			'caddyRoute',
+			{
+				resource: 'route',
+				operation: 'upsert',
+				server: INGRESS,
+				hosts: host,
+				upstreams: `127.0.0.1:${home.port}`,
+				routeOptions,
+				...LOOPBACK,
+			},
+			{ credentials: credentials() },
+		);
+		expect(result.error).toBeUndefined();
+		return result.json[0];
+	};
+
+	beforeAll(async () => {
+		caddy = await startCaddy();
+		auth = await recorder((headers): Answer =>
+			headers.authorization === 'Bearer good'
+				? {
+						status: 200,
+						headers: { 'Remote-User': 'alice', 'Remote-Groups': 'admins' },
+						body: 'ok',
+					}
+				: { status: 401, headers: { 'WWW-Authenticate': 'Bearer' }, body: 'login required' },
+		);
+		home = await recorder((headers) => ({
+			status: 200,
+			body: `home user=${String(headers['remote-user'] ?? '-')} groups=${String(headers['remote-groups'] ?? '-')}`,
+		}));
+	});
+
+	afterAll(async () => {
+		await caddy?.stop();
+		await auth?.close();
+		await home?.close();
+	});
+
+	it('asks the auth server first: 401 stays with the visitor, 200 goes home with the copied headers', async () => {
+		await publish('sso.example.com', {
+			forwardAuthUpstream: `127.0.0.1:${auth.port}`,
+			forwardAuthUri: '/api/verify?rd=https://auth.example.com',
+			forwardAuthCopyHeaders: 'Remote-User, Remote-Groups',
+			authBypassPaths: '/api/*',
+			offlinePage: true,
+		});
+		const homeBefore = home.seen.length;
+		const denied = await httpCall(caddy.httpPort, {
+			host: 'sso.example.com',
+			path: '/private?x=1',
+		});
+		expect(denied.status).toBe(401);
+		expect(denied.body).toBe('login required');
+		expect(home.seen.length).toBe(homeBefore);
+		const check = auth.seen[auth.seen.length - 1];
+		expect(check.method).toBe('GET');
+		expect(check.url).toBe('/api/verify?rd=https://auth.example.com');
+		expect(check.headers['x-forwarded-method']).toBe('GET');
+		expect(check.headers['x-forwarded-uri']).toBe('/private?x=1');
+		expect(check.headers['x-forwarded-host']).toBe('sso.example.com');
+		expect(check.headers['x-forwarded-proto']).toBe('http');
+		expect(check.headers['x-forwarded-for']).toBe('127.0.0.1');
+
+		const allowed = await httpCall(caddy.httpPort, {
+			host: 'sso.example.com',
+			path: '/private',
+			// a visitor may not vouch for itself: its own Remote-User is dropped
+			headers: { Authorization: 'Bearer good', 'Remote-User': 'mallory' },
+		});
+		expect(allowed.status).toBe(200);
+		expect(allowed.body).toBe('home user=alice groups=admins');
+	});
+
+	it('lets bypassed paths through without asking, and never with a visitor-supplied identity', async () => {
+		const checks = auth.seen.length;
+		const api = await httpCall(caddy.httpPort, {
+			host: 'sso.example.com',
+			path: '/api/items',
+			headers: { 'Remote-User': 'mallory' },
+		});
+		expect(api.status).toBe(200);
+		expect(api.body).toBe('home user=- groups=-');
+		expect(auth.seen.length).toBe(checks);
+	});
+
+	it('answers 403 to denied addresses and to addresses outside an allow list', async () => {
+		await publish('denied.example.com', { ipDeny: '127.0.0.1' });
+		const denied = await httpCall(caddy.httpPort, { host: 'denied.example.com' });
+		expect(denied.status).toBe(403);
+		await publish('allow-other.example.com', { ipAllow: '100.64.0.0/10' });
+		expect((await httpCall(caddy.httpPort, { host: 'allow-other.example.com' })).status).toBe(403);
+		await publish('allow-me.example.com', { ipAllow: '127.0.0.0/8', ipDeny: '127.0.0.2' });
+		const ok = await httpCall(caddy.httpPort, { host: 'allow-me.example.com' });
+		expect(ok.status).toBe(200);
+		expect(ok.body).toContain('home');
+	});
+
+	it('checks the auth endpoint like an upstream: outside the allowed networks it is refused', async () => {
+		const result = await runNode(
+			'caddyRoute',
+			{
+				resource: 'route',
+				operation: 'upsert',
+				server: INGRESS,
+				hosts: 'sso2.example.com',
+				upstreams: `127.0.0.1:${home.port}`,
+				routeOptions: { forwardAuthUpstream: '169.254.169.254:80' },
+				...LOOPBACK,
+			},
+			{ credentials: credentials() },
+		);
+		expect(result.error?.message).toMatch(/Forward Auth Endpoint.*link-local/);
+	});
+});
