@@ -3,6 +3,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import { utils } from 'ssh2';
+
+import { fingerprintOf } from '../../lib/ssh-fingerprint';
 import { desiredRules, planRules } from '../../nodes/VultrInstance/helpers/firewallRules';
 import { generateHostKey } from '../../nodes/VultrInstance/helpers/hostKey';
 import { pollUntilReady } from '../../nodes/VultrInstance/helpers/readiness';
@@ -46,6 +49,22 @@ describe('host key generation', () => {
 			}
 		},
 	);
+
+	it('is an OpenSSH private key that ssh2 reads back as the same ed25519 key', () => {
+		expect(key.privateKey).toMatch(
+			/^-----BEGIN OPENSSH PRIVATE KEY-----\n[A-Za-z0-9+/=\n]+-----END OPENSSH PRIVATE KEY-----\n$/,
+		);
+		const parsed = utils.parseKey(key.privateKey);
+		if (parsed instanceof Error) throw parsed;
+		expect(parsed.type).toBe('ssh-ed25519');
+		expect(parsed.isPrivateKey()).toBe(true);
+		expect(parsed.comment).toBe('edge');
+		expect(fingerprintOf(parsed.getPublicSSH())).toBe(key.fingerprint);
+	});
+
+	it('is a new key every time', () => {
+		expect(generateHostKey('edge').fingerprint).not.toBe(key.fingerprint);
+	});
 
 	it('refuses a pinned key without cloud-init, naming the field', () => {
 		expect(() =>
