@@ -119,7 +119,7 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Cloud-Init Template',
 				value: 'cloudInit',
-				description: 'Rendered from templates/cloud-init.hbs',
+				description: 'Built by the node: hostname, packages, upgrades and the pinned host key',
 			},
 		],
 		default: 'cloudInit',
