@@ -28,6 +28,21 @@ export interface RestRequest {
 	timeoutMs?: number;
 	/** Pulls the service's own error message out of an error body. */
 	errorMessage: (body: unknown) => string | undefined;
+	/** Error statuses that are an answer, not a failure (e.g. 404 for a delete repeated after a lost answer). */
+	allowedStatuses?: number[];
+}
+
+export interface RestResponse {
+	status: number;
+	body: IDataObject;
+}
+
+/** Reads a service's message from the string `field` of a JSON error body (`{"error": "…"}` and the like). */
+export function errorField(field: string): (body: unknown) => string | undefined {
+	return (body) => {
+		const value = body && typeof body === 'object' ? (body as IDataObject)[field] : undefined;
+		return typeof value === 'string' ? value : undefined;
+	};
 }
 
 interface FullResponse {
@@ -48,11 +63,11 @@ function networkFailure(context: RestContext, request: RestRequest, error: unkno
 
 /**
  * One JSON request through n8n's HTTP helper with the credential's authentication, a timeout,
- * cancellation, rate limiting and retries (http-retry.ts). Error statuses become NodeApiError with
- * the service's message and the HTTP status. An unsafe request whose outcome is unknown throws
- * `UncertainOutcomeError` for the caller to resolve.
+ * cancellation, rate limiting and retries (http-retry.ts). Error statuses other than the allowed ones
+ * become NodeApiError with the service's message and the HTTP status. An unsafe request whose outcome
+ * is unknown throws `UncertainOutcomeError` for the caller to resolve.
  */
-export async function restRequest(this: RestContext, request: RestRequest): Promise<IDataObject> {
+export async function restResponse(this: RestContext, request: RestRequest): Promise<RestResponse> {
 	const options: IHttpRequestOptions = {
 		method: request.method,
 		baseURL: request.baseURL,
@@ -86,7 +101,7 @@ export async function restRequest(this: RestContext, request: RestRequest): Prom
 		if (error instanceof UncertainOutcomeError) throw error;
 		throw networkFailure(this, request, error);
 	}
-	if (response.statusCode >= 400) {
+	if (response.statusCode >= 400 && !request.allowedStatuses?.includes(response.statusCode)) {
 		const text = typeof response.body === 'string' ? response.body.trim().slice(0, 300) : '';
 		const message = request.errorMessage(response.body) ?? (text || `HTTP ${response.statusCode}`);
 		throw new NodeApiError(
@@ -99,7 +114,13 @@ export async function restRequest(this: RestContext, request: RestRequest): Prom
 			},
 		);
 	}
-	return response.body && typeof response.body === 'object' ? (response.body as IDataObject) : {};
+	const body = response.body && typeof response.body === 'object' ? response.body : {};
+	return { status: response.statusCode, body: body as IDataObject };
+}
+
+/** `restResponse` for callers that need only the body. */
+export async function restRequest(this: RestContext, request: RestRequest): Promise<IDataObject> {
+	return (await restResponse.call(this, request)).body;
 }
 
 /** `restRequest` for calls whose unknown outcome the caller does not resolve itself: a clear error. */

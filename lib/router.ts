@@ -1,24 +1,94 @@
-import type { IExecuteFunctions } from 'n8n-workflow';
+import type {
+	IExecuteFunctions,
+	INodeExecutionData,
+	INodeProperties,
+	INodePropertyOptions,
+} from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
+import { quoted } from './errors';
+
+/** How the Operation selector shows an operation; its value is the operation's key. */
+export type OperationOption = Omit<INodePropertyOptions, 'value'>;
+
 /**
- * The handler that the node's `resource` and `operation` parameters pick from `table`, or a clear error
- * naming what was asked for. `scope` names a further choice already made (e.g. the backend).
+ * What an `*.operation.ts` module exports. `Args` is what the node's router hands every operation
+ * besides `this` (Heartbeat: the open store).
  */
-export function selectOperation<Handler>(
+export interface OperationModule<Args extends unknown[] = []> {
+	description: INodeProperties[];
+	execute(this: IExecuteFunctions, ...args: Args): Promise<INodeExecutionData[]>;
+}
+
+/** One operation: its module and its entry in the Operation selector. */
+export interface Operation<Args extends unknown[] = []> extends OperationModule<Args> {
+	option: OperationOption;
+}
+
+/**
+ * The operations of a resource (or of a node without resources) by their value. A resource module
+ * lists them once; the router and the Operation selector are both built from the list.
+ */
+export type Operations<Args extends unknown[] = []> = Record<string, Operation<Args>>;
+
+export function operation<Args extends unknown[]>(
+	module: OperationModule<Args>,
+	option: OperationOption,
+): Operation<Args> {
+	return { option, description: module.description, execute: module.execute };
+}
+
+/** A module that exports `operations`, or (by a parameter's value) the next choice to make. */
+export type Routes<Args extends unknown[] = []> =
+	{ operations: Operations<Args> } | { [value: string]: Routes<Args> };
+
+export type NodeRouter = (this: IExecuteFunctions) => Promise<INodeExecutionData[][]>;
+
+function unsupported(operation: string, values: string[]): string {
+	const of = values.length ? ` of ${quoted(values[values.length - 1])}` : '';
+	const on = values.length > 1 ? ` on ${values.slice(0, -1).join(' ')}` : '';
+	return `The operation ${quoted(operation)}${of} is not supported${on}`;
+}
+
+/** The operation the node's parameters pick: those named in `by` (outermost first), then `operation`. */
+function selectOperation<Args extends unknown[]>(
 	context: IExecuteFunctions,
-	table: Record<string, Record<string, Handler>>,
-	scope?: string,
-): Handler {
-	const resource = context.getNodeParameter('resource', 0) as string;
+	by: string[],
+	routes: Routes<Args>,
+): Operation<Args> {
+	const values = by.map((parameter) => context.getNodeParameter(parameter, 0) as string);
 	const operation = context.getNodeParameter('operation', 0) as string;
-	const handler = table[resource]?.[operation];
-	if (!handler) {
-		const where = scope ? ` on ${scope}` : '';
-		throw new NodeOperationError(
-			context.getNode(),
-			`The operation "${operation}" of "${resource}" is not supported${where}`,
-		);
+	let branch: Routes<Args> | undefined = routes;
+	for (const value of values) {
+		const choices = branch as Record<string, Routes<Args>> | undefined;
+		branch = choices && Object.hasOwn(choices, value) ? choices[value] : undefined;
 	}
-	return handler;
+	const operations = (branch as { operations?: Operations<Args> } | undefined)?.operations;
+	if (!operations || !Object.hasOwn(operations, operation))
+		throw new NodeOperationError(context.getNode(), unsupported(operation, values));
+	return operations[operation];
+}
+
+/**
+ * The node's `execute`: picks the operation from `routes` by the parameters in `by` and `operation`
+ * (a clear error when there is none), then runs it for all items. `prepare` makes what every
+ * operation receives (e.g. the open store), only once the operation is known.
+ */
+export function createRouter(by: string[], routes: Routes): NodeRouter;
+export function createRouter<Args extends unknown[]>(
+	by: string[],
+	routes: Routes<Args>,
+	prepare: (this: IExecuteFunctions) => Promise<Args>,
+): NodeRouter;
+export function createRouter<Args extends unknown[]>(
+	by: string[],
+	routes: Routes<Args>,
+	prepare?: (this: IExecuteFunctions) => Promise<Args>,
+): NodeRouter {
+	return async function router(this: IExecuteFunctions) {
+		const chosen = selectOperation(this, by, routes);
+		// Without `prepare` Args is [] (the first overload).
+		const args = prepare ? await prepare.call(this) : ([] as unknown[] as Args);
+		return [await chosen.execute.call(this, ...args)];
+	};
 }

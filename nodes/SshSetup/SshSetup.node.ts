@@ -7,7 +7,7 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { connectionFields } from './actions/common.descriptions';
-import { operationProperties, operationProperty } from './actions/operations';
+import { operationProperties } from './actions/operations';
 import { router } from './actions/router';
 import { sshSetupConnectionTest } from './methods';
 
@@ -38,7 +38,7 @@ export class SshSetup implements INodeType {
 				displayOptions: { show: { operation: ['tailscale'], tsAuthKeySource: ['headscaleApi'] } },
 			},
 		],
-		properties: [operationProperty, ...operationProperties, ...connectionFields],
+		properties: [...operationProperties, ...connectionFields],
 	};
 
 	methods = { credentialTest: { sshSetupConnectionTest } };

@@ -78,6 +78,19 @@ describe('DNS Record node against the Vultr DNS simulator', () => {
 		expect(records().filter((r) => r.name === 'owned' || r.name === '_hli-a.owned')).toEqual([]);
 	});
 
+	it('counts a 404 on a delete repeated after a lost answer as deleted', async () => {
+		await node('upsert', { name: 'lost', type: 'A', content: '192.0.2.41' });
+		const mark = sim.log.length;
+		// Vultr applies the first DELETE but the answer never arrives; the repeat finds nothing.
+		sim.faults.add({ action: { kind: 'drop', when: 'after' }, method: 'DELETE', times: 1 });
+		const result = await node('delete', { name: 'lost', typeFilter: 'A' });
+		expect(result.error).toBeUndefined();
+		expect(
+			sim.log.slice(mark).filter((e) => e.method === 'DELETE' && e.status === 404),
+		).toHaveLength(1);
+		expect(records().filter((r) => r.name === 'lost' || r.name === '_hli-a.lost')).toEqual([]);
+	});
+
 	it('writes SRV records (priority separate from weight, port and target)', async () => {
 		const result = await node('upsert', {
 			name: `_sip._tcp.${ZONE}`,

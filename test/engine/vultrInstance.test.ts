@@ -1,4 +1,5 @@
 import type { IDataObject } from 'n8n-workflow';
+import YAML from 'yaml';
 
 import { runNode } from '../support/engine';
 import { describeWithSpecs, expectConformance } from '../simulators/core/jest';
@@ -66,15 +67,22 @@ describeWithSpecs([VULTR_SPEC], 'Vultr Instance node against the Vultr simulator
 
 		// The user data carries the private key, whose public half has the fingerprint we output.
 		const record = sim.state.instances.get(String(out.id))!;
-		const cloudConfig = Buffer.from(record.userData, 'base64').toString('utf8');
-		expect(cloudConfig).toContain('-----BEGIN OPENSSH PRIVATE KEY-----');
-		const publicLine = /ed25519_public: (ssh-ed25519 \S+)/.exec(cloudConfig)![1];
+		const userData = Buffer.from(record.userData, 'base64').toString('utf8');
+		expect(userData.startsWith('#cloud-config\n')).toBe(true);
+		// cloud-init reads it as YAML 1.1 (PyYAML)
+		const cloudConfig = YAML.parse(userData, { version: '1.1' }) as {
+			hostname: string;
+			ssh_keys: { ed25519_private: string; ed25519_public: string };
+		};
+		expect(cloudConfig.ssh_keys.ed25519_private).toContain('-----BEGIN OPENSSH PRIVATE KEY-----');
+		const publicLine = cloudConfig.ssh_keys.ed25519_public;
+		expect(publicLine).toMatch(/^ssh-ed25519 \S+ web-1\.example\.com$/);
 		const { createHash } = await import('node:crypto');
 		const blob = Buffer.from(publicLine.split(' ')[1], 'base64');
 		expect(`SHA256:${createHash('sha256').update(blob).digest('base64').replace(/=+$/, '')}`).toBe(
 			out.hostKeyFingerprint,
 		);
-		expect(cloudConfig).toContain('hostname: web-1.example.com');
+		expect(cloudConfig.hostname).toBe('web-1.example.com');
 		const postBody = sim.log.find((r) => r.method === 'POST' && r.path === '/instances')!
 			.body as IDataObject;
 		expect(postBody.os_id).toBe(2284);

@@ -3,7 +3,8 @@ import type { AddressInfo } from 'node:net';
 import { Server, utils, type Connection, type ServerChannel } from 'ssh2';
 
 import { quote } from '../../lib/shell';
-import { fingerprintOf, SshSession, type SshTarget } from '../../nodes/SshSetup/transport';
+import { fingerprintOf } from '../../lib/ssh-fingerprint';
+import { SshSession, type SshTarget } from '../../nodes/SshSetup/transport';
 
 /** What the loopback server does with a command: every answer leaves at once, in one burst. */
 type Behaviour = (channel: ServerChannel, connection: Connection) => void;

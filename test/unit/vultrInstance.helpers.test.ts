@@ -3,6 +3,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import type { IDataObject } from 'n8n-workflow';
+import { utils } from 'ssh2';
+import YAML from 'yaml';
+
+import { fingerprintOf } from '../../lib/ssh-fingerprint';
 import { desiredRules, planRules } from '../../nodes/VultrInstance/helpers/firewallRules';
 import { generateHostKey } from '../../nodes/VultrInstance/helpers/hostKey';
 import { pollUntilReady } from '../../nodes/VultrInstance/helpers/readiness';
@@ -47,6 +52,22 @@ describe('host key generation', () => {
 		},
 	);
 
+	it('is an OpenSSH private key that ssh2 reads back as the same ed25519 key', () => {
+		expect(key.privateKey).toMatch(
+			/^-----BEGIN OPENSSH PRIVATE KEY-----\n[A-Za-z0-9+/=\n]+-----END OPENSSH PRIVATE KEY-----\n$/,
+		);
+		const parsed = utils.parseKey(key.privateKey);
+		if (parsed instanceof Error) throw parsed;
+		expect(parsed.type).toBe('ssh-ed25519');
+		expect(parsed.isPrivateKey()).toBe(true);
+		expect(parsed.comment).toBe('edge');
+		expect(fingerprintOf(parsed.getPublicSSH())).toBe(key.fingerprint);
+	});
+
+	it('is a new key every time', () => {
+		expect(generateHostKey('edge').fingerprint).not.toBe(key.fingerprint);
+	});
+
 	it('refuses a pinned key without cloud-init, naming the field', () => {
 		expect(() =>
 			buildUserData({
@@ -57,6 +78,59 @@ describe('host key generation', () => {
 				pinHostKey: true,
 			}),
 		).toThrow('Invalid Pin Host Key');
+	});
+});
+
+describe('cloud-init user data', () => {
+	const cloudInit = (settings: { packages?: string; upgrade?: boolean; pinHostKey?: boolean }) =>
+		buildUserData({
+			mode: 'cloudInit',
+			raw: '',
+			packages: settings.packages ?? '',
+			upgrade: settings.upgrade ?? true,
+			pinHostKey: settings.pinHostKey ?? false,
+			hostname: 'edge.example.com',
+		});
+	const text = (encoded?: string) => Buffer.from(encoded ?? '', 'base64').toString('utf8');
+	// cloud-init reads user data with PyYAML, i.e. YAML 1.1
+	const parse = (encoded?: string) => YAML.parse(text(encoded), { version: '1.1' }) as IDataObject;
+
+	it('is "#cloud-config" and one YAML document holding exactly the settings', () => {
+		const result = cloudInit({ packages: 'fail2ban, unattended-upgrades', upgrade: false });
+		expect(text(result.encoded).split('\n')[0]).toBe('#cloud-config');
+		expect(parse(result.encoded)).toEqual({
+			hostname: 'edge.example.com',
+			preserve_hostname: false,
+			package_update: true,
+			package_upgrade: false,
+			packages: ['fail2ban', 'unattended-upgrades'],
+		});
+		expect(result.hostKeyFingerprint).toBeUndefined();
+	});
+
+	it('keeps package names that YAML 1.1 would read as booleans, null or numbers as names', () => {
+		const names = ['yes', 'no', 'on', 'off', 'null', '1.10', '0x1f', '1e3'];
+		expect(parse(cloudInit({ packages: names.join(', ') }).encoded).packages).toEqual(names);
+	});
+
+	it('pins the generated host key: it replaces the generated ones and has the output fingerprint', () => {
+		const result = cloudInit({ pinHostKey: true });
+		const config = parse(result.encoded);
+		expect(config).toMatchObject({ ssh_deletekeys: true, ssh_genkeytypes: [] });
+		const keys = config.ssh_keys as { ed25519_private: string; ed25519_public: string };
+		expect(Object.keys(keys).sort()).toEqual(['ed25519_private', 'ed25519_public']);
+		expect(keys.ed25519_public).toBe(result.hostKeyPublic);
+		const parsed = utils.parseKey(keys.ed25519_private);
+		if (parsed instanceof Error) throw parsed;
+		expect(fingerprintOf(parsed.getPublicSSH())).toBe(result.hostKeyFingerprint);
+		expect(result.hostKeyFingerprint).toMatch(/^SHA256:[A-Za-z0-9+/]{43}$/);
+	});
+
+	it('sends no user data for None and raw text unchanged', () => {
+		const none = { mode: 'none' as const, raw: '', packages: '', upgrade: true, pinHostKey: false };
+		expect(buildUserData(none)).toEqual({});
+		const raw = '#!/bin/sh\necho "hi: there"\n';
+		expect(text(buildUserData({ ...none, mode: 'raw', raw }).encoded)).toBe(raw);
 	});
 });
 

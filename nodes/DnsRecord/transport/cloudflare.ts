@@ -119,8 +119,7 @@ export async function createCloudflareProvider(this: DnsContext): Promise<DnsPro
 		limiter: sharedRateLimiter(`cloudflare ${baseURL}`, RATE_LIMIT, RATE_WINDOW_MS),
 		message: cloudflareMessage,
 	};
-	const call = async (request: HttpCall) =>
-		(await httpCall.call(this, api, request)).body as Envelope;
+	const call = async (request: HttpCall) => (await httpCall.call(this, api, request)) as Envelope;
 	const listAll = async <T>(url: string, qs: IDataObject, perPage: number): Promise<T[]> => {
 		const items: T[] = [];
 		for (let page = 1; ; page++) {
@@ -170,7 +169,7 @@ export async function createCloudflareProvider(this: DnsContext): Promise<DnsPro
 					await httpCall.call(this, api, {
 						method: 'DELETE',
 						url: `${path}/${deletes[0].id}`,
-						allow: [404],
+						allowedStatuses: [404],
 					});
 				else if (patches.length) {
 					const { id, ...body } = patches[0];

@@ -4,7 +4,6 @@ import type {
 	IHttpRequestMethods,
 	ILoadOptionsFunctions,
 } from 'n8n-workflow';
-import { NodeApiError } from 'n8n-workflow';
 
 import type { RateLimiter } from '../../../lib/rate-limiter';
 import { restRequestOrFail } from '../../../lib/rest-request';
@@ -29,49 +28,28 @@ export interface HttpCall {
 	body?: IDataObject;
 	/** Sending it twice is harmless. Default: everything but POST (DNS PATCH/PUT set absolute values). */
 	safe?: boolean;
-	/** HTTP statuses that are an answer, not a failure (e.g. 404 on a delete repeated after a 5xx). */
-	allow?: number[];
-}
-
-export interface HttpResult {
-	status: number;
-	body: unknown;
-}
-
-/** The `{"error": "…"}` message PowerDNS (422) and Vultr (4xx) answer with. */
-export function errorField(body: unknown): string | undefined {
-	const error = body && typeof body === 'object' ? (body as IDataObject).error : undefined;
-	return typeof error === 'string' ? error : undefined;
+	/** Error statuses that are an answer, not a failure (e.g. 404 on a delete repeated after a 5xx). */
+	allowedStatuses?: number[];
 }
 
 /**
  * One call through lib/rest-request.ts (rate limit, 429/5xx retries honouring Retry-After, timeout,
- * cancellation, NodeApiError with the service's message and status); an unsafe call with an unknown
- * outcome fails without being repeated — Upsert and Sync read the zone first, so a re-run converges.
+ * cancellation, NodeApiError with the service's message and status), answered with the body; an
+ * unsafe call with an unknown outcome fails without being repeated — Upsert and Sync read the zone
+ * first, so a re-run converges.
  */
-export async function httpCall(
-	this: DnsContext,
-	api: HttpApi,
-	call: HttpCall,
-): Promise<HttpResult> {
-	try {
-		const body = await restRequestOrFail.call(this, {
-			service: api.service,
-			credential: api.credential,
-			method: call.method,
-			baseURL: api.baseURL,
-			url: call.url,
-			qs: call.qs,
-			body: call.body,
-			safe: call.safe ?? call.method !== 'POST',
-			limiter: api.limiter,
-			errorMessage: (body) => api.message(body),
-		});
-		return { status: 200, body };
-	} catch (error) {
-		const status = error instanceof NodeApiError ? Number(error.httpCode) : NaN;
-		if (call.allow?.includes(status)) return { status, body: undefined };
-		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- already a NodeApiError from rest-request
-		throw error;
-	}
+export async function httpCall(this: DnsContext, api: HttpApi, call: HttpCall): Promise<unknown> {
+	return await restRequestOrFail.call(this, {
+		service: api.service,
+		credential: api.credential,
+		method: call.method,
+		baseURL: api.baseURL,
+		url: call.url,
+		qs: call.qs,
+		body: call.body,
+		safe: call.safe ?? call.method !== 'POST',
+		allowedStatuses: call.allowedStatuses,
+		limiter: api.limiter,
+		errorMessage: (body) => api.message(body),
+	});
 }

@@ -2,9 +2,10 @@ import type { IDataObject } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { sharedRateLimiter } from '../../../lib/rate-limiter';
+import { errorField } from '../../../lib/rest-request';
 import { fromProviderName } from '../helpers/names';
 import { HERITAGE, ownerComment, ownerFromComment } from '../helpers/ownership';
-import { errorField, httpCall, type DnsContext, type HttpApi, type HttpCall } from './http';
+import { httpCall, type DnsContext, type HttpApi, type HttpCall } from './http';
 import {
 	RECORD_TYPES,
 	type DnsProvider,
@@ -102,7 +103,7 @@ export async function createPowerDnsProvider(this: DnsContext): Promise<DnsProvi
 		credential: POWERDNS_CREDENTIAL,
 		baseURL: `${root}/api/v1/servers/${serverId}`,
 		limiter: sharedRateLimiter(`powerdns ${root}`, REQUESTS_PER_SECOND),
-		message: errorField,
+		message: errorField('error'),
 	};
 	const call = async (request: HttpCall) => await httpCall.call(this, api, request);
 	const zonePath = (zone: ZoneRef) => `/zones/${encodeURIComponent(zone.id)}`;
@@ -112,7 +113,7 @@ export async function createPowerDnsProvider(this: DnsContext): Promise<DnsProvi
 		capabilities: { types: RECORD_TYPES, proxied: false },
 
 		listZones: async () => {
-			const { body } = await call({ method: 'GET', url: '/zones' });
+			const body = await call({ method: 'GET', url: '/zones' });
 			return ((body as IDataObject[]) ?? []).map((zone) => ({
 				id: String(zone.id),
 				name: undot(String(zone.name)),
@@ -120,7 +121,7 @@ export async function createPowerDnsProvider(this: DnsContext): Promise<DnsProvi
 		},
 
 		findZone: async (name) => {
-			const { body } = await call({ method: 'GET', url: '/zones', qs: { zone: `${name}.` } });
+			const body = await call({ method: 'GET', url: '/zones', qs: { zone: `${name}.` } });
 			const zone = ((body as IDataObject[]) ?? [])[0];
 			if (!zone)
 				throw new NodeOperationError(
@@ -136,7 +137,7 @@ export async function createPowerDnsProvider(this: DnsContext): Promise<DnsProvi
 				qs.rrset_name = `${filter.name}.`;
 				if (filter.type) qs.rrset_type = filter.type;
 			}
-			const { body } = await call({ method: 'GET', url: zonePath(zone), qs });
+			const body = await call({ method: 'GET', url: zonePath(zone), qs });
 			return (((body as IDataObject).rrsets as PdnsRRset[]) ?? []).map((rrset): RRset => ({
 				name: fromProviderName(rrset.name, zone.name),
 				type: rrset.type,

@@ -1,7 +1,7 @@
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { sharedRateLimiter } from '../../../lib/rate-limiter';
+import { vultrCall, vultrListAll, vultrRequest, type VultrCall } from '../../../lib/vultr-api';
 import { fromProviderName, relativeName } from '../helpers/names';
 import {
 	ownerFromRecordText,
@@ -10,16 +10,10 @@ import {
 	parseOwnerRecordName,
 } from '../helpers/ownership';
 import { pairRecords } from '../helpers/pairing';
-import { errorField, httpCall, type DnsContext, type HttpApi, type HttpCall } from './http';
+import type { DnsContext } from './http';
 import type { DnsProvider, RecordValue, RRset, ZoneRef } from './types';
 
-/** The credential of the Vultr Instance node: one Vultr API key for both nodes. */
-export const VULTR_CREDENTIAL = 'vultrApi';
-/** Vultr answers 429 above 30 requests per second; the limiter key is the one the Vultr Instance node uses. */
-const REQUESTS_PER_SECOND = 30;
-const PAGE_SIZE = 500;
-
-interface VultrRecord {
+interface VultrRecord extends IDataObject {
 	id: string;
 	type: string;
 	name: string;
@@ -80,32 +74,9 @@ function recordData(type: string, value: RecordValue): string {
 }
 
 export async function createVultrProvider(this: DnsContext): Promise<DnsProvider> {
-	const credentials = await this.getCredentials<{ baseUrl?: string }>(VULTR_CREDENTIAL);
-	const baseURL = String(credentials.baseUrl || 'https://api.vultr.com/v2').replace(/\/+$/, '');
-	const api: HttpApi = {
-		service: 'Vultr',
-		credential: VULTR_CREDENTIAL,
-		baseURL,
-		limiter: sharedRateLimiter(`vultr ${baseURL}`, REQUESTS_PER_SECOND),
-		message: errorField,
-	};
-	const call = async (request: HttpCall) => await httpCall.call(this, api, request);
-	const listAll = async <T>(url: string, key: string): Promise<T[]> => {
-		const items: T[] = [];
-		let cursor = '';
-		do {
-			const { body } = await call({
-				method: 'GET',
-				url,
-				qs: { per_page: PAGE_SIZE, ...(cursor ? { cursor } : {}) },
-			});
-			items.push(...(((body as IDataObject)[key] as T[]) ?? []));
-			cursor = String(
-				(((body as IDataObject).meta as IDataObject)?.links as IDataObject)?.next ?? '',
-			);
-		} while (cursor);
-		return items;
-	};
+	// PATCH sets absolute values, so only a POST is unsafe to send twice (as for the other providers).
+	const call = async (method: IHttpRequestMethods, url: string, options: VultrCall = {}) =>
+		await vultrRequest.call(this, method, url, { safe: method !== 'POST', ...options });
 	const recordsPath = (zone: ZoneRef) => `/domains/${encodeURIComponent(zone.id)}/records`;
 
 	return {
@@ -113,15 +84,13 @@ export async function createVultrProvider(this: DnsContext): Promise<DnsProvider
 		capabilities: { types: ['A', 'AAAA', 'CNAME', 'TXT', 'MX', 'SRV'], proxied: false },
 
 		listZones: async () => {
-			const domains = await listAll<IDataObject>('/domains', 'domains');
+			const domains = await vultrListAll.call(this, '/domains', 'domains');
 			return domains.map((d) => ({ id: String(d.domain), name: String(d.domain).toLowerCase() }));
 		},
 
 		findZone: async (name) => {
-			const { status } = await call({
-				method: 'GET',
-				url: `/domains/${encodeURIComponent(name)}`,
-				allow: [404],
+			const { status } = await vultrCall.call(this, 'GET', `/domains/${encodeURIComponent(name)}`, {
+				allowedStatuses: [404],
 			});
 			if (status === 404)
 				throw new NodeOperationError(this.getNode(), `The Vultr account has no DNS domain ${name}`);
@@ -129,13 +98,14 @@ export async function createVultrProvider(this: DnsContext): Promise<DnsProvider
 		},
 
 		readRRsets: async (zone) => {
-			return groupVultrRecords(await listAll<VultrRecord>(recordsPath(zone), 'records'), zone.name);
+			const records = await vultrListAll.call(this, recordsPath(zone), 'records');
+			return groupVultrRecords(records as VultrRecord[], zone.name);
 		},
 
 		apply: async (zone, change, ownerId) => {
 			const path = recordsPath(zone);
 			const remove = async (id: string) =>
-				await call({ method: 'DELETE', url: `${path}/${id}`, allow: [404] });
+				await call('DELETE', `${path}/${id}`, { allowedStatuses: [404] });
 			// Records go before their owner record: an interrupted delete leaves a still-owned remainder.
 			for (const rrset of change.deletes) {
 				for (const id of rrset.ids ?? []) await remove(id);
@@ -146,9 +116,7 @@ export async function createVultrProvider(this: DnsContext): Promise<DnsProvider
 				const marker = { data: `"${ownerRecordText(ownerId)}"` };
 				// The owner record comes first: an interrupted create leaves owned records a re-run converges.
 				if (!current?.markerId) {
-					await call({
-						method: 'POST',
-						url: path,
+					await call('POST', path, {
 						body: {
 							name: ownerRecordName(relative, desired.type),
 							type: 'TXT',
@@ -157,7 +125,7 @@ export async function createVultrProvider(this: DnsContext): Promise<DnsProvider
 						},
 					});
 				} else if (current.owner !== ownerId) {
-					await call({ method: 'PATCH', url: `${path}/${current.markerId}`, body: marker });
+					await call('PATCH', `${path}/${current.markerId}`, { body: marker });
 				}
 				const steps = pairRecords(desired, current, ownerId);
 				const fields = (value: RecordValue): IDataObject => ({
@@ -168,14 +136,12 @@ export async function createVultrProvider(this: DnsContext): Promise<DnsProvider
 				const ttlChanged = current !== undefined && current.ttl !== desired.ttl;
 				if (ttlChanged)
 					for (const { id, value } of steps.kept)
-						await call({ method: 'PATCH', url: `${path}/${id}`, body: fields(value) });
+						await call('PATCH', `${path}/${id}`, { body: fields(value) });
 				for (const { id, value } of steps.rewritten)
-					await call({ method: 'PATCH', url: `${path}/${id}`, body: fields(value) });
+					await call('PATCH', `${path}/${id}`, { body: fields(value) });
 				for (const id of steps.removed) await remove(id);
 				for (const value of steps.created) {
-					await call({
-						method: 'POST',
-						url: path,
+					await call('POST', path, {
 						body: { name: relative, type: desired.type, ...fields(value) },
 					});
 				}

@@ -1,10 +1,7 @@
-import type {
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-	INodePropertyOptions,
-} from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
+import { operationSelector } from '../../../lib/descriptions';
+import { operation, type Operations } from '../../../lib/router';
 import * as backup from './backup.operation';
 import * as baselineCheck from './baselineCheck.operation';
 import * as caddy from './caddy.operation';
@@ -15,101 +12,59 @@ import * as runCommands from './runCommands.operation';
 import * as tailscale from './tailscale.operation';
 import * as wireguard from './wireguard.operation';
 
-interface Operation {
-	option: INodePropertyOptions;
-	description: INodeProperties[];
-	execute: (this: IExecuteFunctions) => Promise<INodeExecutionData[]>;
-}
-
-const op = (
-	value: string,
-	name: string,
-	action: string,
-	summary: string,
-	module: Pick<Operation, 'description' | 'execute'>,
-): [string, Operation] => [
-	value,
-	{ option: { name, value, action, description: summary }, ...module },
-];
-
-export const operations: Record<string, Operation> = Object.fromEntries([
-	op(
-		'backup',
-		'Backup',
-		'Back up server files',
-		'Archive paths and databases as binary data with its SHA-256, streamed',
-		backup,
-	),
-	op(
-		'baselineCheck',
-		'Baseline Check',
-		'Check the security baseline',
-		'Pass/fail for sshd, BBR, firewall, fail2ban, unattended upgrades, /etc/ssh permissions',
-		baselineCheck,
-	),
-	op(
-		'caddy',
-		'Install Caddy',
-		'Install caddy in API mode',
-		'Install Caddy and run it from its admin API (caddy-api.service), admin on localhost only',
-		caddy,
-	),
-	op(
-		'facts',
-		'Facts',
-		'Gather server facts',
-		'OS, kernel, memory, disk, BBR, firewall, sshd, Tailscale, listening ports',
-		facts,
-	),
-	op(
-		'harden',
-		'Harden',
-		'Harden the server',
-		'Updates, admin user, key-only SSH, BBR, firewall, fail2ban, unattended upgrades',
-		harden,
-	),
-	op(
-		'renderUpload',
-		'Render and Upload',
-		'Render and upload a file',
-		'Render a Handlebars template and write it atomically; unchanged content is not rewritten',
-		renderUpload,
-	),
-	op(
-		'runCommands',
-		'Run Commands',
-		'Run commands on the server',
-		'Run shell commands with sudo, environment and timeout',
-		runCommands,
-	),
-	op(
-		'tailscale',
-		'Install Tailscale and Join',
-		'Install tailscale and join a tailnet',
-		'Install Tailscale and run tailscale up with a given or freshly minted key; outputs the tunnel IPs',
-		tailscale,
-	),
-	op(
-		'wireguard',
-		'WireGuard',
-		'Set up WireGuard',
-		'Key pair made on the server, wg0.conf from a template, wg-quick unit',
-		wireguard,
-	),
-]);
-
-export const operationProperty: INodeProperties = {
-	displayName: 'Operation',
-	name: 'operation',
-	type: 'options',
-	noDataExpression: true,
-	options: Object.values(operations)
-		.map((o) => o.option)
-		.sort((a, b) => a.name.localeCompare(b.name)),
-	// eslint-disable-next-line n8n-nodes-base/node-param-default-wrong-for-options -- the options are built from the table above; harden is one of them
-	default: 'harden',
+export const operations: Operations = {
+	backup: operation(backup, {
+		name: 'Backup',
+		action: 'Back up server files',
+		description: 'Archive paths and databases as binary data with its SHA-256, streamed',
+	}),
+	baselineCheck: operation(baselineCheck, {
+		name: 'Baseline Check',
+		action: 'Check the security baseline',
+		description:
+			'Pass/fail for sshd, BBR, firewall, fail2ban, unattended upgrades, /etc/ssh permissions',
+	}),
+	caddy: operation(caddy, {
+		name: 'Install Caddy',
+		action: 'Install caddy in API mode',
+		description:
+			'Install Caddy and run it from its admin API (caddy-api.service), admin on localhost only',
+	}),
+	facts: operation(facts, {
+		name: 'Facts',
+		action: 'Gather server facts',
+		description: 'OS, kernel, memory, disk, BBR, firewall, sshd, Tailscale, listening ports',
+	}),
+	harden: operation(harden, {
+		name: 'Harden',
+		action: 'Harden the server',
+		description: 'Updates, admin user, key-only SSH, BBR, firewall, fail2ban, unattended upgrades',
+	}),
+	renderUpload: operation(renderUpload, {
+		name: 'Render and Upload',
+		action: 'Render and upload a file',
+		description:
+			'Render a Handlebars template and write it atomically; unchanged content is not rewritten',
+	}),
+	runCommands: operation(runCommands, {
+		name: 'Run Commands',
+		action: 'Run commands on the server',
+		description: 'Run shell commands with sudo, environment and timeout',
+	}),
+	tailscale: operation(tailscale, {
+		name: 'Install Tailscale and Join',
+		action: 'Install tailscale and join a tailnet',
+		description:
+			'Install Tailscale and run tailscale up with a given or freshly minted key; outputs the tunnel IPs',
+	}),
+	wireguard: operation(wireguard, {
+		name: 'WireGuard',
+		action: 'Set up WireGuard',
+		description: 'Key pair made on the server, wg0.conf from a template, wg-quick unit',
+	}),
 };
 
-export const operationProperties: INodeProperties[] = Object.values(operations).flatMap(
-	(o) => o.description,
-);
+/** The Operation selector (no resource: it is always shown), then every operation's fields. */
+export const operationProperties: INodeProperties[] = operationSelector(undefined, operations, {
+	default: 'harden',
+});

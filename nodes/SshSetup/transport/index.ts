@@ -3,11 +3,11 @@
  * SHA-256 fingerprint inside ssh2's key exchange, i.e. before authentication or any command is sent.
  * (n8n's pooled getSSHClient helper cannot pin host keys, which is why this node has its own layer.)
  */
-import { createHash } from 'node:crypto';
 import type { Readable } from 'node:stream';
 import type { Client, ClientChannel, ConnectConfig } from 'ssh2';
 
 import { quote } from '../../../lib/shell';
+import { fingerprintOf } from '../../../lib/ssh-fingerprint';
 
 let ssh2: typeof import('ssh2') | undefined;
 
@@ -78,11 +78,6 @@ export class SshCommandError extends SshError {
 
 function tail(text: string, lines = 15): string {
 	return text.trim().split('\n').slice(-lines).join('\n').slice(-2000);
-}
-
-/** The fingerprint `ssh-keygen -lf` prints: SHA256 of the raw public key blob, base64 without padding. */
-export function fingerprintOf(hostKey: Buffer): string {
-	return `SHA256:${createHash('sha256').update(hostKey).digest('base64').replace(/=+$/, '')}`;
 }
 
 export function normalizeFingerprint(raw: string): string {

@@ -1,6 +1,5 @@
-import { renderTemplate } from '../../../lib/templates';
 import { InputError, toList } from '../../../lib/validation';
-import { generateHostKey } from './hostKey';
+import { generateHostKey, type HostKeyPair } from './hostKey';
 import { quoted } from '../../../lib/errors';
 
 export type UserDataMode = 'none' | 'raw' | 'cloudInit';
@@ -32,6 +31,30 @@ export function parsePackages(field: string, raw: unknown): string[] {
 	});
 }
 
+/**
+ * cloud-init's user data: `#cloud-config` and one JSON document, which YAML reads as it is, so every
+ * value arrives exactly as given. The pinned host key replaces the keys cloud-init would generate.
+ */
+function cloudConfig(
+	settings: { hostname?: string; upgrade: boolean; packages: string[] },
+	hostKey?: HostKeyPair,
+): string {
+	const config = {
+		...(settings.hostname ? { hostname: settings.hostname, preserve_hostname: false } : {}),
+		package_update: true,
+		package_upgrade: settings.upgrade,
+		...(settings.packages.length ? { packages: settings.packages } : {}),
+		...(hostKey
+			? {
+					ssh_deletekeys: true,
+					ssh_genkeytypes: [],
+					ssh_keys: { ed25519_private: hostKey.privateKey, ed25519_public: hostKey.publicKey },
+				}
+			: {}),
+	};
+	return `#cloud-config\n${JSON.stringify(config, null, 2)}\n`;
+}
+
 export function buildUserData(input: UserDataInput): UserDataResult {
 	if (input.pinHostKey && input.mode !== 'cloudInit') {
 		throw new InputError(
@@ -48,15 +71,7 @@ export function buildUserData(input: UserDataInput): UserDataResult {
 	}
 	const packages = parsePackages('Packages', input.packages);
 	const hostKey = input.pinHostKey ? generateHostKey(input.hostname ?? 'vultr') : undefined;
-	const text = renderTemplate('cloud-init.hbs', {
-		hostname: input.hostname ?? '',
-		upgrade: input.upgrade,
-		packages,
-		hostKey: hostKey && {
-			publicKey: hostKey.publicKey,
-			privateKeyIndented: hostKey.privateKey.trimEnd().replace(/^/gm, '    '),
-		},
-	});
+	const text = cloudConfig({ hostname: input.hostname, upgrade: input.upgrade, packages }, hostKey);
 	return {
 		encoded: Buffer.from(text).toString('base64'),
 		hostKeyFingerprint: hostKey?.fingerprint,

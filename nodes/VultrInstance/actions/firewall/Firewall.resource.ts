@@ -1,31 +1,28 @@
 import { operationSelector } from '../../../../lib/descriptions';
+import { operation, type Operations } from '../../../../lib/router';
 import * as del from './delete.operation';
 import * as ensure from './ensure.operation';
 import * as list from './list.operation';
 
-export { del as delete, ensure, list };
+export const operations: Operations = {
+	ensure: operation(ensure, {
+		name: 'Ensure',
+		description: 'Make a managed group hold exactly these rules',
+		action: 'Ensure a firewall group',
+	}),
+	delete: operation(del, {
+		name: 'Delete',
+		description: 'Delete a managed firewall group',
+		action: 'Delete a firewall group',
+	}),
+	list: operation(list, {
+		name: 'Get Many',
+		description: 'List firewall groups',
+		action: 'Get many firewall groups',
+	}),
+};
 
-export const description = operationSelector(
-	{ resource: ['firewall'] },
-	[
-		{
-			name: 'Ensure',
-			value: 'ensure',
-			description: 'Make a managed group hold exactly these rules',
-			action: 'Ensure a firewall group',
-		},
-		{
-			name: 'Delete',
-			value: 'delete',
-			description: 'Delete a managed firewall group',
-			action: 'Delete a firewall group',
-		},
-		{
-			name: 'Get Many',
-			value: 'list',
-			description: 'List firewall groups',
-			action: 'Get many firewall groups',
-		},
-	],
-	[...ensure.description, ...del.description],
-);
+// Ensure, the everyday operation, comes first.
+export const description = operationSelector({ resource: ['firewall'] }, operations, {
+	order: 'asListed',
+});

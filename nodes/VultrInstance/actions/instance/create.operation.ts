@@ -119,7 +119,7 @@ export const description: INodeProperties[] = [
 			{
 				name: 'Cloud-Init Template',
 				value: 'cloudInit',
-				description: 'Rendered from templates/cloud-init.hbs',
+				description: 'Built by the node: hostname, packages, upgrades and the pinned host key',
 			},
 		],
 		default: 'cloudInit',
@@ -299,11 +299,11 @@ async function createOnce(
 ): Promise<{ instance: IDataObject; recovered: boolean }> {
 	for (let attempt = 1; ; attempt++) {
 		try {
-			const response = await vultrCall.call(this, 'POST', '/instances', {
+			const { body } = await vultrCall.call(this, 'POST', '/instances', {
 				body: request.body,
 				safe: false,
 			});
-			return { instance: response.instance as IDataObject, recovered: false };
+			return { instance: body.instance as IDataObject, recovered: false };
 		} catch (error) {
 			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- already a NodeApiError from the transport
 			if (!(error instanceof UncertainOutcomeError)) throw error;

@@ -1,13 +1,13 @@
 import { operationSelector } from '../../../../lib/descriptions';
+import { operation, type Operations } from '../../../../lib/router';
 import * as list from './list.operation';
 
-export { list };
-
-export const description = operationSelector({ resource: ['os'] }, [
-	{
+export const operations: Operations = {
+	list: operation(list, {
 		name: 'Get Many',
-		value: 'list',
 		description: 'List operating systems',
 		action: 'Get many operating systems',
-	},
-]);
+	}),
+};
+
+export const description = operationSelector({ resource: ['os'] }, operations);

@@ -1,13 +1,13 @@
 import { operationSelector } from '../../../../lib/descriptions';
+import { operation, type Operations } from '../../../../lib/router';
 import * as list from './list.operation';
 
-export { list };
-
-export const description = operationSelector({ resource: ['region'] }, [
-	{
+export const operations: Operations = {
+	list: operation(list, {
 		name: 'Get Many',
-		value: 'list',
 		description: 'List Vultr regions',
 		action: 'Get many regions',
-	},
-]);
+	}),
+};
+
+export const description = operationSelector({ resource: ['region'] }, operations);
