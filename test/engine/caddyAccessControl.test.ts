@@ -22,13 +22,13 @@ interface Recorder {
 }
 
 /** A loopback server that records every request and answers with `answer(request)`. */
-async function recorder(
-	answer: (headers: IncomingHttpHeaders) => {
-		status: number;
-		headers?: Record<string, string>;
-		body: string;
-	},
-): Promise<Recorder> {
+interface Answer {
+	status: number;
+	headers?: Record<string, string>;
+	body: string;
+}
+
+async function recorder(answer: (headers: IncomingHttpHeaders) => Answer): Promise<Recorder> {
 	const seen: Recorder['seen'] = [];
 	const server: Server = createServer((req, res) => {
 		seen.push({ url: req.url ?? '', method: req.method ?? '', headers: req.headers });
