@@ -41,7 +41,27 @@ export const description: INodeProperties[] = [
 			"Whether Caddy obtains certificates and redirects HTTP to HTTPS for the routes' host names. Turn off for a plain-HTTP listener (e.g. behind another TLS terminator).",
 		displayOptions,
 	},
+	{
+		displayName: 'TLS 1.3 Only',
+		name: 'tls13Only',
+		type: 'boolean',
+		default: false,
+		description:
+			"Whether the server refuses clients older than TLS 1.3 (Caddy's connection policies). Also applied to an existing server; off leaves its policies as they are.",
+		displayOptions,
+	},
 ];
+
+/** The server's TLS connection policies with TLS 1.3 as the minimum, or undefined when they have it. */
+function tls13Policies(existing: IDataObject | null): IDataObject[] | undefined {
+	const policies = Array.isArray(existing?.tls_connection_policies)
+		? (existing?.tls_connection_policies as IDataObject[])
+		: [];
+	if (policies.length && policies.every((p) => p.protocol_min === 'tls1.3')) return undefined;
+	return policies.length
+		? policies.map((p) => ({ ...p, protocol_min: 'tls1.3' }))
+		: [{ protocol_min: 'tls1.3' }];
+}
 
 function parseListen(raw: string): string[] {
 	const listen = toList(raw);
@@ -70,7 +90,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const listen = parseListen(this.getNodeParameter('listen', i) as string);
 		const automaticHttps = this.getNodeParameter('automaticHttps', i) as boolean;
 
-		const serverResult = await ensureServer.call(this, server, listen, automaticHttps);
+		const tls13Only = this.getNodeParameter('tls13Only', i, false) as boolean;
+		const serverResult = await ensureServer.call(this, server, listen, automaticHttps, tls13Only);
 		const admin = await ensureAdminOrigins.call(this, await adminBaseUrl.call(this));
 		return { server, ...serverResult, ...admin };
 	});
@@ -81,17 +102,32 @@ async function ensureServer(
 	server: string,
 	listen: string[],
 	automaticHttps: boolean,
+	tls13Only: boolean,
 ): Promise<IDataObject> {
 	const { value: existing } = await readConfig.call(this, serverPath(server));
 	if (existing) {
+		const policies = tls13Only ? tls13Policies(existing) : undefined;
+		if (policies) {
+			// PATCH replaces an existing list (POST would append to it); PUT creates a missing one.
+			const method = Array.isArray(existing.tls_connection_policies) ? 'PATCH' : 'PUT';
+			await caddyRequest.call(
+				this,
+				method,
+				`/config/${serverPath(server)}/tls_connection_policies`,
+				policies,
+			);
+		}
 		return {
 			created: false,
 			listen: existing.listen ?? [],
 			automaticHttps: !(existing.automatic_https as IDataObject)?.disable,
+			tls13Only: tls13Only || tls13Policies(existing) === undefined,
+			tlsChanged: policies !== undefined,
 		};
 	}
 	const block: IDataObject = { listen, routes: [] };
 	if (!automaticHttps) block.automatic_https = { disable: true };
+	if (tls13Only) block.tls_connection_policies = tls13Policies(null);
 
 	// Create only the levels that are missing, so other apps and servers stay exactly as they are.
 	const { value: root } = await readConfig.call(this, '');
@@ -110,5 +146,5 @@ async function ensureServer(
 	else if (!http.servers)
 		await caddyRequest.call(this, 'POST', '/config/apps/http/servers', { [server]: block });
 	else await caddyRequest.call(this, 'POST', `/config/${serverPath(server)}`, block);
-	return { created: true, listen, automaticHttps };
+	return { created: true, listen, automaticHttps, tls13Only, tlsChanged: tls13Only };
 }
