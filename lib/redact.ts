@@ -20,6 +20,15 @@ const AUTHORIZATION = /\b(Bearer|Basic)\s+([\w.~+/-]{8,}=*)/gi;
 /** Tokens have digits, base64 signs or mixed case; words such as "authentication" have none. */
 const TOKEN_LIKE = /\d|[+/=]|[a-z][\w.~+/-]*[A-Z]/;
 
+const ERROR_CODE = /^[A-Z][A-Z0-9_]*$/;
+
+/** A library error's code (ECONNREFUSED, …), its own or its cause's; never its message, which may quote the request. */
+export function errorCodeOf(error: unknown): string | undefined {
+	const reason = (error ?? {}) as { code?: unknown; cause?: { code?: unknown } };
+	const code = String(reason.cause?.code ?? reason.code ?? '');
+	return ERROR_CODE.test(code) ? code : undefined;
+}
+
 function maskQuery(query: string): string {
 	return query
 		.split('&')

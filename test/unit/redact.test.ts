@@ -1,5 +1,6 @@
 import {
 	credentialSecrets,
+	errorCodeOf,
 	redactDeep,
 	redactError,
 	redactText,
@@ -107,5 +108,16 @@ describe('redactDeep and redactError', () => {
 		expect(error.message).toBe('at http://h');
 		expect(error.cause).toEqual({ name: 'Error', message: '***' });
 		expect(Object.keys(error)).not.toContain('cause');
+	});
+});
+
+describe('errorCodeOf', () => {
+	it('takes the code of the error or of its cause, never a message', () => {
+		expect(errorCodeOf(Object.assign(new Error('x'), { code: 'ECONNREFUSED' }))).toBe(
+			'ECONNREFUSED',
+		);
+		expect(errorCodeOf(new Error('x', { cause: { code: 'ECONNRESET' } }))).toBe('ECONNRESET');
+		expect(errorCodeOf({ code: 'failed at http://u:p@h' })).toBeUndefined();
+		expect(errorCodeOf(undefined)).toBeUndefined();
 	});
 });
