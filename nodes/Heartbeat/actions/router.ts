@@ -30,7 +30,7 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	try {
 		store = await openStore.call(this);
 	} catch (error) {
-		throw toNodeError.call(this, error);
+		throw await toNodeError.call(this, error);
 	}
 	return [await handler.execute.call(this, store)];
 }
