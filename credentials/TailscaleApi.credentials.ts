@@ -7,6 +7,8 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { credentialSecrets, errorCodeOf, redactText, safeUrl } from '../lib/redact';
+
 const TOKEN_TIMEOUT_MS = 15_000;
 /** Renew a minute early so a token never expires mid-request. */
 const RENEW_BEFORE_MS = 60_000;
@@ -26,26 +28,35 @@ async function oauthToken(credentials: ICredentialDataDecryptedObject): Promise<
 	const key = `${baseUrl} ${clientId}`;
 	const cached = tokenCache.get(key);
 	if (cached && cached.expiresAt - RENEW_BEFORE_MS > Date.now()) return cached.token;
-	const response = await fetch(`${baseUrl}/oauth/token`, {
-		method: 'POST',
-		headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
-		body: new URLSearchParams({
-			client_id: clientId,
-			client_secret: String(credentials.clientSecret ?? ''),
-			grant_type: 'client_credentials',
-		}),
-		signal: AbortSignal.timeout(TOKEN_TIMEOUT_MS),
-	});
+	const url = `${baseUrl}/oauth/token`;
+	let response: Response;
+	try {
+		response = await fetch(url, {
+			method: 'POST',
+			headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: 'application/json' },
+			body: new URLSearchParams({
+				client_id: clientId,
+				client_secret: String(credentials.clientSecret ?? ''),
+				grant_type: 'client_credentials',
+			}),
+			signal: AbortSignal.timeout(TOKEN_TIMEOUT_MS),
+		});
+	} catch (error) {
+		// fetch's own message can quote the whole URL, userinfo included.
+		const code = errorCodeOf(error);
+		throw new Error(
+			`Tailscale OAuth token request to ${safeUrl(url)} failed${code ? ` (${code})` : ''}`,
+		);
+	}
 	const body = (await response.json().catch(() => ({}))) as {
 		access_token?: string;
 		expires_in?: number;
 		message?: string;
 	};
 	if (!response.ok || !body.access_token) {
-		// The client secret never goes into the message; Tailscale's own words and the status do.
-		throw new Error(
-			`Tailscale OAuth token request failed (HTTP ${response.status}): ${body.message ?? 'no access token'}`,
-		);
+		// Tailscale's own words and the status, without the client secret a proxy may echo.
+		const reason = redactText(body.message ?? 'no access token', credentialSecrets(credentials));
+		throw new Error(`Tailscale OAuth token request failed (HTTP ${response.status}): ${reason}`);
 	}
 	tokenCache.set(key, {
 		token: body.access_token,

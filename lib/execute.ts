@@ -2,17 +2,34 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeOperationError } from 'n8n-workflow';
 
 import { errorKindOf, HTTP_STATUS_OF_KIND, KindedError } from './errors';
+import { credentialSecretsOf, redactError, redactText } from './redact';
 
-/** Kinded errors become NodeOperationError with their message; n8n errors pass through with their item index. */
-export function toNodeError(this: IExecuteFunctions, error: unknown, itemIndex?: number): Error {
+/**
+ * Kinded errors become NodeOperationError with their message; n8n errors pass through with their item
+ * index; library errors become a NodeOperationError built from their message, never carrying the
+ * original (whose fields may hold a request's headers). Whatever leaves holds no secret of the node's
+ * credentials, no URL userinfo or query value and no Authorization token.
+ */
+export async function toNodeError(
+	this: IExecuteFunctions,
+	error: unknown,
+	itemIndex?: number,
+): Promise<Error> {
+	const secrets = await credentialSecretsOf(this, undefined, itemIndex);
 	if (error instanceof KindedError) {
-		return new NodeOperationError(this.getNode(), error.message, { itemIndex });
+		return new NodeOperationError(this.getNode(), redactText(error.message, secrets), {
+			itemIndex,
+		});
 	}
 	if (error && typeof error === 'object' && 'node' in error) {
 		if (itemIndex !== undefined) (error as { context?: IDataObject }).context = { itemIndex };
-		return error as unknown as Error;
+		return redactError(error as unknown as Error, secrets);
 	}
-	return new NodeOperationError(this.getNode(), error as Error, { itemIndex });
+	const { message, description } = (error ?? {}) as { message?: unknown; description?: unknown };
+	return new NodeOperationError(this.getNode(), redactText(String(message ?? error), secrets), {
+		itemIndex,
+		description: typeof description === 'string' ? redactText(description, secrets) : undefined,
+	});
 }
 
 /**
@@ -53,7 +70,7 @@ export async function mapItems(
 				output.push({ json, pairedItem: { item: i } });
 			}
 		} catch (error) {
-			const nodeError = toNodeError.call(this, error, i);
+			const nodeError = await toNodeError.call(this, error, i);
 			if (this.continueOnFail()) {
 				output.push(failureItem(error, nodeError, { item: i }));
 				continue;

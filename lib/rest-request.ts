@@ -10,6 +10,7 @@ import { NodeApiError } from 'n8n-workflow';
 
 import { sendWithRetry, UncertainOutcomeError } from './http-retry';
 import type { RateLimiter } from './rate-limiter';
+import { credentialSecretsOf, errorCodeOf, redactText, safeUrl } from './redact';
 
 export type RestContext = IExecuteFunctions | ILoadOptionsFunctions;
 
@@ -51,12 +52,14 @@ interface FullResponse {
 	body: unknown;
 }
 
-/** Only the failure's code: the original error carries the request, secrets and user data included. */
+/**
+ * Only the failure's code and the base URL without userinfo or query values: the original error
+ * carries the request, secrets and user data included.
+ */
 function networkFailure(context: RestContext, request: RestRequest, error: unknown): NodeApiError {
-	const reason = (error ?? {}) as { code?: string; cause?: { code?: string } };
-	const code = reason.cause?.code ?? reason.code ?? 'connection failed';
-	return new NodeApiError(context.getNode(), { error: String(code) } as JsonObject, {
-		message: `${request.service} API unreachable at ${request.baseURL} (${code})`,
+	const code = errorCodeOf(error) ?? 'connection failed';
+	return new NodeApiError(context.getNode(), { error: code } as JsonObject, {
+		message: `${request.service} API unreachable at ${safeUrl(request.baseURL)} (${code})`,
 		description: 'Check the credential URL and the network; the request was not confirmed.',
 	});
 }
@@ -102,14 +105,23 @@ export async function restResponse(this: RestContext, request: RestRequest): Pro
 		throw networkFailure(this, request, error);
 	}
 	if (response.statusCode >= 400 && !request.allowedStatuses?.includes(response.statusCode)) {
-		const text = typeof response.body === 'string' ? response.body.trim().slice(0, 300) : '';
-		const message = request.errorMessage(response.body) ?? (text || `HTTP ${response.statusCode}`);
+		// The service may echo the request (its Authorization header, the URL): cleaned before it is cut.
+		const secrets = await credentialSecretsOf(this, [request.credential]);
+		const serviceMessage = request.errorMessage(response.body);
+		const text =
+			typeof response.body === 'string'
+				? redactText(response.body.trim(), secrets).slice(0, 300)
+				: '';
+		const message =
+			serviceMessage === undefined
+				? text || `HTTP ${response.statusCode}`
+				: redactText(serviceMessage, secrets);
 		throw new NodeApiError(
 			this.getNode(),
 			{ error: message, status: response.statusCode } as JsonObject,
 			{
 				message: `${request.service}: ${message}`,
-				description: `${request.method} ${request.url} answered HTTP ${response.statusCode}`,
+				description: `${request.method} ${safeUrl(request.url)} answered HTTP ${response.statusCode}`,
 				httpCode: String(response.statusCode),
 			},
 		);

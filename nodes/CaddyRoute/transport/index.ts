@@ -9,6 +9,7 @@ import type {
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { KindedError, quoted } from '../../../lib/errors';
+import { credentialSecretsOf, redactText, safeUrl } from '../../../lib/redact';
 
 type CaddyContext = IExecuteFunctions | ILoadOptionsFunctions;
 
@@ -54,15 +55,16 @@ export function adminOrigin(baseUrl: string): string {
 	return `${url.protocol}//${url.host}`;
 }
 
-function caddyMessage(body: Buffer): string {
+/** Caddy's error text, without the credential's secrets a proxy in front of Caddy may echo. */
+function caddyMessage(body: Buffer, secrets: string[]): string {
 	const text = body.toString('utf8').trim();
 	try {
 		const parsed = JSON.parse(text) as { error?: string };
-		if (parsed && typeof parsed.error === 'string') return parsed.error;
+		if (parsed && typeof parsed.error === 'string') return redactText(parsed.error, secrets);
 	} catch {
 		// not JSON: Caddy (or a proxy in front of it) answered with plain text
 	}
-	return text.slice(0, 500) || 'empty response';
+	return redactText(text, secrets).slice(0, 500) || 'empty response';
 }
 
 type RawResponse = { statusCode: number; body: unknown; headers: IDataObject };
@@ -88,21 +90,17 @@ async function sendWithReconnect(
 				options,
 			)) as RawResponse;
 		} catch (error) {
-			const reason =
-				(error as { cause?: { code?: string }; code?: string; message?: string }) ?? {};
+			const reason = (error as { cause?: { code?: string }; code?: string }) ?? {};
 			const code = reason.cause?.code ?? reason.code ?? '';
 			const retryable =
 				RESET_CODES.includes(code) && (options.method === 'GET' || options.headers?.['If-Match']);
 			if (retryable && attempt < RESET_RETRIES) continue;
-			// A bare error object: given the original, n8n would replace our message with a generic one.
-			throw new NodeApiError(
-				this.getNode(),
-				{ error: String(reason.message ?? error) } as JsonObject,
-				{
-					message: `Caddy admin API unreachable at ${baseURL}`,
-					description: `${code || 'Connection failed'}: check that Caddy runs with its admin API enabled and that the credential URL points at it.`,
-				},
-			);
+			// A bare error object: given the original, n8n would replace our message with a generic one
+			// (and keep the original, whose request holds the credential's header).
+			throw new NodeApiError(this.getNode(), { error: code || 'connection failed' } as JsonObject, {
+				message: `Caddy admin API unreachable at ${safeUrl(baseURL)}`,
+				description: `${code || 'Connection failed'}: check that Caddy runs with its admin API enabled and that the credential URL points at it.`,
+			});
 		}
 	}
 }
@@ -146,8 +144,9 @@ export async function caddyRequest(
 			: Buffer.from(typeof raw === 'string' ? raw : JSON.stringify(raw ?? ''));
 	const status = response.statusCode;
 	if (status >= 400 && !allowStatus.includes(status)) {
-		throw new NodeApiError(this.getNode(), { error: caddyMessage(bytes) } as JsonObject, {
-			message: `Caddy: ${caddyMessage(bytes)}`,
+		const message = caddyMessage(bytes, await credentialSecretsOf(this, [CREDENTIAL]));
+		throw new NodeApiError(this.getNode(), { error: message } as JsonObject, {
+			message: `Caddy: ${message}`,
 			httpCode: String(status),
 		});
 	}

@@ -13,7 +13,7 @@ async function storeForOperation(this: IExecuteFunctions): Promise<[HeartbeatSto
 	try {
 		return [await openStore.call(this)];
 	} catch (error) {
-		throw toNodeError.call(this, error);
+		throw await toNodeError.call(this, error);
 	}
 }
 

@@ -20,7 +20,7 @@ export async function mapItemsInBatch<T>(
 		try {
 			valid.push({ itemIndex, value: parse(itemIndex) });
 		} catch (error) {
-			const nodeError = toNodeError.call(context, error, itemIndex);
+			const nodeError = await toNodeError.call(context, error, itemIndex);
 			if (!context.continueOnFail()) throw nodeError;
 			output[itemIndex] = failureItem(error, nodeError, { item: itemIndex });
 		}
@@ -33,7 +33,7 @@ export async function mapItemsInBatch<T>(
 					(output[itemIndex] = { json: results[n], pairedItem: { item: itemIndex } }),
 			);
 		} catch (error) {
-			const nodeError = toNodeError.call(context, error, valid[0].itemIndex);
+			const nodeError = await toNodeError.call(context, error, valid[0].itemIndex);
 			if (!context.continueOnFail()) throw nodeError;
 			for (const { itemIndex } of valid) {
 				output[itemIndex] = failureItem(error, nodeError, { item: itemIndex });

@@ -5,6 +5,7 @@ import type {
 } from 'n8n-workflow';
 import { Client } from 'pg';
 
+import { credentialSecrets, redactText } from '../../../lib/redact';
 import { postgresConfig } from '../storage/open';
 
 /** Really connects with the credential and checks the schema is usable. The password never appears in the message. */
@@ -38,10 +39,8 @@ export async function homelabPostgresConnectionTest(
 		}
 		return { status: 'OK', message: `Connected as ${row.user} (${row.version.split(' on ')[0]})` };
 	} catch (error) {
-		const password = String(credential.data?.password ?? '');
-		let message = (error as Error).message ?? String(error);
-		if (password) message = message.split(password).join('***');
-		return { status: 'Error', message };
+		const message = (error as Error).message ?? String(error);
+		return { status: 'Error', message: redactText(message, credentialSecrets(credential.data)) };
 	} finally {
 		await client?.end().catch(() => undefined);
 	}

@@ -7,6 +7,7 @@ import {
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { IExecuteFunctions, NodeEgressFilter } from 'n8n-workflow';
 
+import { redactText } from '../../../lib/redact';
 import { ConnectionFailure, type DeliveryResponse } from '../helpers/drainer';
 import type { RelayRequest } from '../storage/types';
 
@@ -22,10 +23,11 @@ const agents = { http: new HttpAgent(agentOptions), https: new HttpsAgent(agentO
 
 type Failed = Error & { code?: string; reusedSocket?: boolean };
 
+// Kept with the queued request and shown by Dead Letter List: no URL userinfo or token in it.
 const connectionFailure = (error: unknown) => {
 	const { code, message } = (error ?? {}) as Failed;
 	return new ConnectionFailure(
-		`${code ?? 'connection failed'}: ${message ?? String(error)}`.slice(0, 500),
+		redactText(`${code ?? 'connection failed'}: ${message ?? String(error)}`).slice(0, 500),
 	);
 };
 

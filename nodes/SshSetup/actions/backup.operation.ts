@@ -154,7 +154,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			});
 			output.push(item);
 		} catch (error) {
-			const nodeError = toNodeError.call(this, error, i);
+			const nodeError = await toNodeError.call(this, error, i);
 			if (!this.continueOnFail()) throw nodeError;
 			output.push(failureItem(error, nodeError, { item: i }));
 		}

@@ -4,6 +4,7 @@ import type {
 	INodeCredentialTestResult,
 } from 'n8n-workflow';
 
+import { credentialSecrets, redactText } from '../../../lib/redact';
 import { targetFromCredential, type SshCredentialData } from '../helpers/connection';
 import { SshSession } from '../transport';
 
@@ -30,6 +31,7 @@ export async function sshSetupConnectionTest(
 		};
 	} catch (error) {
 		const { message, description } = error as Error & { description?: string };
-		return { status: 'Error', message: description ? `${message}. ${description}` : message };
+		const shown = description ? `${message}. ${description}` : message;
+		return { status: 'Error', message: redactText(shown, credentialSecrets(credential.data)) };
 	}
 }

@@ -6,6 +6,7 @@
 import type { Readable } from 'node:stream';
 import type { Client, ClientChannel, ConnectConfig } from 'ssh2';
 
+import { credentialSecrets, redactText, scrubSecrets } from '../../../lib/redact';
 import { quote } from '../../../lib/shell';
 import { fingerprintOf } from '../../../lib/ssh-fingerprint';
 
@@ -50,6 +51,15 @@ export interface RunResult {
 	code: number;
 	stdout: string;
 	stderr: string;
+}
+
+/** What the login carries that must never be shown: a remote command may echo its stdin (the sudo password). */
+function secretsOf(target: SshTarget): string[] {
+	return credentialSecrets({
+		privateKey: target.privateKey,
+		passphrase: target.passphrase ?? '',
+		sudoPassword: target.sudoPassword ?? '',
+	});
 }
 
 /** A failed connection, a refused host key, a timeout: never carries secrets. */
@@ -170,7 +180,7 @@ export class SshSession {
 				} else {
 					reject(
 						new SshError(
-							`SSH connection to ${target.host}:${target.port} failed: ${error.message}`,
+							`SSH connection to ${target.host}:${target.port} failed: ${redactText(error.message, secretsOf(target))}`,
 						),
 					);
 				}
@@ -178,11 +188,15 @@ export class SshSession {
 			try {
 				client.connect(config);
 			} catch (error) {
-				reject(new SshError(`SSH connection settings rejected: ${(error as Error).message}`));
+				const reason = redactText((error as Error).message, secretsOf(target));
+				reject(new SshError(`SSH connection settings rejected: ${reason}`));
 			}
 		});
 		const session = new SshSession(client, target, seen);
-		client.on('error', (error: Error) => (session.lostBecause ??= error.message));
+		client.on(
+			'error',
+			(error: Error) => (session.lostBecause ??= redactText(error.message, secretsOf(target))),
+		);
 		// 'end' (the server closed its side) can come a while before 'close'.
 		client.on('end', () => (session.connectionClosed = true));
 		client.on('close', () => (session.connectionClosed = true));
@@ -219,7 +233,11 @@ export class SshSession {
 	): Promise<{ channel: ClientChannel; exit: ExitStatus }> {
 		const { command, stdinPrefix } = this.commandFor(script, options);
 		const cannotStart = (error: Error) =>
-			this.connectionLost() ?? new SshError('Could not start the command', error.message);
+			this.connectionLost() ??
+			new SshError(
+				'Could not start the command',
+				redactText(error.message, secretsOf(this.target)),
+			);
 		const signal = this.target.signal;
 		let timer: NodeJS.Timeout | undefined;
 		let onAbort: (() => void) | undefined;
@@ -263,7 +281,8 @@ export class SshSession {
 	}
 
 	/**
-	 * Runs a bash script and collects its output. Times out and follows the execution's cancel signal:
+	 * Runs a bash script and collects its output, without the login's secrets (a command that echoes
+	 * its stdin would show the sudo password). Times out and follows the execution's cancel signal:
 	 * both close the channel (the remote command gets SIGHUP with the session).
 	 */
 	async run(script: string, options: RunOptions = {}): Promise<RunResult> {
@@ -271,10 +290,14 @@ export class SshSession {
 		const chunks: Buffer[] = [];
 		stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
 		const result = await done;
-		return { ...result, stdout: Buffer.concat(chunks).toString('utf8') };
+		const stdoutText = Buffer.concat(chunks).toString('utf8');
+		return { ...result, stdout: scrubSecrets(stdoutText, secretsOf(this.target)) };
 	}
 
-	/** Like `run` but hands back stdout as a stream (for archives); `done` settles when the command exits. */
+	/**
+	 * Like `run` but hands back stdout as a stream (for archives), untouched; `done` settles when the
+	 * command exits, with stderr cleaned as in `run`.
+	 */
 	async stream(
 		script: string,
 		options: RunOptions = {},
@@ -312,7 +335,11 @@ export class SshSession {
 							new SshError("The server closed the command's channel without an exit status"),
 					);
 				}
-				resolve({ code: exit.code, stdout: '', stderr });
+				resolve({
+					code: exit.code,
+					stdout: '',
+					stderr: scrubSecrets(stderr, secretsOf(this.target)),
+				});
 			});
 		});
 		// A consumer that never attaches must not turn a failure into an unhandled rejection.

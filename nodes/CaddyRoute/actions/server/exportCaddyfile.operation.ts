@@ -77,7 +77,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				pairedItem: { item: i },
 			});
 		} catch (error) {
-			const nodeError = toNodeError.call(this, error, i);
+			const nodeError = await toNodeError.call(this, error, i);
 			if (!this.continueOnFail()) throw nodeError;
 			output.push(failureItem(error, nodeError, { item: i }));
 		}

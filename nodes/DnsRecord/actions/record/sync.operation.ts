@@ -146,7 +146,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		});
 		return [{ json: summary, pairedItem }];
 	} catch (error) {
-		const nodeError = toNodeError.call(this, error, 0);
+		const nodeError = await toNodeError.call(this, error, 0);
 		if (this.continueOnFail()) return [failureItem(error, nodeError, pairedItem)];
 		throw nodeError;
 	}
