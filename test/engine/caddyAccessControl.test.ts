@@ -4,12 +4,14 @@
  */
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { connect } from 'node:tls';
 
 import type { IDataObject } from 'n8n-workflow';
 
 import { startCaddy, type CaddyServer } from '../support/caddy';
 import { runNode } from '../support/engine';
 import { httpCall } from '../support/http';
+import { freePort } from '../support/process';
 import { describeWithServer } from '../support/servers';
 
 const INGRESS = { __rl: true, mode: 'name', value: 'ingress' };
@@ -164,5 +166,78 @@ describeWithServer('caddy', 'Caddy Route access control against a real Caddy', (
 			{ credentials: credentials() },
 		);
 		expect(result.error?.message).toMatch(/Forward Auth Endpoint.*link-local/);
+	});
+
+	it('with TLS 1.3 Only, refuses TLS 1.2 clients and serves TLS 1.3 ones', async () => {
+		// Certificates from Caddy's internal CA (never ACME here), no trust-store install, no port 80.
+		const httpPort = await freePort();
+		const httpsPort = await freePort();
+		expect((await caddy.admin('POST', '/config/apps/http/http_port', httpPort)).status).toBe(200);
+		expect((await caddy.admin('POST', '/config/apps/http/https_port', httpsPort)).status).toBe(200);
+		const tlsApp = { automation: { policies: [{ issuers: [{ module: 'internal' }] }] } };
+		expect((await caddy.admin('POST', '/config/apps/tls', tlsApp)).status).toBe(200);
+		const pki = { certificate_authorities: { local: { install_trust: false } } };
+		expect((await caddy.admin('POST', '/config/apps/pki', pki)).status).toBe(200);
+		const ensure = (tls13Only: boolean) =>
+			runNode(
+				'caddyRoute',
+				{
+					resource: 'server',
+					operation: 'ensure',
+					serverName: 'secure',
+					listen: `127.0.0.1:${httpsPort}`,
+					automaticHttps: true,
+					tls13Only,
+				},
+				{ credentials: credentials() },
+			);
+		const created = await ensure(false);
+		expect(created.json[0]).toMatchObject({ created: true, tls13Only: false });
+		const published = await runNode(
+			'caddyRoute',
+			{
+				resource: 'route',
+				operation: 'upsert',
+				server: { __rl: true, mode: 'name', value: 'secure' },
+				hosts: 'tls.example.com',
+				upstreams: `127.0.0.1:${home.port}`,
+				routeOptions: {},
+				...LOOPBACK,
+			},
+			{ credentials: credentials() },
+		);
+		expect(published.error).toBeUndefined();
+		const handshake = (maxVersion: 'TLSv1.2' | 'TLSv1.3') =>
+			new Promise<string>((resolve) => {
+				const socket = connect({
+					host: '127.0.0.1',
+					port: httpsPort,
+					servername: 'tls.example.com',
+					rejectUnauthorized: false,
+					maxVersion,
+					timeout: 5_000,
+				});
+				socket.once('secureConnect', () => {
+					resolve(String(socket.getProtocol()));
+					socket.end();
+				});
+				socket.once('timeout', () => socket.destroy(new Error('timeout')));
+				socket.once('error', (error: NodeJS.ErrnoException) =>
+					resolve(`refused: ${error.code ?? error.message}`),
+				);
+			});
+		// Caddy's default accepts TLS 1.2 (once its internal CA has issued the certificate) ...
+		let first = '';
+		for (let attempt = 0; attempt < 50 && first !== 'TLSv1.2'; attempt++) {
+			first = await handshake('TLSv1.2');
+			if (first !== 'TLSv1.2') await new Promise((resolve) => setTimeout(resolve, 200));
+		}
+		expect(first).toBe('TLSv1.2');
+		// ... until the server is ensured with TLS 1.3 only (an existing server converges)
+		const hardened = await ensure(true);
+		expect(hardened.json[0]).toMatchObject({ created: false, tls13Only: true, tlsChanged: true });
+		expect((await ensure(true)).json[0]).toMatchObject({ tlsChanged: false });
+		expect(await handshake('TLSv1.2')).toMatch(/^refused/);
+		expect(await handshake('TLSv1.3')).toBe('TLSv1.3');
 	});
 });
