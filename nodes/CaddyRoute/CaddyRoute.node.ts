@@ -43,7 +43,9 @@ export class CaddyRoute implements INodeType {
 			{
 				...serverField,
 				displayOptions: {
-					show: { operation: ['upsert', 'delete', 'get', 'list', 'sync', 'exportCaddyfile'] },
+					show: {
+						operation: ['upsert', 'delete', 'get', 'list', 'sync', 'verify', 'exportCaddyfile'],
+					},
 				},
 			},
 		],

@@ -7,6 +7,7 @@ import * as get from './get.operation';
 import * as list from './list.operation';
 import * as sync from './sync.operation';
 import * as upsert from './upsert.operation';
+import * as verify from './verify.operation';
 
 export const operations: Operations = {
 	upsert: operation(upsert, {
@@ -28,6 +29,12 @@ export const operations: Operations = {
 		name: 'List',
 		description: 'List the routes this package manages',
 		action: 'List routes',
+	}),
+	verify: operation(verify, {
+		name: 'Verify',
+		description:
+			'Request every managed host through the public HTTPS listener: status, certificate and days left, offline page',
+		action: 'Verify routes from the public side',
 	}),
 	sync: operation(sync, {
 		name: 'Sync',
