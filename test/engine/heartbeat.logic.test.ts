@@ -3,6 +3,7 @@ import {
 	DEFAULT_SCHEDULE_SECONDS,
 	parseSchedule,
 } from '../../nodes/Heartbeat/helpers/backoff';
+import { isRetryable, retryAfterMs } from '../../nodes/Heartbeat/helpers/homeAnswer';
 import { evaluate, type LivenessPolicy } from '../../nodes/Heartbeat/helpers/liveness';
 import { parseBaseUrl, parseRelativePath } from '../../nodes/Heartbeat/helpers/request';
 import type { SourceRecord } from '../../nodes/Heartbeat/storage/types';
@@ -109,5 +110,25 @@ describe('relay paths and base URLs', () => {
 		]) {
 			expect(() => parseBaseUrl('Base URL', bad)).toThrow(/Invalid Base URL/);
 		}
+	});
+});
+
+describe("home's answers to a forwarded request", () => {
+	it('retries 5xx but 501, 505 and 508, and 408, 425 and 429; every other status is final', () => {
+		const retried = [500, 502, 503, 504, 507, 511, 408, 425, 429];
+		const final = [501, 505, 508, 400, 401, 403, 404, 409, 410, 413, 422, 301, 302, 304];
+		expect(retried.filter((status) => !isRetryable(status))).toEqual([]);
+		expect(final.filter((status) => isRetryable(status))).toEqual([]);
+	});
+
+	it('reads Retry-After as seconds or an HTTP date, capped at a day, and ignores what it cannot read', () => {
+		const now = Date.parse('2025-06-01T12:00:00Z');
+		expect(retryAfterMs('120', now)).toBe(120_000);
+		expect(retryAfterMs(['30'], now)).toBe(30_000);
+		expect(retryAfterMs('Sun, 01 Jun 2025 12:10:00 GMT', now)).toBe(600_000);
+		expect(retryAfterMs('Sun, 01 Jun 2025 11:00:00 GMT', now)).toBe(0);
+		expect(retryAfterMs(String(7 * 24 * 3600), now)).toBe(24 * 3_600_000);
+		for (const unreadable of [undefined, '', 'soon', '-5', '1.5'])
+			expect(retryAfterMs(unreadable, now)).toBe(0);
 	});
 });

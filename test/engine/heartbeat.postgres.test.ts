@@ -3,6 +3,7 @@ import { Client } from 'pg';
 import { runNode } from '../support/engine';
 import { startPostgres, type PostgresServer } from '../support/postgres';
 import { describeWithServer } from '../support/servers';
+import { relaySuite } from './heartbeatRelaySuite';
 import { heartbeatSuite } from './heartbeatSuite';
 
 describeWithServer('postgresql', 'Heartbeat node on PostgreSQL', () => {
@@ -55,14 +56,13 @@ describeWithServer('postgresql', 'Heartbeat node on PostgreSQL', () => {
 	});
 
 	// Each test gets its own schema, created and migrated by the node itself.
-	heartbeatSuite(
-		() => ({
-			fresh: () => ({
-				parameters: { storage: 'postgres' },
-				credentials: { homelabPostgresApi: server.credentials(`hb_test_${++counter}`) },
-			}),
-			restart: async () => await server.restart(),
+	const target = () => ({
+		fresh: () => ({
+			parameters: { storage: 'postgres' },
+			credentials: { homelabPostgresApi: server.credentials(`hb_test_${++counter}`) },
 		}),
-		true,
-	);
+		restart: async () => await server.restart(),
+	});
+	heartbeatSuite(target, true);
+	relaySuite(target);
 });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { runNode } from '../support/engine';
+import { relaySuite } from './heartbeatRelaySuite';
 import { heartbeatSuite } from './heartbeatSuite';
 
 describe('Heartbeat node on the embedded SQLite store', () => {
@@ -26,12 +27,11 @@ describe('Heartbeat node on the embedded SQLite store', () => {
 		expect(existsSync(file)).toBe(true);
 	});
 
-	heartbeatSuite(
-		() => ({
-			fresh: () => ({
-				parameters: { storage: 'embedded', databaseFile: join(dir, `queue-${++counter}.sqlite`) },
-			}),
+	const target = () => ({
+		fresh: () => ({
+			parameters: { storage: 'embedded', databaseFile: join(dir, `queue-${++counter}.sqlite`) },
 		}),
-		false,
-	);
+	});
+	heartbeatSuite(target, false);
+	relaySuite(target);
 });

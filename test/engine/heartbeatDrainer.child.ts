@@ -1,6 +1,7 @@
 /**
- * A drainer in its own process, so a test can kill it mid-drain by PID. Runs the Heartbeat node's
- * Drain operation in n8n's engine with the parameters and credentials given as JSON in argv[2].
+ * A Heartbeat node in its own process, so a test can kill it mid-drain or mid-forward by PID. Runs the
+ * node in n8n's engine with the parameters (Drain, Forward or Enqueue …) and credentials given as JSON
+ * in argv[2].
  */
 import { runNode } from '../support/engine';
 

@@ -16,8 +16,8 @@ export interface Home {
 	received: Received[];
 	/** Idempotency keys a deduplicating receiver acted on: each at most once. */
 	processed: string[];
-	/** Status to answer with (default 200), per request. */
-	respond: (request: Received) => number;
+	/** Status to answer with (default 200), per request, optionally with response headers. */
+	respond: (request: Received) => number | { status: number; headers: Record<string, string> };
 	delayMs: number;
 	/** Stop listening: connections are refused until `up()`. */
 	down(): Promise<void>;
@@ -57,16 +57,20 @@ export async function startHome(idempotencyHeader = 'idempotency-key', port = 0)
 						body: Buffer.concat(chunks),
 					};
 					home.received.push(request);
-					const status = home.respond(request);
+					const answer = home.respond(request);
+					const { status, headers } =
+						typeof answer === 'number' ? { status: answer, headers: {} } : answer;
 					if (status >= 200 && status < 300 && !seen.has(key)) {
 						seen.add(key);
 						home.processed.push(key);
 					}
+					// Unref'd: an answer still held back when a test ends must not keep the process alive.
 					setTimeout(() => {
 						res.statusCode = status;
+						for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
 						res.setHeader('Content-Type', 'application/json');
 						res.end(JSON.stringify({ ok: status < 300, path: req.url }));
-					}, home.delayMs);
+					}, home.delayMs).unref();
 				});
 			});
 			const listening = server;

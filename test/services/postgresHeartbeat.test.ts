@@ -4,6 +4,8 @@ import type { ICredentialDataDecryptedObject, ICredentialTestFunctions } from 'n
 import { Client } from 'pg';
 
 import { homelabPostgresConnectionTest } from '../../nodes/Heartbeat/methods/credentialTest';
+import { outcomeOf } from '../../nodes/Heartbeat/helpers/idempotency';
+import { migrations, migrationsTable } from '../../nodes/Heartbeat/storage/migrations';
 import { postgresConfig } from '../../nodes/Heartbeat/storage/open';
 import { PostgresStore } from '../../nodes/Heartbeat/storage/postgres';
 import type { RelayRequest } from '../../nodes/Heartbeat/storage/types';
@@ -65,7 +67,7 @@ describeWithServer(
 			await client.connect();
 			try {
 				const versions = await client.query(`SELECT version FROM ${schema}.heartbeat_migrations`);
-				expect(versions.rows).toEqual([{ version: 1 }]);
+				expect(versions.rows).toEqual([{ version: 1 }, { version: 2 }]);
 				const tables = await client.query(
 					'SELECT table_name FROM information_schema.tables WHERE table_schema = $1 ORDER BY table_name',
 					[schema],
@@ -75,6 +77,42 @@ describeWithServer(
 					'heartbeat_queue',
 					'heartbeat_sources',
 				]);
+			} finally {
+				await client.end();
+			}
+		});
+
+		it('upgrades a schema of version 1 with queued requests in place: they keep their place and count as queued', async () => {
+			const { pool, schema } = postgresConfig(server.credentials('upgrade_from_v1'));
+			const qualify = (sql: string) =>
+				sql.replace(/\{(sources|queue|migrations)\}/g, `${schema}.heartbeat_$1`);
+			const client = new Client(pool);
+			await client.connect();
+			try {
+				await client.query(`CREATE SCHEMA ${schema}`);
+				await client.query(qualify(migrationsTable.postgres));
+				for (const statement of migrations[0].postgres) await client.query(qualify(statement));
+				await client.query(qualify('INSERT INTO {migrations} VALUES (1, 0)'));
+				await client.query(
+					qualify(`INSERT INTO {queue} (source, method, path, headers, idempotency_key, created_at, next_attempt_at)
+						VALUES ('home', 'POST', '/old', '{}', 'from-v1', 1, 1)`),
+				);
+				const store = new PostgresStore({ pool, schema });
+				try {
+					await store.migrateNow();
+					const record = await store.findKey('home', 'from-v1');
+					expect(record).toMatchObject({ status: 'pending', forwardedStatus: null });
+					expect(outcomeOf(record!)).toMatchObject({
+						queued: true,
+						delivered: false,
+						status: null,
+					});
+					expect(await store.hasPending('home')).toBe(true);
+				} finally {
+					await store.close();
+				}
+				const versions = await client.query(qualify('SELECT version FROM {migrations} ORDER BY 1'));
+				expect(versions.rows).toEqual([{ version: 1 }, { version: 2 }]);
 			} finally {
 				await client.end();
 			}

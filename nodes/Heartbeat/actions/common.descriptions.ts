@@ -94,7 +94,7 @@ export const requestFields: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		description:
-			'Identifies the request: a second request with the same key for the same source is not stored again. Empty: a new random key.',
+			'Identifies the request: a second request with the same key for the same source is neither stored nor sent again. Empty: a new random key.',
 	},
 	{
 		displayName: 'Request Options',

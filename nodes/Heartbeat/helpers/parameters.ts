@@ -112,6 +112,12 @@ export function deliveryAt(this: IExecuteFunctions, i: number): Delivery {
 	};
 }
 
+/** Forward or Enqueue's Idempotency Window, in milliseconds. */
+export function idempotencyWindowAt(this: IExecuteFunctions, i: number): number {
+	const hours = this.getNodeParameter('idempotencyWindowHours', i, 24);
+	return positive('Idempotency Window', hours, 24) * 3_600_000;
+}
+
 export type DrainSettings = Omit<DrainOptions, 'baseUrlFor' | 'now' | 'signal' | 'sources'> & {
 	keepDeliveredMs: number;
 };

@@ -82,7 +82,8 @@ export function parseRelativePath(raw: unknown): string {
 		throw new InputError('Path', 'must not contain a scheme or host');
 	if (!path.startsWith('/'))
 		throw new InputError('Path', 'must start with "/" (a path on the home service)');
-	if (path.length > MAX_PATH) throw new InputError('Path', `longer than ${MAX_PATH} characters`);
+	if (path.length > MAX_PATH)
+		throw new InputError('Path', `longer than ${MAX_PATH} characters`, 'tooLarge');
 	if (/[\u0000-\u001f\u007f\s\\]/.test(path)) {
 		throw new InputError(
 			'Path',
@@ -121,7 +122,7 @@ export function parseJsonObject(field: string, raw: unknown): Record<string, unk
 export function parseHeaders(raw: unknown): Record<string, string> {
 	const entries = Object.entries(parseJsonObject('Headers', raw));
 	if (entries.length > MAX_HEADERS)
-		throw new InputError('Headers', `more than ${MAX_HEADERS} headers`);
+		throw new InputError('Headers', `more than ${MAX_HEADERS} headers`, 'tooLarge');
 	const headers: Record<string, string> = {};
 	for (const [name, rawValue] of entries) {
 		if (!TOKEN.test(name))
@@ -139,7 +140,11 @@ export function parseHeaders(raw: unknown): Record<string, string> {
 		if (/[\r\n\0]/.test(text))
 			throw new InputError('Headers', `the value of ${quoted(name)} contains CR, LF or NUL`);
 		if (text.length > MAX_HEADER_VALUE)
-			throw new InputError('Headers', `the value of ${quoted(name)} is too long`);
+			throw new InputError(
+				'Headers',
+				`the value of ${quoted(name)} is longer than ${MAX_HEADER_VALUE} characters`,
+				'tooLarge',
+			);
 		headers[name] = text;
 	}
 	return headers;
@@ -156,8 +161,13 @@ export function parseBody(raw: unknown, isBase64: boolean, maxBytes: number): Bu
 	} else {
 		body = Buffer.from(JSON.stringify(raw), 'utf8');
 	}
-	if (body.length > maxBytes)
-		throw new InputError('Body', `${body.length} bytes is more than the limit of ${maxBytes}`);
+	if (body.length > maxBytes) {
+		throw new InputError(
+			'Body',
+			`${body.length} bytes is more than the limit of ${maxBytes}`,
+			'tooLarge',
+		);
+	}
 	return body;
 }
 

@@ -75,4 +75,17 @@ export const migrations: Migration[] = [
 			...indexes,
 		],
 	},
+	{
+		// Forward or Enqueue stores a request before forwarding it (its idempotency key claimed) and keeps
+		// home's answer; requests home refused for good are 'rejected' until the window purges them.
+		version: 2,
+		postgres: [
+			'ALTER TABLE {queue} ADD COLUMN forwarded_status integer',
+			"CREATE INDEX heartbeat_queue_rejected ON {queue} (failed_at) WHERE status = 'rejected'",
+		],
+		sqlite: [
+			'ALTER TABLE {queue} ADD COLUMN forwarded_status INTEGER',
+			"CREATE INDEX heartbeat_queue_rejected ON {queue} (failed_at) WHERE status = 'rejected'",
+		],
+	},
 ];

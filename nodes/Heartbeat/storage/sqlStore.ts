@@ -7,12 +7,15 @@ import type {
 	DeadLetterFilter,
 	EnqueueResult,
 	Failure,
+	ForwardSettlement,
 	HeartbeatStore,
+	KeyRecord,
 	LivenessFields,
 	LivenessState,
 	QueuedItem,
 	QueueStats,
 	RelayRequest,
+	RequestStatus,
 	SourceClaim,
 	SourceRecord,
 } from './types';
@@ -189,6 +192,93 @@ export abstract class SqlStore implements HeartbeatStore {
 		return count === 1;
 	}
 
+	async claimForward(
+		request: RelayRequest,
+		at: number,
+		claimUntil: number,
+	): Promise<number | undefined> {
+		// While forwarding, next_attempt_at holds the end of the claim: when the request may be tried again.
+		const { rows } = await this.run(
+			`INSERT INTO {queue} (source, method, path, headers, body, idempotency_key, status, created_at, next_attempt_at)
+			 VALUES ($1, $2, $3, $4, $5, $6, 'forwarding', $7, $8)
+			 ON CONFLICT (source, idempotency_key) DO NOTHING RETURNING id`,
+			[
+				request.source,
+				request.method,
+				request.path,
+				JSON.stringify(request.headers),
+				request.body,
+				request.idempotencyKey,
+				at,
+				claimUntil,
+			],
+		);
+		return rows.length ? Number(rows[0].id) : undefined;
+	}
+
+	async settleForward(id: number, settlement: ForwardSettlement): Promise<void> {
+		const pending = settlement.status === 'pending';
+		// attempts counts failed deliveries, as Drain does; a pending one carries its own count.
+		const attempts = pending ? settlement.attempts : settlement.status === 'rejected' ? 1 : 0;
+		await this.run(
+			`UPDATE {queue} SET status = $2, forwarded_status = $3, last_status = $3, last_error = $4,
+				attempts = $5, next_attempt_at = coalesce($6, next_attempt_at), delivered_at = $7, failed_at = $8,
+				body = CASE WHEN $9 = 1 THEN body END
+			 WHERE id = $1 AND status = 'forwarding'`,
+			[
+				id,
+				settlement.status,
+				settlement.httpStatus,
+				settlement.status === 'delivered' ? null : settlement.error.slice(0, 1000),
+				attempts,
+				pending ? settlement.nextAttemptAt : null,
+				settlement.status === 'delivered' ? settlement.at : null,
+				settlement.status === 'rejected' ? settlement.at : null,
+				pending ? 1 : 0,
+			],
+		);
+	}
+
+	async releaseForward(id: number): Promise<void> {
+		await this.run("DELETE FROM {queue} WHERE id = $1 AND status = 'forwarding'", [id]);
+	}
+
+	async requeueLapsedForward(id: number, at: number): Promise<boolean> {
+		const { count } = await this.run(
+			`UPDATE {queue} SET status = 'pending', next_attempt_at = $2
+			 WHERE id = $1 AND status = 'forwarding' AND next_attempt_at <= $2`,
+			[id, at],
+		);
+		return count === 1;
+	}
+
+	async findKey(source: string, idempotencyKey: string): Promise<KeyRecord | undefined> {
+		const { rows } = await this.run(
+			`SELECT id, status, forwarded_status, next_attempt_at,
+				CASE status WHEN 'delivered' THEN delivered_at WHEN 'rejected' THEN failed_at END AS finished_at
+			 FROM {queue} WHERE source = $1 AND idempotency_key = $2`,
+			[source, idempotencyKey],
+		);
+		if (!rows.length) return undefined;
+		const [row] = rows;
+		return {
+			id: Number(row.id),
+			status: row.status as RequestStatus,
+			forwardedStatus: num(row.forwarded_status),
+			finishedAt: num(row.finished_at),
+			claimUntil: Number(row.next_attempt_at),
+		};
+	}
+
+	async forgetFinished(id: number, before: number): Promise<boolean> {
+		const { count } = await this.run(
+			`DELETE FROM {queue} WHERE id = $1
+				AND ((status = 'delivered' AND delivered_at < $2) OR (status = 'rejected' AND failed_at < $2))`,
+			[id, before],
+		);
+		return count === 1;
+	}
+
 	async hasPending(source: string): Promise<boolean> {
 		const { rows } = await this.run(
 			"SELECT 1 AS pending FROM {queue} WHERE source = $1 AND status = 'pending' LIMIT 1",
@@ -359,7 +449,8 @@ export abstract class SqlStore implements HeartbeatStore {
 
 	async purgeDelivered(before: number): Promise<number> {
 		const { count } = await this.run(
-			"DELETE FROM {queue} WHERE status = 'delivered' AND delivered_at < $1",
+			`DELETE FROM {queue}
+			 WHERE (status = 'delivered' AND delivered_at < $1) OR (status = 'rejected' AND failed_at < $1)`,
 			[before],
 		);
 		return count;

@@ -56,6 +56,36 @@ export interface EnqueueResult {
 	status: string;
 }
 
+/**
+ * Where a stored request stands: `forwarding` while Forward or Enqueue sends it (its key claimed),
+ * `rejected` when home refused it for good; `pending`, `delivered` and `dead` as in the queue.
+ */
+export type RequestStatus = 'forwarding' | 'pending' | 'delivered' | 'rejected' | 'dead';
+
+/** A stored request as the idempotency check sees it. */
+export interface KeyRecord {
+	id: number;
+	status: RequestStatus;
+	/** Home's HTTP status when Forward or Enqueue forwarded it; null when it was queued without an answer. */
+	forwardedStatus: number | null;
+	/** When it was delivered or rejected; null while it is in flight, pending or dead. */
+	finishedAt: number | null;
+	/** While `forwarding`: when the claim lapses and another execution may queue the request. */
+	claimUntil: number;
+}
+
+/** What became of a forwarded request; every one but `pending` drops the stored body. */
+export type ForwardSettlement =
+	| { status: 'delivered'; httpStatus: number; at: number }
+	| { status: 'rejected'; httpStatus: number; error: string; at: number }
+	| {
+			status: 'pending';
+			httpStatus: number | null;
+			error: string;
+			attempts: number;
+			nextAttemptAt: number;
+	  };
+
 export interface Failure {
 	id: number;
 	at: number;
@@ -132,6 +162,21 @@ export interface HeartbeatStore {
 	 */
 	enqueueMany(requests: RelayRequest[], at: number): Promise<EnqueueResult[]>;
 	hasPending(source: string): Promise<boolean>;
+	/**
+	 * Stores a request as `forwarding` under its idempotency key, claimed until `claimUntil`, before it is
+	 * sent; undefined when the key is already stored (the insert is the claim, so only one execution wins).
+	 */
+	claimForward(request: RelayRequest, at: number, claimUntil: number): Promise<number | undefined>;
+	/** Records home's answer (or its absence) for a claimed request. */
+	settleForward(id: number, settlement: ForwardSettlement): Promise<void>;
+	/** Gives up a claim that came to nothing, so the key is free again. */
+	releaseForward(id: number): Promise<void>;
+	/** Queues a `forwarding` request whose claim lapsed (its execution died); false when it was not. */
+	requeueLapsedForward(id: number, at: number): Promise<boolean>;
+	/** The stored request with this source and idempotency key, in whatever state; undefined when there is none. */
+	findKey(source: string, idempotencyKey: string): Promise<KeyRecord | undefined>;
+	/** Deletes a delivered or rejected request that finished before `before`; false when it was not. */
+	forgetFinished(id: number, before: number): Promise<boolean>;
 	/** Leases one source whose oldest pending request is due; undefined when there is none. */
 	claimSource(claim: SourceClaim): Promise<string | undefined>;
 	/** Renews the lease and returns the next pending requests in order; undefined when the lease was lost. */
@@ -143,7 +188,7 @@ export interface HeartbeatStore {
 	listDead(filter: DeadLetterFilter, limit: number): Promise<DeadLetter[]>;
 	replayDead(filter: DeadLetterFilter, at: number): Promise<number>;
 	purgeDead(filter: DeadLetterFilter): Promise<number>;
-	/** Drops delivered requests (kept until then to refuse duplicates of their idempotency key). */
+	/** Drops delivered and rejected requests (kept until then to refuse duplicates of their idempotency key). */
 	purgeDelivered(before: number): Promise<number>;
 	close(): Promise<void>;
 }

@@ -51,7 +51,7 @@ export const description: INodeProperties[] = [
 function parseMetadata(raw: unknown): IDataObject | null {
 	const value = parseJsonObject('Metadata', raw);
 	if (JSON.stringify(value).length > 16_384)
-		throw new InputError('Metadata', 'is larger than 16 KB');
+		throw new InputError('Metadata', 'is larger than 16 KB', 'tooLarge');
 	return Object.keys(value).length ? (value as IDataObject) : null;
 }
 
