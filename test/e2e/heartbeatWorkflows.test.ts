@@ -131,14 +131,20 @@ describeWithN8n('heartbeat receiver and offline relay workflows in a real n8n', 
 	it('answers a heartbeat it refuses with JSON and the status of the error kind', async () => {
 		const badStatus = await call('heartbeat', { status: 'up and running', source: 'lab' });
 		expect(badStatus.status).toBe(400);
-		expect(badStatus.json).toEqual({ error: expect.stringMatching(/^Invalid Status/) });
+		expect(badStatus.json).toEqual({
+			error: expect.stringMatching(/^Invalid Status/),
+			errorKind: 'input',
+		});
 		const bigMetadata = await call('heartbeat', {
 			status: 'online',
 			source: 'lab',
 			metadata: { blob: 'm'.repeat(20_000) },
 		});
 		expect(bigMetadata.status).toBe(413);
-		expect(bigMetadata.json).toEqual({ error: expect.stringMatching(/^Invalid Metadata/) });
+		expect(bigMetadata.json).toEqual({
+			error: expect.stringMatching(/^Invalid Metadata/),
+			errorKind: 'tooLarge',
+		});
 	});
 
 	it("forwards to home once it is online: 200 {delivered: true, status} for home's 2xx", async () => {
@@ -206,6 +212,7 @@ describeWithN8n('heartbeat receiver and offline relay workflows in a real n8n', 
 			error: expect.stringMatching(
 				/^Invalid Body: 2097152 bytes is more than the limit of 1048576/,
 			),
+			errorKind: 'tooLarge',
 		});
 		expect(home.received).toHaveLength(hits);
 	});
@@ -236,7 +243,7 @@ describeWithN8n('heartbeat receiver and offline relay workflows in a real n8n', 
 		const hits = home.received.length;
 		const refused = await relay(payload);
 		expect(refused.status).toBe(400);
-		expect(refused.json).toEqual({ error: expect.stringMatching(/^Invalid /) });
+		expect(refused.json).toEqual({ error: expect.stringMatching(/^Invalid /), errorKind: 'input' });
 		expect(home.received).toHaveLength(hits);
 	});
 });
