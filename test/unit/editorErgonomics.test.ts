@@ -1,11 +1,19 @@
 /**
- * What a person meets in the n8n editor: the order and hints of the fields in each node's panel and
- * the words that find the nodes.
+ * What a person meets in the n8n editor: the order and hints of the fields in each node's panel, the
+ * words that find the nodes and the help at the top of each credential form.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { INodeProperties, INodeType } from 'n8n-workflow';
+import type { ICredentialType, INodeProperties, INodeType } from 'n8n-workflow';
 
+import { CaddyAdminApi } from '../../credentials/CaddyAdminApi.credentials';
+import { CloudflareDnsApi } from '../../credentials/CloudflareDnsApi.credentials';
+import { HeadscaleApi } from '../../credentials/HeadscaleApi.credentials';
+import { HomelabPostgresApi } from '../../credentials/HomelabPostgresApi.credentials';
+import { HomelabSshApi } from '../../credentials/HomelabSshApi.credentials';
+import { PowerDnsApi } from '../../credentials/PowerDnsApi.credentials';
+import { TailscaleApi } from '../../credentials/TailscaleApi.credentials';
+import { VultrApi } from '../../credentials/VultrApi.credentials';
 import { CaddyRoute } from '../../nodes/CaddyRoute/CaddyRoute.node';
 import { DnsRecord } from '../../nodes/DnsRecord/DnsRecord.node';
 import { Heartbeat } from '../../nodes/Heartbeat/Heartbeat.node';
@@ -30,6 +38,17 @@ const nodes = Object.entries(nodeClasses).map(([folder, NodeClass]) => ({
 	folder,
 	description: new NodeClass().description,
 }));
+const credentials: ICredentialType[] = [
+	new CaddyAdminApi(),
+	new CloudflareDnsApi(),
+	new HeadscaleApi(),
+	new HomelabPostgresApi(),
+	new HomelabSshApi(),
+	new PowerDnsApi(),
+	new TailscaleApi(),
+	new VultrApi(),
+];
+
 type Values = Record<string, unknown>;
 
 function matches(condition: Record<string, unknown[] | undefined>, values: Values): boolean {
@@ -171,4 +190,20 @@ describe('finding the nodes in the node panel', () => {
 	])('"%s" finds %j', (query, expected) => {
 		expect(found(query)).toEqual(expected);
 	});
+});
+
+describe('credential forms', () => {
+	it.each(credentials.map((credential) => [credential.name, credential] as const))(
+		'%s says at the top where to get its key and links to the service docs',
+		(_name, credential) => {
+			const [first] = credential.properties;
+			expect(first.type).toBe('notice');
+			const links = [...first.displayName.matchAll(/<a href="([^"]+)">[^<]+<\/a>/g)].map(
+				(match) => new URL(match[1]),
+			);
+			expect(links.length).toBeGreaterThan(0);
+			for (const link of links) expect(link.protocol).toBe('https:');
+			expect(new URL(String(credential.documentationUrl)).protocol).toBe('https:');
+		},
+	);
 });
