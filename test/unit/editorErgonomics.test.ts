@@ -1,6 +1,7 @@
 /**
  * What a person meets in the n8n editor: the order and hints of the fields in each node's panel, the
- * words that find the nodes and the help at the top of each credential form.
+ * words that find the nodes, the help at the top of each credential form and the notes on the shipped
+ * workflows' canvases.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,6 +21,7 @@ import { Heartbeat } from '../../nodes/Heartbeat/Heartbeat.node';
 import { SshSetup } from '../../nodes/SshSetup/SshSetup.node';
 import { TailscaleKey } from '../../nodes/TailscaleKey/TailscaleKey.node';
 import { VultrInstance } from '../../nodes/VultrInstance/VultrInstance.node';
+import { shippedWorkflows } from '../../scripts/n8n-instance';
 
 const ROOT = join(__dirname, '..', '..');
 const PACKAGE_NAME = (
@@ -204,6 +206,35 @@ describe('credential forms', () => {
 			expect(links.length).toBeGreaterThan(0);
 			for (const link of links) expect(link.protocol).toBe('https:');
 			expect(new URL(String(credential.documentationUrl)).protocol).toBe('https:');
+		},
+	);
+});
+
+describe('shipped workflows', () => {
+	const STICKY_NOTE = 'n8n-nodes-base.stickyNote';
+	// Values a person must replace: reserved example names and addresses, and tailnet URLs.
+	const PLACEHOLDER =
+		/\.invalid\b|\bexample\.(com|net|org)\b|\b(192\.0\.2|198\.51\.100|203\.0\.113)\.\d|\/\/100\.(6[4-9]|[7-9]\d|1[01]\d|12[0-7])\./;
+
+	const mustFillIn = (node: { parameters: unknown; credentials?: unknown }) =>
+		node.credentials !== undefined || PLACEHOLDER.test(JSON.stringify(node.parameters));
+
+	it.each(shippedWorkflows().map((workflow) => [workflow.name, workflow] as const))(
+		'%s: a sticky note names every node a person must fill in',
+		(_name, workflow) => {
+			const nodesOf = workflow.nodes as Array<{
+				name: string;
+				type: string;
+				parameters: Record<string, unknown>;
+				credentials?: unknown;
+			}>;
+			const notes = nodesOf
+				.filter((node) => node.type === STICKY_NOTE)
+				.map((node) => String(node.parameters.content))
+				.join('\n');
+			const toFill = nodesOf.filter((node) => node.type !== STICKY_NOTE && mustFillIn(node));
+			expect(toFill.length).toBeGreaterThan(0);
+			expect(toFill.map((node) => node.name).filter((name) => !notes.includes(name))).toEqual([]);
 		},
 	);
 });
