@@ -52,7 +52,7 @@ export class Heartbeat implements INodeType {
 					},
 				],
 				default: 'embedded',
-				hint: 'Every Heartbeat node of one setup must use the same store; PostgreSQL for queue mode',
+				hint: 'Use one store for all Heartbeat nodes; PostgreSQL for queue mode',
 			},
 			{
 				displayName: 'Database File',

@@ -6,7 +6,7 @@ export const serverField: INodeProperties = {
 	type: 'resourceLocator',
 	default: { mode: 'name', value: 'ingress' },
 	description: 'The Caddy HTTP server (a key of apps.http.servers) that holds the routes',
-	hint: 'Route operations need this server to exist: create it once with Server → Ensure',
+	hint: 'Must exist: create it once with Caddy Route → Server → Ensure',
 	modes: [
 		{
 			displayName: 'From List',
@@ -53,7 +53,7 @@ export const upstreamsField: INodeProperties = {
 	placeholder: '100.64.0.5:8080',
 	description:
 		'Where requests go, as host:port (IPv6 as [addr]:port), comma-separated for load balancing. A name is resolved by the node and Caddy dials the checked addresses.',
-	hint: 'A home service on the tunnel, e.g. 100.64.0.5:8080, inside Allowed Upstream Networks',
+	hint: 'e.g. 100.64.0.5:8080; must be in Allowed Upstream Networks',
 };
 
 export const routeOptionsField: INodeProperties = {
@@ -193,7 +193,7 @@ export const safetyFields: INodeProperties[] = [
 		noDataExpression: true,
 		description:
 			'Whether loopback upstreams (127.0.0.0/8, ::1) may be accepted: they must also be listed in Allowed Upstream Networks (e.g. 127.0.0.1/32), and the admin API never is. Fixed in the node (no expressions).',
-		hint: 'Only for a one-machine lab; also list 127.0.0.1/32 in Allowed Upstream Networks',
+		hint: 'Labs only; also add 127.0.0.1/32 to Allowed Upstream Networks',
 	},
 	{
 		displayName: 'Adopt Unmanaged Hosts',
@@ -203,7 +203,7 @@ export const safetyFields: INodeProperties[] = [
 		noDataExpression: true,
 		description:
 			'Whether a route may take over a host that a route this node did not create already serves. Off: such a host is refused (a conflict).',
-		hint: 'Leave off unless a hand-made Caddy route should come under this node',
+		hint: 'Off unless a hand-made Caddy route should come under this node',
 	},
 	{
 		displayName: 'Excluded Hosts',

@@ -67,7 +67,7 @@ export const contentField: INodeProperties = {
 	placeholder: '203.0.113.10',
 	description:
 		'The value: an IPv4 (A) or IPv6 (AAAA) address — several separated by commas make one record set — a target host (CNAME, MX), the text (TXT) or "weight port target" (SRV)',
-	hint: 'A/AAAA: the address, e.g. the VPS public IP; CNAME/MX: a host name; TXT: the text',
+	hint: 'e.g. the VPS public IP for A; a host name for CNAME or MX',
 };
 
 export const ttlField: INodeProperties = {

@@ -74,7 +74,7 @@ export const requestFields: INodeProperties[] = [
 		placeholder: '/api/webhook',
 		description:
 			'Path (and query) on the source\'s base URL; a relative path only, without scheme, host or ".."',
-		hint: 'e.g. /api/webhook?id=1, appended to the base URL that Record Beat stored',
+		hint: 'e.g. /api/webhook?id=1, after the base URL Record Beat stored',
 	},
 	{
 		displayName: 'Headers (JSON)',

@@ -22,7 +22,7 @@ export const connectionFields: INodeProperties[] = [
 		],
 		description:
 			'Fixed in the node (no expressions) so incoming data can never switch the check off',
-		hint: 'Trust on First Use only for a brand-new server whose fingerprint you could not get',
+		hint: 'Trust on First Use only when you cannot get the fingerprint first',
 	},
 	{
 		displayName: 'Connection',
@@ -56,7 +56,7 @@ export const connectionFields: INodeProperties[] = [
 				placeholder: 'SHA256:…',
 				description:
 					"Overrides the credential's pinned fingerprint (e.g. the one a new server reported)",
-				hint: 'e.g. {{ $json.hostKeyFingerprint }} from Vultr Instance → Create with Pin Host Key',
+				hint: 'e.g. {{ $json.hostKeyFingerprint }} from Vultr Instance → Create',
 			},
 			{
 				displayName: 'Ready Timeout (Seconds)',

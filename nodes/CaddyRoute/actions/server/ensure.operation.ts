@@ -22,7 +22,7 @@ export const description: INodeProperties[] = [
 		default: 'ingress',
 		required: true,
 		description: "Key of the HTTP server in Caddy's config (apps.http.servers)",
-		hint: 'The name the Server field of the route operations refers to; the shipped workflows use "ingress"',
+		hint: 'Route operations name it in Server; the workflows use "ingress"',
 		displayOptions,
 	},
 	{
@@ -31,7 +31,7 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		default: ':443',
 		description: 'Comma-separated listener addresses, e.g. :443 or 127.0.0.1:8080',
-		hint: ':443 on the VPS; a loopback port such as 127.0.0.1:8080 for a local test',
+		hint: ':443 on the VPS, or e.g. 127.0.0.1:8080 for a local test',
 		displayOptions,
 	},
 	{

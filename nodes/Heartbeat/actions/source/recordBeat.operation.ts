@@ -46,7 +46,7 @@ export const description: INodeProperties[] = [
 		displayOptions: showFor,
 		description:
 			"Where queued requests for this source are delivered, usually its tunnel address. Set it here in the workflow, not from the beat's payload. Empty keeps the stored one.",
-		hint: "Your home service's tunnel address: the placeholder is only an example",
+		hint: "Your home service's tunnel address; the placeholder is an example",
 	},
 ];
 

@@ -24,7 +24,7 @@ export const description: INodeProperties[] = [
 		default: '',
 		placeholder: 'ingress',
 		description: 'The managed group is found (or created) by this name',
-		hint: 'Run it again with the same name to change the rules of the same group',
+		hint: "Run again with the same name to change that group's rules",
 		displayOptions: { show },
 	},
 	{

@@ -63,7 +63,7 @@ export const description: INodeProperties[] = [
 		default: '',
 		description:
 			'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
-		hint: 'Only plans the region offers now; a 1 vCPU / 1 GB plan is enough for an ingress',
+		hint: 'Plans of the chosen region; 1 vCPU / 1 GB is enough for an ingress',
 		displayOptions: { show },
 	},
 	{
@@ -87,7 +87,7 @@ export const description: INodeProperties[] = [
 		placeholder: 'ingress-1',
 		description:
 			'Identifies the instance: a managed instance with this label is returned instead of buying another',
-		hint: 'Keep it stable: a retried workflow finds the VPS by it instead of buying another',
+		hint: 'Keep it stable: a retry finds the VPS by it instead of buying one',
 		displayOptions: { show },
 	},
 	{
