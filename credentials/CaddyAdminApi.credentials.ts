@@ -17,6 +17,13 @@ export class CaddyAdminApi implements ICredentialType {
 
 	properties: INodeProperties[] = [
 		{
+			displayName:
+				'Caddy\'s admin API needs no key: on the VPS it listens on localhost:2019. Keep it there or on the tunnel, never public. Fill the two auth fields only for a proxy in front of it. <a href="https://caddyserver.com/docs/api">Caddy admin API docs</a>',
+			name: 'notice',
+			type: 'notice',
+			default: '',
+		},
+		{
 			displayName: 'Admin API URL',
 			name: 'baseUrl',
 			type: 'string',

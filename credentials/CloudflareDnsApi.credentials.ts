@@ -17,6 +17,13 @@ export class CloudflareDnsApi implements ICredentialType {
 
 	properties: INodeProperties[] = [
 		{
+			displayName:
+				'In the Cloudflare dashboard, My Profile → API Tokens → Create Token: Zone → DNS → Edit and Zone → Zone → Read, limited to your zones. <a href="https://developers.cloudflare.com/fundamentals/api/get-started/create-token/">How to create a token</a>',
+			name: 'notice',
+			type: 'notice',
+			default: '',
+		},
+		{
 			displayName: 'API Token',
 			name: 'apiToken',
 			type: 'string',

@@ -17,6 +17,13 @@ export class HeadscaleApi implements ICredentialType {
 
 	properties: INodeProperties[] = [
 		{
+			displayName:
+				'On the Headscale server run <code>headscale apikeys create --expiration 90d</code> and paste the key it prints. <a href="https://headscale.net/stable/ref/remote-cli/">Headscale API key docs</a>',
+			name: 'notice',
+			type: 'notice',
+			default: '',
+		},
+		{
 			displayName: 'Server URL',
 			name: 'serverUrl',
 			type: 'string',

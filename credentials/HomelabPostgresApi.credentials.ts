@@ -12,6 +12,13 @@ export class HomelabPostgresApi implements ICredentialType {
 
 	properties: INodeProperties[] = [
 		{
+			displayName:
+				'Only for Heartbeat nodes set to Storage: PostgreSQL. The user needs to create tables in the schema below (or the schema itself). <a href="https://www.postgresql.org/docs/current/libpq-connect.html">PostgreSQL connection docs</a>',
+			name: 'notice',
+			type: 'notice',
+			default: '',
+		},
+		{
 			displayName: 'Host',
 			name: 'host',
 			type: 'string',

@@ -16,6 +16,13 @@ export class HomelabSshApi implements ICredentialType {
 
 	properties: INodeProperties[] = [
 		{
+			displayName:
+				'Use a key pair made for n8n (<code>ssh-keygen -t ed25519</code>) whose public key is in the server\'s authorized_keys. The fingerprint: <code>ssh-keygen -lf /etc/ssh/ssh_host_ed25519_key.pub</code> on the server, or Vultr Instance → Create with Pin Host Key. <a href="https://github.com/homelab-ingress/n8n-nodes-homelab-ingress/blob/main/docs/ssh-setup.md#credential-homelab-ssh-api-homelabsshapi">SSH Setup docs</a>',
+			name: 'notice',
+			type: 'notice',
+			default: '',
+		},
+		{
 			displayName: 'Host',
 			name: 'host',
 			type: 'string',

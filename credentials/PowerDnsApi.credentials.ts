@@ -17,6 +17,13 @@ export class PowerDnsApi implements ICredentialType {
 
 	properties: INodeProperties[] = [
 		{
+			displayName:
+				'Set <code>api=yes</code> and <code>api-key=…</code> in pdns.conf, with the webserver limited to n8n\'s address, and paste that key. <a href="https://doc.powerdns.com/authoritative/http-api/index.html">PowerDNS HTTP API docs</a>',
+			name: 'notice',
+			type: 'notice',
+			default: '',
+		},
+		{
 			displayName: 'URL',
 			name: 'baseUrl',
 			type: 'string',

@@ -76,6 +76,13 @@ export class TailscaleApi implements ICredentialType {
 
 	properties: INodeProperties[] = [
 		{
+			displayName:
+				'In the Tailscale admin console, Settings → OAuth clients: scopes auth_keys and devices:core, and the tags your servers use. Or an API access token from Settings → Keys (it expires). <a href="https://tailscale.com/kb/1215/oauth-clients">Tailscale OAuth client docs</a>',
+			name: 'notice',
+			type: 'notice',
+			default: '',
+		},
+		{
 			displayName: 'Authentication',
 			name: 'authType',
 			type: 'options',

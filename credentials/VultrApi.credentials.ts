@@ -17,6 +17,13 @@ export class VultrApi implements ICredentialType {
 
 	properties: INodeProperties[] = [
 		{
+			displayName:
+				'In the Vultr customer portal, Account → API: enable the API, copy the key and allow only the IP address n8n calls from. <a href="https://www.vultr.com/api/#section/Authentication">Vultr API docs</a>',
+			name: 'notice',
+			type: 'notice',
+			default: '',
+		},
+		{
 			displayName: 'API Key',
 			name: 'apiKey',
 			type: 'string',

@@ -6,6 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { withLeadingField } from '../../lib/leadingField';
 import { serverField } from './actions/common.descriptions';
 import * as route from './actions/route/Route.resource';
 import { router } from './actions/router';
@@ -38,16 +39,14 @@ export class CaddyRoute implements INodeType {
 				],
 				default: 'route',
 			},
-			...route.description,
-			...server.description,
-			{
+			...withLeadingField([route.description, server.description], {
 				...serverField,
 				displayOptions: {
 					show: {
 						operation: ['upsert', 'delete', 'get', 'list', 'sync', 'verify', 'exportCaddyfile'],
 					},
 				},
-			},
+			}),
 		],
 	};
 

@@ -6,6 +6,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeConnectionTypes } from 'n8n-workflow';
 
+import { withLeadingField } from '../../lib/leadingField';
 import { zoneField } from './actions/common.descriptions';
 import * as record from './actions/record/Record.resource';
 import { router } from './actions/router';
@@ -55,8 +56,10 @@ export class DnsRecord implements INodeType {
 				options: [{ name: 'Record', value: 'record' }],
 				default: 'record',
 			},
-			...record.description,
-			{ ...zoneField, displayOptions: { show: { resource: ['record'] } } },
+			...withLeadingField([record.description], {
+				...zoneField,
+				displayOptions: { show: { resource: ['record'] } },
+			}),
 		],
 	};
 

@@ -52,6 +52,7 @@ export class Heartbeat implements INodeType {
 					},
 				],
 				default: 'embedded',
+				hint: 'Use one store for all Heartbeat nodes; PostgreSQL for queue mode',
 			},
 			{
 				displayName: 'Database File',

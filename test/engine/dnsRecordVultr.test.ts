@@ -1,6 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import { specsAvailable } from '../simulators/core/conformance';
+import { missingSpecsMessage } from '../simulators/core/specs';
 import { vultrDomains, type VultrDomain } from '../simulators/vultr/dns';
 import {
 	createVultrSimulator,
@@ -130,10 +131,8 @@ describe('DNS Record node against the Vultr DNS simulator', () => {
 
 	it('every request and response conforms to the Vultr OpenAPI description', () => {
 		if (!specPresent) {
-			if (inCI) throw new Error(`${VULTR_SPEC} is missing from the shared specs folder`);
-			console.warn(
-				`[skip] Vultr conformance not checked: ${VULTR_SPEC} is not in the shared specs folder`,
-			);
+			if (inCI) throw new Error(missingSpecsMessage([VULTR_SPEC]));
+			console.warn(`[skip] Vultr conformance not checked: ${missingSpecsMessage([VULTR_SPEC])}`);
 			return;
 		}
 		expect(sim.log.length).toBeGreaterThan(50);

@@ -6,6 +6,7 @@ export const serverField: INodeProperties = {
 	type: 'resourceLocator',
 	default: { mode: 'name', value: 'ingress' },
 	description: 'The Caddy HTTP server (a key of apps.http.servers) that holds the routes',
+	hint: 'Must exist: create it once with Caddy Route → Server → Ensure',
 	modes: [
 		{
 			displayName: 'From List',
@@ -40,6 +41,7 @@ export const hostsField: INodeProperties = {
 	placeholder: 'app.example.com',
 	description:
 		'Public DNS name(s) of the route, comma-separated (at most 100). The first one names the route. A wildcard is allowed only as the whole leftmost label (*.example.com); IP addresses, localhost and single-label names are refused.',
+	hint: 'Public names only, e.g. app.example.com or *.example.com',
 };
 
 export const upstreamsField: INodeProperties = {
@@ -51,6 +53,7 @@ export const upstreamsField: INodeProperties = {
 	placeholder: '100.64.0.5:8080',
 	description:
 		'Where requests go, as host:port (IPv6 as [addr]:port), comma-separated for load balancing. A name is resolved by the node and Caddy dials the checked addresses.',
+	hint: 'e.g. 100.64.0.5:8080; must be in Allowed Upstream Networks',
 };
 
 export const routeOptionsField: INodeProperties = {
@@ -233,6 +236,7 @@ export const safetyFields: INodeProperties[] = [
 		placeholder: '100.64.0.0/10, fd7a:115c:a1e0::/48, 10.0.0.0/24',
 		description:
 			'CIDRs every upstream address must fall in (names are resolved by the node and pinned). The default is the tailnet; add your WireGuard or LAN subnets. Loopback, link-local/metadata and the admin API stay refused even inside a listed range.',
+		hint: 'Fixed in the node: webhook data can never widen it',
 	},
 	{
 		displayName: 'Allow Loopback Upstreams',
@@ -242,6 +246,7 @@ export const safetyFields: INodeProperties[] = [
 		noDataExpression: true,
 		description:
 			'Whether loopback upstreams (127.0.0.0/8, ::1) may be accepted: they must also be listed in Allowed Upstream Networks (e.g. 127.0.0.1/32), and the admin API never is. Fixed in the node (no expressions).',
+		hint: 'Labs only; also add 127.0.0.1/32 to Allowed Upstream Networks',
 	},
 	{
 		displayName: 'Adopt Unmanaged Hosts',
@@ -251,6 +256,7 @@ export const safetyFields: INodeProperties[] = [
 		noDataExpression: true,
 		description:
 			'Whether a route may take over a host that a route this node did not create already serves. Off: such a host is refused (a conflict).',
+		hint: 'Off unless a hand-made Caddy route should come under this node',
 	},
 	{
 		displayName: 'Excluded Hosts',

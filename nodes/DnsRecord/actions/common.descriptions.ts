@@ -11,6 +11,7 @@ export const zoneField: INodeProperties = {
 	default: { mode: 'list', value: '' },
 	required: true,
 	description: 'The DNS zone (domain) that holds the records',
+	hint: 'The zone your DNS provider hosts, e.g. example.com',
 	modes: [
 		{
 			displayName: 'From List',
@@ -45,6 +46,7 @@ export const nameField: INodeProperties = {
 	placeholder: 'app.example.com',
 	description:
 		'Record name: fully qualified (app.example.com) or one label relative to the zone (app); @ for the apex. Names outside the zone are refused.',
+	hint: 'e.g. app (in the zone), app.example.com, or @ for the zone itself',
 };
 
 export const typeField: INodeProperties = {
@@ -65,6 +67,7 @@ export const contentField: INodeProperties = {
 	placeholder: '203.0.113.10',
 	description:
 		'The value: an IPv4 (A) or IPv6 (AAAA) address — several separated by commas make one record set — a target host (CNAME, MX), the text (TXT) or "weight port target" (SRV)',
+	hint: 'e.g. the VPS public IP for A; a host name for CNAME or MX',
 };
 
 export const ttlField: INodeProperties = {
@@ -100,6 +103,7 @@ export const ownerIdField: INodeProperties = {
 	required: true,
 	description:
 		"Marks the records this node writes (Cloudflare comment, PowerDNS comment, Vultr owner TXT record). Records without this owner's mark are never changed or deleted unless Adopt is on. Use a different ID per n8n setup sharing a zone.",
+	hint: 'Keep the default unless two n8n setups share this zone',
 };
 
 export const adoptField: INodeProperties = {
@@ -110,4 +114,5 @@ export const adoptField: INodeProperties = {
 	noDataExpression: true,
 	description:
 		'Whether records of the same name and type that this owner did not create may be taken over (rewritten and marked). Off: they are left alone and reported. Fixed in the node so request data cannot switch it on.',
+	hint: 'Fixed in the node: request data cannot switch it on',
 };

@@ -9,6 +9,7 @@ export const sourceField: INodeProperties = {
 	placeholder: 'home',
 	description:
 		'Name of the machine or site that sends heartbeats (1-64 letters, digits, ".", "_" or "-")',
+	hint: 'The same name the heartbeat sender at home uses, e.g. home',
 };
 
 export const sourceFilterField: INodeProperties = {
@@ -73,6 +74,7 @@ export const requestFields: INodeProperties[] = [
 		placeholder: '/api/webhook',
 		description:
 			'Path (and query) on the source\'s base URL; a relative path only, without scheme, host or ".."',
+		hint: 'e.g. /api/webhook?id=1, after the base URL Record Beat stored',
 	},
 	{
 		displayName: 'Headers (JSON)',
@@ -80,6 +82,7 @@ export const requestFields: INodeProperties[] = [
 		type: 'json',
 		default: '{}',
 		description: 'Request headers as an object of names to values; hop-by-hop headers are refused',
+		hint: 'e.g. {"Content-Type": "application/json"}',
 	},
 	{
 		displayName: 'Body',

@@ -22,6 +22,7 @@ export const connectionFields: INodeProperties[] = [
 		],
 		description:
 			'Fixed in the node (no expressions) so incoming data can never switch the check off',
+		hint: 'Trust on First Use only when you cannot get the fingerprint first',
 	},
 	{
 		displayName: 'Connection',
@@ -45,6 +46,7 @@ export const connectionFields: INodeProperties[] = [
 				default: '',
 				placeholder: '={{ $json.mainIp }}',
 				description: "Overrides the credential's host, e.g. the address of a server just created",
+				hint: 'e.g. {{ $json.mainIp }} after Vultr Instance → Create',
 			},
 			{
 				displayName: 'Host Key Fingerprint',
@@ -54,6 +56,7 @@ export const connectionFields: INodeProperties[] = [
 				placeholder: 'SHA256:…',
 				description:
 					"Overrides the credential's pinned fingerprint (e.g. the one a new server reported)",
+				hint: 'e.g. {{ $json.hostKeyFingerprint }} from Vultr Instance → Create',
 			},
 			{
 				displayName: 'Ready Timeout (Seconds)',

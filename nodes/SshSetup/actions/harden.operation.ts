@@ -78,6 +78,7 @@ export const description: INodeProperties[] = [
 		displayOptions: showStep('adminUser'),
 		description:
 			"Public keys, one per line; added to the user's authorized_keys (existing keys are kept)",
+		hint: 'Paste your own public key (ssh-ed25519 …) so you keep a way in',
 	},
 	{
 		displayName: 'Options',

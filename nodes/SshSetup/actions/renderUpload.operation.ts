@@ -51,6 +51,7 @@ export const description: INodeProperties[] = [
 		name: 'templateData',
 		type: 'json',
 		default: '={{ JSON.stringify($json) }}',
+		hint: 'e.g. {"domain": "example.com"}; the default passes the whole item',
 		displayOptions: show,
 	},
 	{
@@ -58,6 +59,7 @@ export const description: INodeProperties[] = [
 		name: 'remotePath',
 		type: 'string',
 		default: '',
+		hint: 'Absolute path on the server; the file is replaced',
 		required: true,
 		placeholder: '/etc/caddy/extra.conf',
 		displayOptions: show,

@@ -18,6 +18,7 @@ export const description: INodeProperties[] = [
 		placeholder: 'systemctl restart caddy',
 		displayOptions: show,
 		description: 'Shell commands, one per line, run in order; the run stops at the first failure',
+		hint: 'Run as written: keep request data out, or the server runs it too',
 	},
 	{
 		displayName: 'Options',

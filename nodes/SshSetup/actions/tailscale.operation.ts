@@ -85,6 +85,7 @@ export const description: INodeProperties[] = [
 		displayOptions: showFor(['given']),
 		description:
 			'Passed to tailscale through a root-only file, never on a command line or in the output',
+		hint: 'A one-off key, e.g. from Tailscale Key → Create',
 	},
 	{
 		displayName: 'Headscale User',

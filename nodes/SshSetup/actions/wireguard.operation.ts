@@ -34,6 +34,7 @@ export const description: INodeProperties[] = [
 		required: true,
 		displayOptions: show,
 		description: 'Tunnel addresses of this server (CIDR, comma-separated)',
+		hint: "This server's address inside the tunnel, e.g. 10.8.0.1/24",
 	},
 	{
 		displayName: 'Listen Port',

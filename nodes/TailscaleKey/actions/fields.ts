@@ -16,6 +16,7 @@ export const tagsField = (
 	name: 'tags',
 	type: 'string',
 	default: '',
+	hint: 'Each tag must be in the tagOwners of your tailnet policy first',
 	placeholder: 'tag:server, tag:ingress',
 	description,
 	displayOptions: show(backend, resource, operations),
@@ -41,5 +42,6 @@ export const idField = (
 	type: 'string',
 	required: true,
 	default: '',
+	hint: 'The "id" of a Get Many output, e.g. {{ $json.id }}',
 	displayOptions: show(backend, resource, operations),
 });

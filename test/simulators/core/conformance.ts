@@ -5,19 +5,19 @@
  */
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import YAML from 'yaml';
 
-/** The shared specs folder beside the checkout (../shared/specs from the repo root). */
-export const SPECS_DIR = join(__dirname, '..', '..', '..', '..', 'shared', 'specs');
+import { locateSpec, missingSpecsMessage } from './specs';
 
 export function specPath(file: string): string {
-	return join(SPECS_DIR, file);
+	const path = locateSpec(file);
+	if (!path) throw new Error(missingSpecsMessage([file]));
+	return path;
 }
 
 export function specsAvailable(...files: string[]): boolean {
-	return files.every((file) => existsSync(specPath(file)));
+	return files.every((file) => locateSpec(file) !== undefined);
 }
 
 type Json = Record<string, unknown>;

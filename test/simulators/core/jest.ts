@@ -1,5 +1,6 @@
 /** Jest glue: suites that need the official API descriptions skip visibly without them (fail under CI). */
-import { SPECS_DIR, specsAvailable } from './conformance';
+import { specsAvailable } from './conformance';
+import { missingSpecsMessage } from './specs';
 import type { Simulator } from './server';
 
 export function describeWithSpecs(files: string[], title: string, body: () => void): void {
@@ -7,7 +8,7 @@ export function describeWithSpecs(files: string[], title: string, body: () => vo
 		describe(title, body);
 		return;
 	}
-	const reason = `API descriptions ${files.join(', ')} not found in ${SPECS_DIR}`;
+	const reason = missingSpecsMessage(files);
 	if (process.env.CI === 'true') {
 		describe(title, () =>
 			it('needs the API descriptions', () => {

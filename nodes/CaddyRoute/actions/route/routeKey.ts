@@ -14,6 +14,7 @@ export function routeKeyFields(operation: string): INodeProperties[] {
 			required: true,
 			placeholder: 'app.example.com',
 			description: "The route's first (primary) host name",
+			hint: 'The first host name the route was published with',
 			displayOptions,
 		},
 		{

@@ -61,6 +61,7 @@ export const description: INodeProperties[] = [
 		default: '[]',
 		description:
 			'The complete list of managed routes. Fields per route: hosts, upstreams, and any Route Options name.',
+		hint: '[{"hosts": "app.example.com", "upstreams": "100.64.0.5:8080"}]',
 		displayOptions: { show: { ...showFor, source: ['json'] } },
 	},
 	{

@@ -22,6 +22,7 @@ export const description: INodeProperties[] = [
 		default: '127.0.0.1:443',
 		placeholder: '127.0.0.1:443',
 		noDataExpression: true,
+		hint: "Caddy's HTTPS listener as seen from n8n",
 		description:
 			"Where the HTTPS listener answers (host:port). On the VPS itself, loopback port 443 checks Caddy's public side without leaving the machine.",
 		displayOptions,

@@ -22,6 +22,7 @@ export const description: INodeProperties[] = [
 		default: 'ingress',
 		required: true,
 		description: "Key of the HTTP server in Caddy's config (apps.http.servers)",
+		hint: 'Route operations name it in Server; the workflows use "ingress"',
 		displayOptions,
 	},
 	{
@@ -30,6 +31,7 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		default: ':443',
 		description: 'Comma-separated listener addresses, e.g. :443 or 127.0.0.1:8080',
+		hint: ':443 on the VPS, or e.g. 127.0.0.1:8080 for a local test',
 		displayOptions,
 	},
 	{

@@ -32,6 +32,7 @@ export const description: INodeProperties[] = [
 		required: true,
 		description:
 			'Every record this owner should have in the zone: [{"name","type","content","ttl"?,"priority"?,"proxied"?}], content a string or a list of values. This owner\'s records not listed are deleted; an empty list removes them all.',
+		hint: 'e.g. [{"name": "app", "type": "A", "content": "203.0.113.10"}]',
 		displayOptions: { show: showFor },
 	},
 	{

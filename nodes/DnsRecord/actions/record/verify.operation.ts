@@ -56,6 +56,7 @@ export const description: INodeProperties[] = [
 		placeholder: '1.1.1.1 or 192.0.2.53:5300',
 		description:
 			"IP address (optionally :port) to ask: the zone's authoritative server for a quick check, or a public resolver to see what users see",
+		hint: 'Authoritative server: quick check; public resolver: what users see',
 		displayOptions: { show: showFor },
 	},
 	{

@@ -35,6 +35,7 @@ export const description: INodeProperties[] = [
 		default: '{}',
 		displayOptions: showFor,
 		description: 'Optional details to keep with the latest beat (version, uptime …)',
+		hint: 'e.g. {"version": "1.2.0"}',
 	},
 	{
 		displayName: 'Base URL',
@@ -45,6 +46,7 @@ export const description: INodeProperties[] = [
 		displayOptions: showFor,
 		description:
 			"Where queued requests for this source are delivered, usually its tunnel address. Set it here in the workflow, not from the beat's payload. Empty keeps the stored one.",
+		hint: "Your home service's tunnel address; the placeholder is an example",
 	},
 ];
 

@@ -16,6 +16,7 @@ export const description: INodeProperties[] = [
 		default: '',
 		placeholder: 'homeserver',
 		description: 'Machine name or MagicDNS name of the device',
+		hint: 'As the Tailscale admin console shows it, e.g. homeserver',
 		displayOptions: show('tailscale', 'device', ['resolveAddress']),
 	},
 ];

@@ -18,6 +18,7 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		required: true,
 		default: '',
+		hint: 'The "groupId" of Firewall → Ensure, e.g. {{ $json.groupId }}',
 		displayOptions: { show: { resource: ['firewall'], operation: ['delete'] } },
 	},
 ];

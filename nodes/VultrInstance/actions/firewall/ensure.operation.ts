@@ -24,6 +24,7 @@ export const description: INodeProperties[] = [
 		default: '',
 		placeholder: 'ingress',
 		description: 'The managed group is found (or created) by this name',
+		hint: "Run again with the same name to change that group's rules",
 		displayOptions: { show },
 	},
 	{

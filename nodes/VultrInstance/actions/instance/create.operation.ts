@@ -42,6 +42,7 @@ export const description: INodeProperties[] = [
 		default: '',
 		description:
 			'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+		hint: 'Loaded from your Vultr account; pick the location closest to home',
 		displayOptions: { show },
 	},
 	{
@@ -62,6 +63,7 @@ export const description: INodeProperties[] = [
 		default: '',
 		description:
 			'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+		hint: 'Plans of the chosen region; 1 vCPU / 1 GB is enough for an ingress',
 		displayOptions: { show },
 	},
 	{
@@ -73,6 +75,7 @@ export const description: INodeProperties[] = [
 		default: '',
 		description:
 			'Choose from the list, or specify an ID using an <a href="https://docs.n8n.io/code/expressions/">expression</a>',
+		hint: 'SSH Setup expects Debian or Ubuntu, e.g. Ubuntu 24.04 LTS x64',
 		displayOptions: { show },
 	},
 	{
@@ -84,6 +87,7 @@ export const description: INodeProperties[] = [
 		placeholder: 'ingress-1',
 		description:
 			'Identifies the instance: a managed instance with this label is returned instead of buying another',
+		hint: 'Keep it stable: a retry finds the VPS by it instead of buying one',
 		displayOptions: { show },
 	},
 	{

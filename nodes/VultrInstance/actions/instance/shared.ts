@@ -15,6 +15,7 @@ export function instanceIdField(operations: string[]): INodeProperties {
 		type: 'string',
 		required: true,
 		default: '',
+		hint: 'The "id" of Instance → Create or Get Many, e.g. {{ $json.id }}',
 		placeholder: 'cb676a46-66fd-4dfb-b839-443f2e6c0b60',
 		displayOptions: { show: { resource: ['instance'], operation: operations } },
 	};

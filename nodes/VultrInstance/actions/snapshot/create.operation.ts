@@ -19,6 +19,7 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		required: true,
 		default: '',
+		hint: 'The "id" of Instance → Create or Get Many, e.g. {{ $json.id }}',
 		displayOptions: { show },
 	},
 	{

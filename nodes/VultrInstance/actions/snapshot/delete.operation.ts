@@ -11,6 +11,7 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		required: true,
 		default: '',
+		hint: 'The "id" of Snapshot → Create or Get Many, e.g. {{ $json.id }}',
 		displayOptions: { show: { resource: ['snapshot'], operation: ['delete'] } },
 	},
 ];

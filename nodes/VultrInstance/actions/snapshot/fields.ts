@@ -6,6 +6,7 @@ export const prefixField = (operations: string[], required: boolean): INodePrope
 	type: 'string',
 	required,
 	default: '',
+	hint: 'Snapshots whose description starts with it, e.g. backup-ingress-',
 	placeholder: 'backup-ingress-',
 	displayOptions: { show: { resource: ['snapshot'], operation: operations } },
 });

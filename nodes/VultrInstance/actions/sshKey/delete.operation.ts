@@ -11,6 +11,7 @@ export const description: INodeProperties[] = [
 		type: 'string',
 		required: true,
 		default: '',
+		hint: 'The "id" of SSH Key → Ensure or Get Many, e.g. {{ $json.id }}',
 		displayOptions: { show: { resource: ['sshKey'], operation: ['delete'] } },
 	},
 ];
