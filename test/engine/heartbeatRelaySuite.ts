@@ -287,8 +287,7 @@ export function relaySuite(target: () => StoreUnderTest): void {
 					'continueRegularOutput',
 				);
 				expect(waited.json[0]).toMatchObject({
-					errorKind: 'conflict',
-					httpStatus: 409,
+					details: { errorKind: 'conflict', httpStatus: 409 },
 					error: expect.stringMatching(/"orphan" is still being forwarded/),
 				});
 			} finally {
@@ -407,8 +406,7 @@ export function relaySuite(target: () => StoreUnderTest): void {
 				expect(result.json).toEqual([
 					{
 						error: expect.stringMatching(message),
-						errorKind,
-						httpStatus: errorKind === 'tooLarge' ? 413 : 400,
+						details: { errorKind, httpStatus: errorKind === 'tooLarge' ? 413 : 400 },
 					},
 				]);
 			}
