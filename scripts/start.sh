@@ -8,9 +8,10 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . scripts/node24.sh
 . scripts/deps.sh
+. scripts/build.sh
 homelab_use_node24
 homelab_install_deps
+homelab_build
 
-npm run --silent build
 n8n_bin="$(bash scripts/install-n8n.sh)"
 exec node -r ts-node/register scripts/local-instance.ts "$n8n_bin" "$(homelab_cache_dir)/local-instance"
