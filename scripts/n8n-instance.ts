@@ -139,6 +139,41 @@ function bcryptHash(n8nBin: string, password: string): string {
 	return bcrypt.hashSync(password, 10);
 }
 
+/**
+ * n8n settings that keep it on this machine (names from n8n 2.41's own config classes): no telemetry,
+ * version or what's-new checks, templates, banners or personalization survey; no look-up of vetted
+ * community node types at api.n8n.io and no install or `npm outdated` against the npm registry (the
+ * package is installed from disk, below); no AI features or license renewal. The editor's own page
+ * may fetch only from n8n itself, which stops its npm-registry look-ups for community nodes.
+ */
+const NO_OUTSIDE_CALLS: Record<string, string> = {
+	N8N_DIAGNOSTICS_ENABLED: 'false',
+	N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+	N8N_VERSION_NOTIFICATIONS_WHATS_NEW_ENABLED: 'false',
+	N8N_TEMPLATES_ENABLED: 'false',
+	N8N_PERSONALIZATION_ENABLED: 'false',
+	N8N_HIRING_BANNER_ENABLED: 'false',
+	N8N_DYNAMIC_BANNERS_ENABLED: 'false',
+	N8N_VERIFIED_PACKAGES_ENABLED: 'false',
+	N8N_UNVERIFIED_PACKAGES_ENABLED: 'false',
+	N8N_AI_ENABLED: 'false',
+	N8N_LICENSE_AUTO_RENEW_ENABLED: 'false',
+	N8N_CONTENT_SECURITY_POLICY: JSON.stringify({ 'connect-src': ["'self'"] }),
+};
+
+const NET_RECORDER = join(__dirname, 'n8n-net-recorder.js');
+
+/** With HLI_N8N_NET_LOG set, every n8n process records its outside connection attempts there. */
+function netRecorderEnv(): NodeJS.ProcessEnv {
+	const logFile = process.env.HLI_N8N_NET_LOG;
+	if (!logFile) return {};
+	const preload = `--require ${JSON.stringify(NET_RECORDER)}`;
+	return {
+		NODE_OPTIONS: [process.env.NODE_OPTIONS, preload].filter(Boolean).join(' '),
+		HLI_N8N_NET_LOG: logFile,
+	};
+}
+
 function n8nEnv(config: InstanceConfig): NodeJS.ProcessEnv {
 	return {
 		...process.env,
@@ -152,17 +187,12 @@ function n8nEnv(config: InstanceConfig): NodeJS.ProcessEnv {
 		N8N_SECURE_COOKIE: 'false',
 		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
 		N8N_RUNNERS_BROKER_PORT: String(config.runnerBrokerPort),
-		// Nothing leaves the machine: no telemetry, update checks, templates, banners or registries.
-		N8N_DIAGNOSTICS_ENABLED: 'false',
-		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
-		N8N_TEMPLATES_ENABLED: 'false',
-		N8N_PERSONALIZATION_ENABLED: 'false',
-		N8N_HIRING_BANNER_ENABLED: 'false',
-		N8N_DYNAMIC_BANNERS_ENABLED: 'false',
+		...NO_OUTSIDE_CALLS,
 		// Its start-up refresh fetches api.n8n.io/api/mcp-servers.
 		N8N_DISABLED_MODULES: [process.env.N8N_DISABLED_MODULES, 'mcp-registry']
 			.filter(Boolean)
 			.join(','),
+		...netRecorderEnv(),
 		N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
 		N8N_INSTANCE_OWNER_EMAIL: config.owner.email,
 		N8N_INSTANCE_OWNER_PASSWORD_HASH: bcryptHash(config.n8nBin, config.owner.password),

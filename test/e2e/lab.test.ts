@@ -3,10 +3,11 @@
  * n8n install is reused, through HLI_N8N_BIN): the banner appears; the README's quick-start commands (taken
  * from the README itself) and the banner's commands publish the home service, serve it through the lab's
  * Caddy and unpublish it; a seeded workflow archived and a credential deleted in the editor are back after
- * the next start; Ctrl-C stops every process of the lab; the checkout is exactly as before.
+ * the next start; n8n attempted no connection and no DNS query outside this machine; Ctrl-C stops every
+ * process of the lab; the checkout is exactly as before.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -68,6 +69,7 @@ function checkoutState(): string {
 describeWithServer('caddy', 'npm start: the lab', () => {
 	describeWithN8n('with the cached n8n, in a fresh home folder', () => {
 		let home: string;
+		let netLog: string;
 		let env: NodeJS.ProcessEnv;
 		let lab: RunningLab | undefined;
 		const labs: RunningLab[] = [];
@@ -141,10 +143,13 @@ describeWithServer('caddy', 'npm start: the lab', () => {
 					throw new Error(`port ${port} is in use: the lab's fixed default ports must be free`);
 			}
 			home = mkdtempSync(join(tmpdir(), 'hli-lab-home-'));
+			netLog = join(home, 'outside-calls.jsonl');
+			writeFileSync(netLog, '');
 			env = {
 				...process.env,
 				HOME: home,
 				HLI_N8N_BIN: n8nBin,
+				HLI_N8N_NET_LOG: netLog,
 				// The user's npm cache, so the package's runtime dependencies install without the registry.
 				npm_config_cache: process.env.npm_config_cache ?? join(homedir(), '.npm'),
 			};
@@ -204,6 +209,23 @@ describeWithServer('caddy', 'npm start: the lab', () => {
 			},
 			START_TIMEOUT_MS + STOP_TIMEOUT_MS + 30_000,
 		);
+
+		it('n8n made no connection and no DNS query outside this machine, in any of its processes', async () => {
+			// What the editor asks for first: settings, vetted community nodes, installed packages.
+			const cookie = await ownerCookie();
+			for (const path of ['/settings', '/community-node-types', '/community-packages'])
+				expect([path, (await rest(cookie, 'GET', path)).status]).toEqual([path, 200]);
+			const entries = readFileSync(netLog, 'utf8')
+				.split('\n')
+				.filter(Boolean)
+				.map((line) => JSON.parse(line) as { kind: string; target: string });
+			const preloaded = entries.filter((entry) => entry.kind === 'preloaded');
+			// The recorder ran in n8n's server processes, their task runners and the CLI imports.
+			expect(preloaded.some((entry) => / start$/.test(entry.target))).toBe(true);
+			expect(preloaded.some((entry) => entry.target.includes('task-runner'))).toBe(true);
+			expect(preloaded.some((entry) => / import:workflow$/.test(entry.target))).toBe(true);
+			expect(entries.filter((entry) => entry.kind !== 'preloaded')).toEqual([]);
+		});
 
 		it('stops every process of the lab on Ctrl-C and frees its ports', async () => {
 			const commands = lab!.pids.map(commandLine).join('\n');
