@@ -1,16 +1,14 @@
 /**
- * A real n8n process with this package installed the way users install it: packed with `npm pack` and
- * unpacked as a community package into `<userFolder>/.n8n/nodes/node_modules/<package>/`, so its node
- * types are `n8n-nodes-homelab-ingress.<node>` as in the exported workflows. Credentials and workflows
+ * A real n8n process with this package installed the way users install it (scripts/n8n-package.ts), so
+ * its node types are `n8n-nodes-homelab-ingress.<node>` as in the exported workflows. Credentials and workflows
  * are imported with the n8n CLI, the server is started on loopback, and workflows are published through
  * the public API. Used by the end-to-end tests (test/support/n8n.ts) and by `npm start`.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import {
 	existsSync,
 	mkdirSync,
-	mkdtempSync,
 	readdirSync,
 	readFileSync,
 	realpathSync,
@@ -19,19 +17,14 @@ import {
 } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+
+import { run, withTempDir } from './command';
+import { installPackage, sha256 } from './n8n-package';
 
 const PROJECT_DIR = join(__dirname, '..');
 
-const packageJson = JSON.parse(readFileSync(join(PROJECT_DIR, 'package.json'), 'utf8')) as {
-	name: string;
-	n8n: { nodes: string[]; credentials: string[] };
-};
-const PACKAGE_NAME = packageJson.name;
-
 const CLI_TIMEOUT_MS = 180_000;
-const NPM_TIMEOUT_MS = 180_000;
 const HEALTH_TIMEOUT_MS = 120_000;
 const REQUEST_TIMEOUT_MS = 15_000;
 const PUBLICATION_TIMEOUT_MS = 60_000;
@@ -39,17 +32,17 @@ const PUBLICATION_TIMEOUT_MS = 60_000;
 const SHUTDOWN_GRACE_MS = 35_000;
 
 /** The credential ids and names the exported workflows reference. */
-const CADDY_CREDENTIAL = {
+export const CADDY_CREDENTIAL = {
 	id: 'hliCaddyAdmin01',
 	name: 'Caddy admin API (VPS)',
 	type: 'caddyAdminApi',
 };
-const WEBHOOK_CREDENTIAL = {
+export const WEBHOOK_CREDENTIAL = {
 	id: 'hliIngressHook01',
 	name: 'Ingress webhook token',
 	type: 'httpHeaderAuth',
 };
-const DNS_CREDENTIAL = {
+export const DNS_CREDENTIAL = {
 	id: 'hliDnsCloudflare1',
 	name: 'DNS provider (Cloudflare)',
 	type: 'cloudflareDnsApi',
@@ -85,7 +78,12 @@ export function routeCredentials(
 export interface WorkflowJson {
 	id: string;
 	name: string;
-	nodes: Array<{ name: string; type: string; parameters: Record<string, unknown> }>;
+	nodes: Array<{
+		name: string;
+		type: string;
+		parameters: Record<string, unknown>;
+		[key: string]: unknown;
+	}>;
 	connections: object;
 	[key: string]: unknown;
 }
@@ -141,6 +139,41 @@ function bcryptHash(n8nBin: string, password: string): string {
 	return bcrypt.hashSync(password, 10);
 }
 
+/**
+ * n8n settings that keep it on this machine (names from n8n 2.41's own config classes): no telemetry,
+ * version or what's-new checks, templates, banners or personalization survey; no look-up of vetted
+ * community node types at api.n8n.io and no install or `npm outdated` against the npm registry (the
+ * package is installed from disk, below); no AI features or license renewal. The editor's own page
+ * may fetch only from n8n itself, which stops its npm-registry look-ups for community nodes.
+ */
+const NO_OUTSIDE_CALLS: Record<string, string> = {
+	N8N_DIAGNOSTICS_ENABLED: 'false',
+	N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
+	N8N_VERSION_NOTIFICATIONS_WHATS_NEW_ENABLED: 'false',
+	N8N_TEMPLATES_ENABLED: 'false',
+	N8N_PERSONALIZATION_ENABLED: 'false',
+	N8N_HIRING_BANNER_ENABLED: 'false',
+	N8N_DYNAMIC_BANNERS_ENABLED: 'false',
+	N8N_VERIFIED_PACKAGES_ENABLED: 'false',
+	N8N_UNVERIFIED_PACKAGES_ENABLED: 'false',
+	N8N_AI_ENABLED: 'false',
+	N8N_LICENSE_AUTO_RENEW_ENABLED: 'false',
+	N8N_CONTENT_SECURITY_POLICY: JSON.stringify({ 'connect-src': ["'self'"] }),
+};
+
+const NET_RECORDER = join(__dirname, 'n8n-net-recorder.js');
+
+/** With HLI_N8N_NET_LOG set, every n8n process records its outside connection attempts there. */
+function netRecorderEnv(): NodeJS.ProcessEnv {
+	const logFile = process.env.HLI_N8N_NET_LOG;
+	if (!logFile) return {};
+	const preload = `--require ${JSON.stringify(NET_RECORDER)}`;
+	return {
+		NODE_OPTIONS: [process.env.NODE_OPTIONS, preload].filter(Boolean).join(' '),
+		HLI_N8N_NET_LOG: logFile,
+	};
+}
+
 function n8nEnv(config: InstanceConfig): NodeJS.ProcessEnv {
 	return {
 		...process.env,
@@ -154,17 +187,12 @@ function n8nEnv(config: InstanceConfig): NodeJS.ProcessEnv {
 		N8N_SECURE_COOKIE: 'false',
 		N8N_RUNNERS_BROKER_LISTEN_ADDRESS: '127.0.0.1',
 		N8N_RUNNERS_BROKER_PORT: String(config.runnerBrokerPort),
-		// Nothing leaves the machine: no telemetry, update checks, templates, banners or registries.
-		N8N_DIAGNOSTICS_ENABLED: 'false',
-		N8N_VERSION_NOTIFICATIONS_ENABLED: 'false',
-		N8N_TEMPLATES_ENABLED: 'false',
-		N8N_PERSONALIZATION_ENABLED: 'false',
-		N8N_HIRING_BANNER_ENABLED: 'false',
-		N8N_DYNAMIC_BANNERS_ENABLED: 'false',
+		...NO_OUTSIDE_CALLS,
 		// Its start-up refresh fetches api.n8n.io/api/mcp-servers.
 		N8N_DISABLED_MODULES: [process.env.N8N_DISABLED_MODULES, 'mcp-registry']
 			.filter(Boolean)
 			.join(','),
+		...netRecorderEnv(),
 		N8N_INSTANCE_OWNER_MANAGED_BY_ENV: 'true',
 		N8N_INSTANCE_OWNER_EMAIL: config.owner.email,
 		N8N_INSTANCE_OWNER_PASSWORD_HASH: bcryptHash(config.n8nBin, config.owner.password),
@@ -173,112 +201,95 @@ function n8nEnv(config: InstanceConfig): NodeJS.ProcessEnv {
 	};
 }
 
-function run(
-	command: string,
-	args: string[],
-	options: { cwd: string; env?: NodeJS.ProcessEnv; timeoutMs: number },
-): string {
-	const result = spawnSync(command, args, {
-		cwd: options.cwd,
-		env: options.env ?? process.env,
-		encoding: 'utf8',
-		timeout: options.timeoutMs,
-		maxBuffer: 64 * 1024 * 1024,
-	});
-	if (result.status !== 0) {
-		const why =
-			result.error?.message ??
-			(result.signal ? `killed by ${result.signal}` : `exit code ${result.status}`);
-		const output = `${result.stdout ?? ''}${result.stderr ?? ''}`.slice(-4_000);
-		throw new Error(`${command} ${args.join(' ')} failed (${why}):\n${output}`);
-	}
-	return result.stdout;
-}
-
-/** A temp dir for the duration of `body`, removed afterwards (it may hold credentials in plain text). */
-function withTempDir<T>(prefix: string, body: (dir: string) => T): T {
-	const dir = mkdtempSync(join(tmpdir(), prefix));
-	try {
-		return body(dir);
-	} finally {
-		rmSync(dir, { recursive: true, force: true });
-	}
-}
-
-/**
- * Packs the built package (dist/ must be current: `npm run build`) and installs it as a community
- * package, replacing any earlier copy. Like n8n's own installer, dev, peer and optional dependencies are
- * dropped before `npm install` (n8n-workflow comes from n8n itself) and install scripts never run.
- */
-function installPackage(userFolder: string): void {
-	const missing = [...packageJson.n8n.nodes, ...packageJson.n8n.credentials].filter(
-		(file) => !existsSync(join(PROJECT_DIR, file)),
-	);
-	if (missing.length > 0)
-		throw new Error(`the package is not built (missing ${missing.join(', ')}): run npm run build`);
-	const target = join(userFolder, '.n8n', 'nodes', 'node_modules', PACKAGE_NAME);
-	withTempDir('hli-pack-', (packDir) => {
-		const packed = JSON.parse(
-			run('npm', ['pack', '--json', '--pack-destination', packDir], {
-				cwd: PROJECT_DIR,
-				timeoutMs: NPM_TIMEOUT_MS,
-			}),
-		) as Array<{ filename: string }>;
-		rmSync(target, { recursive: true, force: true });
-		mkdirSync(target, { recursive: true });
-		run('tar', ['-xzf', join(packDir, packed[0].filename), '-C', target, '--strip-components=1'], {
-			cwd: packDir,
-			timeoutMs: NPM_TIMEOUT_MS,
-		});
-	});
-	const manifestPath = join(target, 'package.json');
-	const manifest = JSON.parse(readFileSync(manifestPath, 'utf8')) as Record<string, unknown>;
-	delete manifest.devDependencies;
-	delete manifest.peerDependencies;
-	delete manifest.optionalDependencies;
-	writeFileSync(manifestPath, JSON.stringify(manifest, null, 2));
-	run(
-		'npm',
-		[
-			'install',
-			'--omit=dev',
-			'--ignore-scripts',
-			'--package-lock=false',
-			'--no-audit',
-			'--no-fund',
-			'--prefer-offline',
-		],
-		{ cwd: target, timeoutMs: NPM_TIMEOUT_MS },
-	);
-}
-
 /** Runs one n8n CLI command against the instance's user folder (n8n must not be running for imports to take effect). */
-function n8nCli(config: InstanceConfig, args: string[]): string {
+async function n8nCli(
+	config: InstanceConfig,
+	args: string[],
+	signal?: AbortSignal,
+): Promise<string> {
 	assertNode24();
 	// cwd is the user folder: n8n loads a .env from its working directory.
-	return run(process.execPath, [realpathSync(config.n8nBin), ...args], {
+	return await run(process.execPath, [realpathSync(config.n8nBin), ...args], {
 		cwd: config.userFolder,
 		env: n8nEnv(config),
 		timeoutMs: CLI_TIMEOUT_MS,
+		signal,
 	});
 }
 
 /** Imports (upserts by id) credentials; their plain `data` is encrypted by n8n on import. */
-function importCredentials(config: InstanceConfig, credentials: CredentialSeed[]): void {
-	withTempDir('hli-creds-', (dir) => {
+async function importCredentials(
+	config: InstanceConfig,
+	credentials: CredentialSeed[],
+	signal?: AbortSignal,
+): Promise<void> {
+	await withTempDir('hli-creds-', async (dir) => {
 		const file = join(dir, 'credentials.json');
 		writeFileSync(file, JSON.stringify(credentials), { mode: 0o600 });
-		n8nCli(config, ['import:credentials', `--input=${file}`]);
+		await n8nCli(config, ['import:credentials', `--input=${file}`], signal);
 	});
 }
 
 /** Imports (upserts by id) workflows; imported workflows are inactive until published. */
-function importWorkflows(config: InstanceConfig, workflows: WorkflowJson[]): void {
-	withTempDir('hli-workflows-', (dir) => {
+async function importWorkflows(
+	config: InstanceConfig,
+	workflows: WorkflowJson[],
+	signal?: AbortSignal,
+): Promise<void> {
+	await withTempDir('hli-workflows-', async (dir) => {
 		const file = join(dir, 'workflows.json');
-		writeFileSync(file, JSON.stringify(workflows));
-		n8nCli(config, ['import:workflow', `--input=${file}`]);
+		// The import upserts only the columns the file names: one archived in the editor would stay archived.
+		writeFileSync(
+			file,
+			JSON.stringify(workflows.map((workflow) => ({ ...workflow, isArchived: false }))),
+		);
+		await n8nCli(config, ['import:workflow', `--input=${file}`], signal);
 	});
+}
+
+/** Beside n8n's database: the SHA-256 of the credentials and workflows last imported into it. */
+const SEED_DIGEST_FILE = 'homelab-seed-sha256';
+
+/**
+ * Imports the seed's credentials and workflows, unless this very seed was imported into this database
+ * before: each import boots n8n's CLI, several seconds. Returns whether it imported.
+ */
+async function importSeed(
+	config: InstanceConfig,
+	seed: Seed,
+	force: boolean,
+	signal?: AbortSignal,
+): Promise<boolean> {
+	const dataDir = join(config.userFolder, '.n8n');
+	const digestFile = join(dataDir, SEED_DIGEST_FILE);
+	const digest = sha256(JSON.stringify([seed.credentials, seed.workflows]));
+	const imported =
+		existsSync(join(dataDir, 'database.sqlite')) &&
+		existsSync(digestFile) &&
+		readFileSync(digestFile, 'utf8') === digest;
+	if (imported && !force) return false;
+	rmSync(digestFile, { force: true });
+	await importCredentials(config, seed.credentials, signal);
+	await importWorkflows(config, seed.workflows, signal);
+	writeFileSync(digestFile, digest);
+	return true;
+}
+
+/** Whether a seeded credential or workflow is gone from the running n8n (deleted or archived in the editor). */
+async function seedMissing(baseUrl: string, cookie: string, seed: Seed): Promise<boolean> {
+	const paths = [
+		...seed.credentials.map((credential) => `/credentials/${credential.id}`),
+		...seed.workflows.map((workflow) => `/workflows/${workflow.id}`),
+	];
+	for (const path of paths) {
+		const { status, body } = await requestJson(`${baseUrl}/rest${path}`, {
+			headers: { Cookie: cookie },
+		});
+		if (status === 404) return true;
+		if (status !== 200) throw new Error(`GET /rest${path} answered HTTP ${status}`);
+		if ((body as { data?: { isArchived?: boolean } }).data?.isArchived) return true;
+	}
+	return false;
 }
 
 async function assertPortFree(host: string, port: number): Promise<void> {
@@ -399,17 +410,38 @@ export async function login(baseUrl: string, owner: Owner): Promise<string> {
 }
 
 /**
- * Publishes (activates) workflows through the public API with a short-lived API key that is deleted
- * afterwards, so repeated starts do not pile up keys. Returns once their triggers are live.
+ * Publishes (activates) the workflows that are not active yet through the public API, with a short-lived
+ * API key that is deleted afterwards, so repeated starts do not pile up keys. Returns once all are live.
+ * Whether a workflow is active is read from the workflow itself: its publication status can still show the
+ * triggers of a run before the workflow was imported (and so deactivated) again.
  */
 async function publishWorkflows(
 	baseUrl: string,
-	owner: Owner,
+	cookie: string,
 	workflowIds: string[],
 ): Promise<void> {
-	const cookie = await login(baseUrl, owner);
 	const rest = (path: string, init: RequestInit = {}) =>
 		requestJson(`${baseUrl}/rest${path}`, { ...init, headers: { Cookie: cookie } });
+	const pending: string[] = [];
+	for (const id of workflowIds) {
+		const { status, body } = await rest(`/workflows/${id}`);
+		if (status !== 200) throw new Error(`GET /rest/workflows/${id} answered HTTP ${status}`);
+		if ((body as { data?: { active?: boolean } }).data?.active !== true) pending.push(id);
+	}
+	if (pending.length > 0) await publishWithApiKey(baseUrl, rest, pending);
+	for (const id of workflowIds) await waitUntilLive(id, rest);
+}
+
+type RestCall = (
+	path: string,
+	init?: RequestInit,
+) => Promise<{ status: number; body: unknown; response: Response }>;
+
+async function publishWithApiKey(
+	baseUrl: string,
+	rest: RestCall,
+	workflowIds: string[],
+): Promise<void> {
 	const created = await rest('/api-keys', {
 		method: 'POST',
 		// workflow:activate is the scope POST /api/v1/workflows/{id}/publish checks.
@@ -441,7 +473,6 @@ async function publishWorkflows(
 	} finally {
 		await rest(`/api-keys/${key.id}`, { method: 'DELETE' });
 	}
-	for (const id of workflowIds) await waitUntilLive(id, rest);
 }
 
 /**
@@ -489,7 +520,9 @@ export interface Seed {
 
 /**
  * The whole sequence: install the freshly packed package, import credentials and workflows, start n8n,
- * publish the chosen workflows. Safe to repeat on the same user folder (imports upsert by id).
+ * publish the chosen workflows. Safe to repeat on the same user folder: an unchanged package and an
+ * unchanged seed are not installed or imported again, and a seeded credential or workflow deleted in the
+ * editor since is imported again (which needs a second start).
  */
 export async function launchN8n(
 	config: InstanceConfig,
@@ -499,12 +532,19 @@ export async function launchN8n(
 	// Before touching the database: an n8n already on this port may be using the same user folder.
 	await assertPortFree(config.listenAddress, config.port);
 	mkdirSync(config.userFolder, { recursive: true });
-	if (seed.withPackage !== false) installPackage(config.userFolder);
-	importCredentials(config, seed.credentials);
-	importWorkflows(config, seed.workflows);
-	const n8n = await startN8n(config, cancel);
+	if (seed.withPackage !== false) await installPackage(config.userFolder, cancel);
+	const imported = await importSeed(config, seed, false, cancel);
+	let n8n = await startN8n(config, cancel);
 	try {
-		await publishWorkflows(n8n.baseUrl, config.owner, seed.publish);
+		let cookie = await login(n8n.baseUrl, config.owner);
+		if (!imported && (await seedMissing(n8n.baseUrl, cookie, seed))) {
+			// The CLI imports need n8n stopped.
+			await n8n.stop();
+			await importSeed(config, seed, true, cancel);
+			n8n = await startN8n(config, cancel);
+			cookie = await login(n8n.baseUrl, config.owner);
+		}
+		await publishWorkflows(n8n.baseUrl, cookie, seed.publish);
 	} catch (error) {
 		await n8n.stop();
 		throw new Error(`${(error as Error).message}\n${n8n.output()}`);

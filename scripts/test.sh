@@ -6,10 +6,11 @@ set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 . scripts/node24.sh
 . scripts/deps.sh
+. scripts/build.sh
 homelab_use_node24
 homelab_install_deps
 
-npm run --silent build
+homelab_build
 npm run --silent lint
 
 if n8n_bin="$(bash scripts/install-n8n.sh)"; then
