@@ -10,7 +10,9 @@ import * as baselineCheck from './baselineCheck.operation';
 import * as caddy from './caddy.operation';
 import * as facts from './facts.operation';
 import * as harden from './harden.operation';
+import * as listSnapshots from './listSnapshots.operation';
 import * as renderUpload from './renderUpload.operation';
+import * as restore from './restore.operation';
 import * as runCommands from './runCommands.operation';
 import * as tailscale from './tailscale.operation';
 import * as wireguard from './wireguard.operation';
@@ -37,7 +39,7 @@ export const operations: Record<string, Operation> = Object.fromEntries([
 		'backup',
 		'Backup',
 		'Back up server files',
-		'Archive paths and databases as binary data with its SHA-256, streamed',
+		'Stream an archive into n8n, or back up chosen sets to a restic repository with retention',
 		backup,
 	),
 	op(
@@ -69,11 +71,25 @@ export const operations: Record<string, Operation> = Object.fromEntries([
 		harden,
 	),
 	op(
+		'listSnapshots',
+		'List Snapshots',
+		'List backup snapshots',
+		'Snapshots of the restic repository made by this package, by set and host',
+		listSnapshots,
+	),
+	op(
 		'renderUpload',
 		'Render and Upload',
 		'Render and upload a file',
 		'Render a Handlebars template and write it atomically; unchanged content is not rewritten',
 		renderUpload,
+	),
+	op(
+		'restore',
+		'Restore',
+		'Restore a backup',
+		'Restore sets from a restic snapshot, in place (services stopped around it) or into a folder',
+		restore,
 	),
 	op(
 		'runCommands',
