@@ -5,7 +5,6 @@ import { mapItems } from '../../../lib/execute';
 import { parseAbsolutePath } from '../../../lib/shell';
 import { InputError } from '../../../lib/validation';
 import { withSession } from '../helpers/connection';
-import { ensurePackages } from '../helpers/files';
 import { parseRestoreOutput, restoreBody, selectRuns } from '../helpers/restic/restore';
 import { tagValue } from '../helpers/restic/snapshots';
 import { ensureTools, repositoryAt, runRestic } from '../helpers/restic/run';
@@ -149,7 +148,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 						!part.paths[0]?.startsWith('/homelab-ingress/'),
 				),
 			);
-			if (rebuildsSqlite) installed.push(...(await ensurePackages(session, ['sqlite3'], false)));
+			if (rebuildsSqlite) installed.push(...(await ensureTools(session, [], true)));
 			const stdout = await runRestic(
 				session,
 				repository,

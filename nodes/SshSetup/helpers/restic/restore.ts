@@ -88,6 +88,15 @@ hli_new_file() {
 	hli_new=$(mktemp "$dir/.hli-restore.XXXXXX")
 	hli_on_exit_remove "$hli_new" "$hli_new-journal"
 }
+# restic 0.14 cannot restore a symlink over an existing one: the snapshot's symlinks go first.
+hli_restore_files() {
+	local id=$1 target=$2 link
+	hli_locked hli_restic ls --json "$id" >"$hli_work/ls"
+	sed -n 's/.*"type":"symlink","path":"\\(\\/[^"]*\\)".*/\\1/p' "$hli_work/ls" | while IFS= read -r link; do
+		if [ -L "$target$link" ]; then rm -f -- "$target$link"; fi
+	done
+	hli_locked hli_restic restore "$id" --target "\${target:-/}" --verify >/dev/null
+}
 hli_sqlite_load() {
 	: >"$3"
 	rm -f "$3-journal"
@@ -158,7 +167,7 @@ function restorePart(run: Run, part: SnapshotJson, set: BackupSet, folder: strin
 	const into = (dest: string) => quote(`${folder}${dest}`);
 	const done = `printf 'hli:restored\\t%s\\t%s\\t%s\\n' ${quote(run.set)} ${quote(kind)} ${id}`;
 	if (kind === 'files')
-		return `hli_locked hli_restic restore ${id} --target ${quote(folder || '/')} --verify >/dev/null
+		return `hli_restore_files ${id} ${quote(folder)}
 ${done}`;
 	if (path.startsWith('/homelab-ingress/')) {
 		if (!folder && /^\/homelab-ingress\/n8n-(workflows|credentials)\.json$/.test(path)) {

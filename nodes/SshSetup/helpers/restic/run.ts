@@ -2,7 +2,7 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 
 import type { ErrorKind } from '../../../../lib/errors';
 import { quote } from '../../../../lib/shell';
-import { ensurePackages } from '../files';
+import { missingPackages } from '../files';
 import { SshError, type RunResult, type SshSession } from '../../transport';
 import {
 	parseRepository,
@@ -34,16 +34,32 @@ export async function repositoryAt(
 	);
 }
 
-/** Installs restic from the distribution when missing, and sqlite3 when a database file to dump exists. */
-export async function ensureTools(session: SshSession, sqliteFiles: string[]): Promise<string[]> {
+/**
+ * Installs what is missing from the distribution: restic, and sqlite3 when a SQLite database is to be
+ * dumped or rebuilt (`sqliteFiles`: only those that exist count). Without recommends: restic's is FUSE,
+ * for `restic mount`, which the node never uses.
+ */
+export async function ensureTools(
+	session: SshSession,
+	sqliteFiles: string[],
+	rebuildsSqlite = false,
+): Promise<string[]> {
 	const wanted = ['restic'];
-	if (sqliteFiles.length) {
+	if (rebuildsSqlite) wanted.push('sqlite3');
+	else if (sqliteFiles.length) {
 		const probe = await session.run(
 			`for f in ${sqliteFiles.map(quote).join(' ')}; do if [ -f "$f" ]; then echo "$f"; fi; done`,
 		);
 		if (probe.stdout.trim()) wanted.push('sqlite3');
 	}
-	return await ensurePackages(session, wanted, false);
+	const missing = await missingPackages(session, wanted);
+	if (missing.length)
+		await session.check(
+			`Installing ${missing.join(', ')}`,
+			`export DEBIAN_FRONTEND=noninteractive
+apt-get -o DPkg::Lock::Timeout=300 install -y -q --no-install-recommends ${missing.map(quote).join(' ')}`,
+		);
+	return missing;
 }
 
 interface Failure {

@@ -81,6 +81,7 @@ hli_parent=$PPID
 	kill -KILL -- "-$hli_group"
 ) &
 hli_watchdog=$!
+disown "$hli_watchdog"
 trap 'kill -KILL "$hli_watchdog" 2>/dev/null || true; hli_cleanup' EXIT
 trap 'exit 129' HUP
 trap 'exit 130' INT
