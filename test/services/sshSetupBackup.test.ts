@@ -26,6 +26,8 @@ const REPOSITORY = '/srv/restic/ingress';
 const PASSWORD = 'correct horse battery staple 7f3Qx';
 const sh = (twin: Twin, script: string) => twin.exec(script).stdout.trim();
 const RECORDER = readFileSync(join(__dirname, '../support/twin/restic-recorder.sh'), 'utf8');
+const N8N_DOUBLE = readFileSync(join(__dirname, '../support/twin/n8n-double.sh'), 'utf8');
+const QUEUE_DB = '/home/n8n/.n8n/homelab-ingress-heartbeat.sqlite';
 
 /** Every file of the repository with its size and hash: any change to the repository shows here. */
 const repositoryState = (twin: Twin) =>
@@ -408,6 +410,56 @@ echo $!`,
 			'system/files',
 		]);
 	}, 180_000);
+
+	it('backs up and restores the Heartbeat queue (as a database, n8n stopped around it) and n8n’s exports', async () => {
+		expect(
+			twin.exec(
+				`cat > /usr/local/bin/n8n && chmod 0755 /usr/local/bin/n8n
+useradd -m n8n && install -d -o n8n -g n8n /home/n8n/.n8n
+sqlite3 ${QUEUE_DB} "PRAGMA journal_mode=WAL; CREATE TABLE queue (id INTEGER PRIMARY KEY, body BLOB); INSERT INTO queue (body) VALUES (randomblob(300)), (randomblob(500));"
+chown n8n:n8n ${QUEUE_DB}
+mkdir -p /var/lib/n8n-double
+echo '[{"id":"wf1","name":"Publish route","nodes":[]}]' > /var/lib/n8n-double/workflow.json
+printf '[Service]\\nExecStart=/bin/sleep infinity\\n' > /etc/systemd/system/n8n.service
+systemctl daemon-reload && systemctl start n8n.service`,
+				N8N_DOUBLE,
+			).code,
+		).toBe(0);
+		const queue = databaseDigest(twin, QUEUE_DB);
+		const made = await backup({
+			backupSets: ['heartbeat', 'n8n'],
+			setOptions: { heartbeatDatabase: QUEUE_DB },
+		});
+		expect(made.error).toBeUndefined();
+		expect((made.json[0] as Out).snapshots.map((s: Out) => `${s.set}/${s.part}`)).toEqual([
+			'heartbeat/database',
+			'n8n/workflows',
+			'n8n/credentials',
+		]);
+
+		// everything changes after the backup
+		twin.exec(
+			`sqlite3 ${QUEUE_DB} "DELETE FROM queue; INSERT INTO queue (body) VALUES (x'00')"
+echo '[{"id":"wf2","name":"Something else"}]' > /var/lib/n8n-double/workflow.json
+: > /var/lib/n8n-double/calls.log`,
+		);
+		const restored = await runNode(
+			'sshSetup',
+			{ operation: 'restore', restoreSets: ['heartbeat', 'n8n'] },
+			{ credentials: repositoryCredential() },
+		);
+		expect(restored.error).toBeUndefined();
+		const out = restored.json[0] as Out;
+		expect(out.sets.find((s: Out) => s.set === 'heartbeat').unitsRestarted).toEqual(['n8n']);
+		expect(sh(twin, 'systemctl is-active n8n.service')).toBe('active');
+		expect(databaseDigest(twin, QUEUE_DB)).toBe(queue);
+		expect(sh(twin, `stat -c %U ${QUEUE_DB}`)).toBe('n8n');
+		expect(JSON.parse(sh(twin, 'cat /var/lib/n8n-double/workflow.json'))).toEqual([
+			{ id: 'wf1', name: 'Publish route', nodes: [] },
+		]);
+		// an n8n without credentials exported an empty list: nothing to import
+		expect(sh(twin, 'cat /var/lib/n8n-double/calls.log')).toBe('import:workflow level=error');
+	}, 120_000);
 
 	it('checks every input before it connects: a bad value changes nothing on the server', async () => {
 		const fresh = '/srv/restic/never-created';

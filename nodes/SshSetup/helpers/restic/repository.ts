@@ -171,7 +171,6 @@ export function parseRepository(data: ResticCredentialData): ResticRepository {
 function secretsOf(repository: ResticRepository): string[] {
 	return [
 		repository.password,
-		repository.location === repository.display ? '' : repository.location,
 		repository.sftp?.privateKey.trim() ?? '',
 		...repository.environment.map(([, value]) => value),
 	]
@@ -181,7 +180,7 @@ function secretsOf(repository: ResticRepository): string[] {
 
 /** Text from the server (restic's messages) with every secret of the repository masked. */
 export function redact(text: string, repository: ResticRepository): string {
-	let result = text;
+	let result = text.split(repository.location).join(repository.display);
 	for (const secret of secretsOf(repository)) result = result.split(secret).join('***');
 	return withoutUserInfo(result);
 }
