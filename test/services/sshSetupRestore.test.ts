@@ -18,6 +18,7 @@ import { resticRepositoryTest } from '../../nodes/SshSetup/methods';
 import { runNode } from '../support/engine';
 import { describeWithServer } from '../support/servers';
 import { linkTwins, startTwin, twinCredentials, twinFile, type Twin } from '../support/twin';
+import { prepareBackupBox } from '../support/twin/backupBox';
 import { debianPackageFile } from '../support/twin/packages';
 import {
 	databaseDigest,
@@ -99,16 +100,7 @@ describeWithServer(
 				}),
 				startTwin(),
 			]);
-			must(
-				box,
-				`useradd -m ${BOX_USER}
-install -d -o ${BOX_USER} -g ${BOX_USER} -m 0700 /srv/restic
-ssh-keygen -q -t ed25519 -N '' -C vps-to-box -f /root/box-client
-install -d -o ${BOX_USER} -g ${BOX_USER} -m 0700 /home/${BOX_USER}/.ssh
-install -o ${BOX_USER} -g ${BOX_USER} -m 0600 /root/box-client.pub /home/${BOX_USER}/.ssh/authorized_keys`,
-			);
-			boxKey = twinFile(box, 'root/box-client')!;
-			boxHostKey = twinFile(box, 'etc/ssh/ssh_host_ed25519_key.pub')!;
+			({ privateKey: boxKey, hostKey: boxHostKey } = prepareBackupBox(box, BOX_USER));
 			for (const twin of [vps, fresh]) boxAddress[twin.address] = linkTwins(twin, box).b;
 
 			seedHeadscale(vps);
