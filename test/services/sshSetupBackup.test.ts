@@ -461,6 +461,44 @@ echo '[{"id":"wf2","name":"Something else"}]' > /var/lib/n8n-double/workflow.jso
 		expect(sh(twin, 'cat /var/lib/n8n-double/calls.log')).toBe('import:workflow level=error');
 	}, 120_000);
 
+	it('asks which host when several back up to the repository; a failed restore starts the services again and leaves no half-written file', async () => {
+		const restore = (options: IDataObject = {}) =>
+			runNode(
+				'sshSetup',
+				{ operation: 'restore', restoreSets: ['headscale'], restoreOptions: options },
+				{ credentials: repositoryCredential(), onError: 'continueRegularOutput' },
+			);
+		const [ambiguous] = (await restore()).json as Out[];
+		expect(ambiguous.error).toMatch(/^Invalid From Host Name: .*several hosts \(.*retention-host/);
+		expect(ambiguous.details.errorKind).toBe('input');
+
+		expect(twin.exec('systemctl start headscale.service').code).toBe(0);
+		const started = sh(
+			twin,
+			'systemctl show -p ActiveEnterTimestampMonotonic --value headscale.service',
+		);
+		const inode = sh(twin, `stat -c %i ${HEADSCALE_DB}`);
+		// the database is rebuilt with sqlite3: a broken one makes the restore fail half way
+		twin.exec(
+			"mv /usr/bin/sqlite3 /usr/bin/sqlite3.real && printf '#!/bin/sh\\necho broken for the test >&2\\nexit 1\\n' > /usr/bin/sqlite3 && chmod 0755 /usr/bin/sqlite3",
+		);
+		let failed: Out;
+		try {
+			[failed] = (await restore({ hostName: sh(twin, 'hostname') })).json as Out[];
+		} finally {
+			twin.exec('mv -f /usr/bin/sqlite3.real /usr/bin/sqlite3');
+		}
+		expect(failed.error).toMatch(/^Restoring headscale failed/);
+		expect(sh(twin, 'systemctl is-active headscale.service')).toBe('active');
+		expect(
+			sh(twin, 'systemctl show -p ActiveEnterTimestampMonotonic --value headscale.service'),
+		).not.toBe(started);
+		expect(sh(twin, `stat -c %i ${HEADSCALE_DB}`)).toBe(inode);
+		expect(sh(twin, "find /var/lib/headscale -name '.hli-restore.*'")).toBe('');
+		expect(sh(twin, 'ls -d /run/hli-restic.* 2>/dev/null || true')).toBe('');
+		twin.exec('systemctl stop headscale.service');
+	}, 120_000);
+
 	it('checks every input before it connects: a bad value changes nothing on the server', async () => {
 		const fresh = '/srv/restic/never-created';
 		for (const [parameters, credential, field] of [

@@ -14,7 +14,7 @@ import {
 	parseRepository,
 	redact,
 } from '../../nodes/SshSetup/helpers/restic/repository';
-import { selectRuns } from '../../nodes/SshSetup/helpers/restic/restore';
+import { restoreBody, selectRuns } from '../../nodes/SshSetup/helpers/restic/restore';
 import { snapshotsToForget } from '../../nodes/SshSetup/helpers/restic/retention';
 import { resticFailure } from '../../nodes/SshSetup/helpers/restic/run';
 import { resticScript } from '../../nodes/SshSetup/helpers/restic/script';
@@ -272,6 +272,37 @@ describe('selectRuns', () => {
 		expect(error.message).toMatch(message);
 		expect(errorKindOf(error)).toBe(kind);
 	});
+});
+
+describe('restoreBody', () => {
+	const run = (path: string) => ({
+		set: 'headscale',
+		host: 'vps',
+		time: '2025-02-01T03:00:00Z',
+		parts: [
+			{ ...snapshot('aa01', 'headscale', 'database', '2025-02-01T03:00:00Z'), paths: [path] },
+		],
+	});
+	const body = (path: string, folder = '') =>
+		restoreBody({ runs: [run(path)], folder, sets: buildSets(['headscale'], {}, false) });
+
+	it('rebuilds a SQLite dump at the database’s own path, or under the folder', () => {
+		expect(body('/var/lib/headscale/db.sqlite.sql')).toContain(
+			"hli_restore_sqlite 'aa01' '/var/lib/headscale/db.sqlite.sql' '/var/lib/headscale/db.sqlite'",
+		);
+		expect(body('/var/lib/headscale/db.sqlite.sql', '/var/tmp/r')).toContain(
+			"'/var/tmp/r/var/lib/headscale/db.sqlite'",
+		);
+	});
+
+	it.each(['/etc/cron.d/../../root/x.sql', '/etc/cron.d/$(id).sql', 'relative.sql'])(
+		'refuses a dump path from the repository that is not plain: %s',
+		(path) => {
+			const error = thrown(() => body(path));
+			expect(errorKindOf(error)).toBe('upstream');
+			expect(error.message).toMatch(/not one plain path a dump of this package has/);
+		},
+	);
 });
 
 describe('snapshotsToForget', () => {

@@ -185,7 +185,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			sets,
 			host: parseSnapshotHost('Host Name', options.hostName),
 			time: parseSnapshotTime(options.snapshotTime),
-			initialize: options.initialize ?? true,
+			// a check alone never creates a repository: a missing one is what it should report
+			initialize: (options.initialize ?? true) && sets.length > 0,
 			retention: parseRetention(retention),
 		};
 		const check = options.check ?? false;

@@ -130,6 +130,17 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		return await withSession(this, i, async (session) => {
 			const installed = await ensureTools(session, []);
 			const snapshots = parseList(await runRestic(session, repository, lockWait, listBody(host)));
+			const hosts = [
+				...new Set(
+					snapshots.filter((s) => names.includes(tagValue(s, 'set'))).map((s) => s.hostname),
+				),
+			];
+			// "latest" of a repository several servers back up to must not pick another server's run
+			if (snapshotId === 'latest' && hosts.length > 1)
+				throw new InputError(
+					'From Host Name',
+					`the repository holds snapshots of several hosts (${hosts.join(', ')}); name the one to restore`,
+				);
 			const { runs, missing } = selectRuns(
 				snapshots,
 				sets.map((set) => set.name),

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { quoted } from '../../../../lib/errors';
+import { KindedError, quoted } from '../../../../lib/errors';
 import { quote } from '../../../../lib/shell';
 import { InputError } from '../../../../lib/validation';
 import { DUMP_FUNCTIONS } from './dumps';
@@ -160,15 +160,33 @@ hli_reload_system() {
 }`;
 
 /** How one part goes back: files with restic restore, databases rebuilt, other dumps as files. */
+/**
+ * The path a dump part is written back to comes from the snapshot: only a plain absolute path is
+ * accepted (no "..", no shell or glob characters), whatever the repository holds.
+ */
+function dumpPathOf(part: SnapshotJson): string {
+	const path = part.paths[0] ?? '';
+	if (
+		!/^\/[A-Za-z0-9._/@+-]+$/.test(path) ||
+		path.split('/').includes('..') ||
+		part.paths.length !== 1
+	)
+		throw new KindedError(
+			'upstream',
+			`Snapshot ${part.id.slice(0, 8)} holds ${quoted(part.paths.join(' '))}, not one plain path a dump of this package has`,
+		);
+	return path;
+}
+
 function restorePart(run: Run, part: SnapshotJson, set: BackupSet, folder: string): string {
 	const kind = tagValue(part, 'part');
 	const id = quote(part.id);
-	const path = part.paths[0] ?? '';
 	const into = (dest: string) => quote(`${folder}${dest}`);
 	const done = `printf 'hli:restored\\t%s\\t%s\\t%s\\n' ${quote(run.set)} ${quote(kind)} ${id}`;
 	if (kind === 'files')
 		return `hli_restore_files ${id} ${quote(folder)}
 ${done}`;
+	const path = dumpPathOf(part);
 	if (path.startsWith('/homelab-ingress/')) {
 		if (!folder && /^\/homelab-ingress\/n8n-(workflows|credentials)\.json$/.test(path)) {
 			const n8n = set.dumps.find((dump) => dump.kind === 'n8n');
