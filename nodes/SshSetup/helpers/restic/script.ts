@@ -107,7 +107,6 @@ hli_restic() {
 }
 hli_step() { printf 'hli-step: %s\\n' "$*" >&2; }
 hli_lock_wait=${Math.max(0, Math.trunc(lockWaitSeconds))}
-hli_waited=0
 hli_locked() {
 	local deadline=$((SECONDS + hli_lock_wait)) status
 	while :; do
@@ -117,7 +116,6 @@ hli_locked() {
 			cat "$hli_work/stderr" >&2
 			return "$status"
 		fi
-		hli_waited=1
 		hli_restic unlock >/dev/null 2>&1 || true
 		sleep 2
 	done
