@@ -109,6 +109,7 @@ if [ "$hli_status" -ne 0 ]; then
 		hli_restic init >/dev/null
 		printf 'hli:initialized\\n'
 	else
+		if grep -q 'unable to start the sftp session' "$hli_work/stderr"; then hli_ssh_says; fi
 		exit "$hli_status"
 	fi
 fi`;

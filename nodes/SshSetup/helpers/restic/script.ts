@@ -24,6 +24,8 @@ const b64 = (text: string) => Buffer.from(text, 'utf8').toString('base64');
  * - `hli_locked CMD…` runs CMD again while another run holds the repository lock (stale locks of
  *   dead processes are removed), up to the lock wait, then fails with restic's lock message;
  * - `hli_step TEXT` names the step in stderr, so a failure says where it happened;
+ * - `hli_ssh_says` shows what ssh says when it connects to the SFTP host (restic can exit before it
+ *   has passed that on);
  * - `hli_on_exit_start UNIT` and `hli_on_exit_remove FILE` register what the clean-up on exit does:
  *   start a unit the script stopped, remove a half-written file.
  *
@@ -50,7 +52,8 @@ export function resticScript(
 	const sftp = repository.sftp
 		? `hli_secret_file "$hli_work/id"
 hli_secret_file "$hli_work/known_hosts"
-hli_sftp=(-o "sftp.command=ssh -F /dev/null -i $hli_work/id -o IdentitiesOnly=yes -o UserKnownHostsFile=$hli_work/known_hosts -o GlobalKnownHostsFile=/dev/null -o StrictHostKeyChecking=yes -o HostKeyAlias=${HOST_KEY_ALIAS} -o BatchMode=yes -o ConnectTimeout=20 -o ServerAliveInterval=15 -p ${repository.sftp.port} ${repository.sftp.user}@${repository.sftp.host} -s sftp")`
+hli_ssh=(ssh -F /dev/null -i "$hli_work/id" -o IdentitiesOnly=yes -o UserKnownHostsFile="$hli_work/known_hosts" -o GlobalKnownHostsFile=/dev/null -o StrictHostKeyChecking=yes -o HostKeyAlias=${HOST_KEY_ALIAS} -o BatchMode=yes -o ConnectTimeout=20 -o ServerAliveInterval=15 -p ${repository.sftp.port} ${repository.sftp.user}@${repository.sftp.host} -s sftp)
+hli_sftp=(-o "sftp.command=\${hli_ssh[*]}")`
 		: '';
 	const script = `set -euo pipefail
 umask 077
@@ -90,6 +93,7 @@ hli_secret_file() { local line; IFS= read -r line; printf '%s' "$line" | base64 
 IFS= read -r hli_password
 IFS= read -r hli_location
 hli_location=$(printf '%s' "$hli_location" | base64 -d)
+hli_ssh=()
 hli_sftp=()
 ${sftp}
 hli_env=()
@@ -106,6 +110,9 @@ hli_restic() {
 	)
 }
 hli_step() { printf 'hli-step: %s\\n' "$*" >&2; }
+hli_ssh_says() {
+	if [ "\${#hli_ssh[@]}" -gt 0 ]; then "\${hli_ssh[@]}" </dev/null 2>&1 >/dev/null | sed 's/^/ssh: /' >&2 || true; fi
+}
 hli_lock_wait=${Math.max(0, Math.trunc(lockWaitSeconds))}
 hli_locked() {
 	local deadline=$((SECONDS + hli_lock_wait)) status
