@@ -9,7 +9,7 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import { connectionFields } from './actions/common.descriptions';
 import { operationProperties } from './actions/operations';
 import { router } from './actions/router';
-import { sshSetupConnectionTest } from './methods';
+import { resticRepositoryTest, sshSetupConnectionTest } from './methods';
 
 export class SshSetup implements INodeType {
 	description: INodeTypeDescription = {
@@ -20,7 +20,7 @@ export class SshSetup implements INodeType {
 		version: 1,
 		subtitle: '={{$parameter["operation"]}}',
 		description:
-			'Harden a server and set up Tailscale, Caddy and WireGuard over SSH with a pinned host key',
+			'Harden a server, set up Tailscale, Caddy and WireGuard, and back it up with restic, over SSH with a pinned host key',
 		defaults: { name: 'SSH Setup' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -37,11 +37,21 @@ export class SshSetup implements INodeType {
 				required: true,
 				displayOptions: { show: { operation: ['tailscale'], tsAuthKeySource: ['headscaleApi'] } },
 			},
+			{
+				name: 'homelabResticApi',
+				required: true,
+				testedBy: 'resticRepositoryTest',
+				// Backup only in restic mode (listSnapshots and restore have no Mode, so nothing hides it there)
+				displayOptions: {
+					show: { operation: ['backup', 'listSnapshots', 'restore'] },
+					hide: { backupMode: ['stream'] },
+				},
+			},
 		],
 		properties: [...operationProperties, ...connectionFields],
 	};
 
-	methods = { credentialTest: { sshSetupConnectionTest } };
+	methods = { credentialTest: { sshSetupConnectionTest, resticRepositoryTest } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		return await router.call(this);

@@ -273,6 +273,31 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
 	};
 }
 
+/**
+ * A veth pair straight between two twins' network namespaces, with a /30 from 198.18.0.0/15: the two
+ * reach each other (e.g. a VPS and a home backup box) and nothing else. It goes away with either twin.
+ */
+export function linkTwins(a: Twin, b: Twin): { a: string; b: string } {
+	const subnet = pickSubnet();
+	const suffix = randomBytes(3).toString('hex');
+	const ends = [
+		{ twin: a, name: `hlia${suffix}`, address: subnet.host },
+		{ twin: b, name: `hlib${suffix}`, address: subnet.twin },
+	];
+	must(
+		'veth create',
+		sh('ip', ['link', 'add', ends[0].name, 'type', 'veth', 'peer', 'name', ends[1].name]),
+	);
+	for (const end of ends) {
+		must('veth move', sh('ip', ['link', 'set', end.name, 'netns', String(end.twin.pid)]));
+		const inTwin = (args: string[]) =>
+			must(`twin ${args.join(' ')}`, sh('nsenter', ['-t', String(end.twin.pid), '-n', ...args]));
+		inTwin(['ip', 'addr', 'add', `${end.address}/30`, 'dev', end.name]);
+		inTwin(['ip', 'link', 'set', end.name, 'up']);
+	}
+	return { a: subnet.host, b: subnet.twin };
+}
+
 /** The node's SSH credential for the twin: root with the test key and the pinned host key. */
 export function twinCredentials(twin: Twin): Record<string, Record<string, string | number>> {
 	return {

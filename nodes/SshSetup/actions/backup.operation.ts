@@ -8,10 +8,32 @@ import { InputError, toList } from '../../../lib/validation';
 import { withSession } from '../helpers/connection';
 import { SshCommandError, SshError } from '../transport';
 import { quoted } from '../../../lib/errors';
+import * as repositoryBackup from './repositoryBackup.operation';
 
-const show = { show: { operation: ['backup'] } };
+const show = { show: { operation: ['backup'], backupMode: ['stream'] } };
 
 export const description: INodeProperties[] = [
+	{
+		displayName: 'Mode',
+		name: 'backupMode',
+		type: 'options',
+		noDataExpression: true,
+		default: 'stream',
+		displayOptions: { show: { operation: ['backup'] } },
+		options: [
+			{
+				name: 'Stream Archive to N8n',
+				value: 'stream',
+				description: 'A tar of paths and databases as binary data, with its SHA-256',
+			},
+			{
+				name: 'Restic Repository',
+				value: 'repository',
+				description:
+					'Encrypted, deduplicated snapshots of chosen sets in a restic repository, with retention',
+			},
+		],
+	},
 	{
 		displayName: 'Paths',
 		name: 'backupPaths',
@@ -54,6 +76,7 @@ export const description: INodeProperties[] = [
 			},
 		],
 	},
+	...repositoryBackup.description,
 ];
 
 interface BackupOptions {
@@ -94,6 +117,8 @@ export function backupScript(
 }
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
+	if (this.getNodeParameter('backupMode', 0, 'stream') === 'repository')
+		return await repositoryBackup.execute.call(this);
 	const output: INodeExecutionData[] = [];
 	const items = this.getInputData();
 	for (let i = 0; i < items.length; i++) {

@@ -7,7 +7,9 @@ import * as baselineCheck from './baselineCheck.operation';
 import * as caddy from './caddy.operation';
 import * as facts from './facts.operation';
 import * as harden from './harden.operation';
+import * as listSnapshots from './listSnapshots.operation';
 import * as renderUpload from './renderUpload.operation';
+import * as restore from './restore.operation';
 import * as runCommands from './runCommands.operation';
 import * as tailscale from './tailscale.operation';
 import * as wireguard from './wireguard.operation';
@@ -16,7 +18,8 @@ export const operations: Operations = {
 	backup: operation(backup, {
 		name: 'Backup',
 		action: 'Back up server files',
-		description: 'Archive paths and databases as binary data with its SHA-256, streamed',
+		description:
+			'Stream an archive into n8n, or back up chosen sets to a restic repository with retention',
 	}),
 	baselineCheck: operation(baselineCheck, {
 		name: 'Baseline Check',
@@ -40,11 +43,22 @@ export const operations: Operations = {
 		action: 'Harden the server',
 		description: 'Updates, admin user, key-only SSH, BBR, firewall, fail2ban, unattended upgrades',
 	}),
+	listSnapshots: operation(listSnapshots, {
+		name: 'List Snapshots',
+		action: 'List backup snapshots',
+		description: 'Snapshots of the restic repository made by this package, by set and host',
+	}),
 	renderUpload: operation(renderUpload, {
 		name: 'Render and Upload',
 		action: 'Render and upload a file',
 		description:
 			'Render a Handlebars template and write it atomically; unchanged content is not rewritten',
+	}),
+	restore: operation(restore, {
+		name: 'Restore',
+		action: 'Restore a backup',
+		description:
+			'Restore sets from a restic snapshot, in place (services stopped around it) or into a folder',
 	}),
 	runCommands: operation(runCommands, {
 		name: 'Run Commands',

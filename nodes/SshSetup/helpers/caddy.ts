@@ -9,7 +9,7 @@ export const CADDY_REPOSITORY: AptRepository = {
 
 /** The admin API address pinned in the (autosaved) config: loopback only. */
 export const ADMIN_LISTEN = 'localhost:2019';
-const ADMIN_URL = 'http://localhost:2019';
+export const ADMIN_URL = 'http://localhost:2019';
 /**
  * The only origins the admin API accepts, and (their host parts) the only Host headers. A request a
  * site relays to it carries the site's Host, or (if the route rewrites Host) no allowed Origin unless
@@ -31,7 +31,7 @@ export interface AdminBlock {
 export const PINNED_ADMIN = { listen: ADMIN_LISTEN, enforce_origin: true, origins: ADMIN_ORIGINS };
 
 /** Every request to the admin API names an allowed origin, or Caddy refuses it once enforcement is on. */
-const ADMIN_CURL = `curl -fsS -H 'Origin: ${ADMIN_URL}'`;
+export const ADMIN_CURL = `curl -fsS -H 'Origin: ${ADMIN_URL}'`;
 
 /** Unit state and the live config in one round trip. */
 export const CADDY_PROBE = `for unit in caddy caddy-api; do

@@ -1,1 +1,2 @@
 export { sshSetupConnectionTest } from './credentialTest';
+export { resticRepositoryTest } from './resticRepositoryTest';

@@ -4,7 +4,7 @@
  * (n8n's pooled getSSHClient helper cannot pin host keys, which is why this node has its own layer.)
  */
 import type { Readable } from 'node:stream';
-import type { Client, ClientChannel, ConnectConfig } from 'ssh2';
+import type { Client, ClientChannel, ConnectConfig, SFTPWrapper } from 'ssh2';
 
 import { credentialSecrets, redactText, scrubSecrets } from '../../../lib/redact';
 import { quote } from '../../../lib/shell';
@@ -360,6 +360,46 @@ export class SshSession {
 		if (this.connectionClosed)
 			return new SshError(`The SSH connection to ${where} closed before the command finished`);
 		return undefined;
+	}
+
+	/** What `path` is on the server's SFTP subsystem (checks a backup host's login without a shell). */
+	async sftpPathKind(path: string): Promise<'folder' | 'file' | 'missing'> {
+		const timeoutMs = this.target.commandTimeoutMs ?? DEFAULT_COMMAND_TIMEOUT_MS;
+		let timer: NodeJS.Timeout | undefined;
+		const timeout = new Promise<never>((_, reject) => {
+			timer = setTimeout(
+				() => reject(new SshError(`SFTP did not answer within ${timeoutMs} ms`)),
+				timeoutMs,
+			);
+		});
+		const work = async () => {
+			const sftp = await new Promise<SFTPWrapper>((resolve, reject) =>
+				this.client.sftp((error, opened) =>
+					error
+						? reject(new SshError('The server did not open its SFTP subsystem', error.message))
+						: resolve(opened),
+				),
+			);
+			try {
+				return await new Promise<'folder' | 'file' | 'missing'>((resolve, reject) =>
+					sftp.stat(path, (error, stats) => {
+						// 2: SSH_FX_NO_SUCH_FILE
+						if (error) {
+							if ((error as Error & { code?: number }).code === 2) return resolve('missing');
+							return reject(new SshError(`SFTP could not read ${path}`, error.message));
+						}
+						resolve(stats.isDirectory() ? 'folder' : 'file');
+					}),
+				);
+			} finally {
+				sftp.end();
+			}
+		};
+		try {
+			return await Promise.race([work(), timeout]);
+		} finally {
+			clearTimeout(timer);
+		}
 	}
 
 	/** `run`, failing on a non-zero exit with the tail of stderr. */

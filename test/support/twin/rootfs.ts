@@ -30,6 +30,7 @@ export const TWIN_PACKAGES = [
 	'procps',
 	'sqlite3',
 	'postgresql-client',
+	'restic',
 ];
 
 const SUITE = 'bookworm';
