@@ -113,7 +113,9 @@ ${OLD_FIXED_PATHS.map((path) => `runuser -u ${LOCAL_USER} -- ln -s ${CANARY} ${p
 		const shared = () =>
 			sh(
 				twin,
-				"find /tmp /var/tmp /dev/shm -mindepth 1 -maxdepth 1 ! -name 'systemd-private-*' | sort; find /run -maxdepth 1 -name '.hli-*'",
+				// PostgreSQL.* are shared-memory segments of PostgreSQL servers other tests run on the host,
+				// whose /dev/shm the twin sees; they come and go on their own.
+				"find /tmp /var/tmp /dev/shm -mindepth 1 -maxdepth 1 ! -name 'systemd-private-*' ! -name 'PostgreSQL.*' | sort; find /run -maxdepth 1 -name '.hli-*'",
 			);
 		// The root-owned folders where scripts stage files before renaming them into place.
 		const staging = () =>
