@@ -8,6 +8,8 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
+import { backoffDelay } from '../../../lib/http-retry';
+
 type CaddyContext = IExecuteFunctions | ILoadOptionsFunctions;
 
 const CREDENTIAL = 'caddyAdminApi';
@@ -211,7 +213,7 @@ export async function changeRoutes(
 				},
 			);
 		}
-		await sleep(Math.min(1000, 10 * 2 ** Math.min(attempt, 6)) * (0.5 + Math.random()));
+		await sleep(backoffDelay(attempt, 20, 1000));
 	}
 }
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 
+import { scheduledDelayMs } from '../../../lib/http-retry';
 import type { HeartbeatStore, QueuedItem } from '../storage/types';
-import { retryDelayMs } from './backoff';
 
 export interface DeliveryResponse {
 	status: number;
@@ -180,7 +180,7 @@ export async function drainQueue(
 			at,
 			error: failure.error,
 			httpStatus: failure.httpStatus,
-			nextAttemptAt: dead ? null : at + retryDelayMs(attempts, options.scheduleSeconds),
+			nextAttemptAt: dead ? null : at + scheduledDelayMs(attempts, options.scheduleSeconds),
 		});
 		summary.failed++;
 		if (dead) summary.deadLettered++;
