@@ -54,7 +54,11 @@ export function parseRetryAfter(value: unknown, now = Date.now()): number | unde
 	return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
-/** Exponential backoff with full jitter, never shorter than what the server asked for. */
+/**
+ * How long to wait before the next attempt, for every retry in the package. Exponential backoff with
+ * jitter (between half and all of `base` doubled per attempt, capped at `max`), never shorter than what
+ * the server asked for.
+ */
 export function backoffDelay(
 	attempt: number,
 	base: number,
@@ -64,6 +68,12 @@ export function backoffDelay(
 	const exponential = Math.min(max, base * 2 ** (attempt - 1));
 	const jittered = exponential / 2 + Math.random() * (exponential / 2);
 	return Math.max(jittered, retryAfterMs ?? 0);
+}
+
+/** The delay after `attemptsMade` failed attempts on a fixed schedule (in seconds) whose last step repeats. */
+export function scheduledDelayMs(attemptsMade: number, scheduleSeconds: number[]): number {
+	const step = Math.min(Math.max(attemptsMade, 1), scheduleSeconds.length) - 1;
+	return scheduleSeconds[step] * 1000;
 }
 
 function headerValue(headers: Record<string, unknown> | undefined, name: string): unknown {

@@ -8,14 +8,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import {
-	ConnectionFailure,
-	drainQueue,
-	type Deliver,
-	type DrainOptions,
-} from '../../nodes/Heartbeat/helpers/drainer';
+import { drainQueue, type DrainOptions } from '../../nodes/Heartbeat/helpers/drainer';
 import { SqliteStore } from '../../nodes/Heartbeat/storage/sqlite';
 import { waitFor } from '../support/process';
+import { fetchDeliverer } from './heartbeatDeliver';
 import { startHome, type Home } from './heartbeatHome';
 
 describe('Drain cancellation', () => {
@@ -32,25 +28,6 @@ describe('Drain cancellation', () => {
 		rmSync(dir, { recursive: true, force: true });
 	});
 
-	const deliver =
-		(signal?: AbortSignal): Deliver =>
-		async (baseUrl, item) => {
-			try {
-				const response = await fetch(`${baseUrl}${item.path}`, {
-					method: item.method,
-					headers: { ...item.headers, 'Idempotency-Key': item.idempotencyKey },
-					body: item.body,
-					signal,
-				});
-				return {
-					status: response.status,
-					headers: {},
-					body: Buffer.from(await response.arrayBuffer()),
-				};
-			} catch (error) {
-				throw new ConnectionFailure(String(error));
-			}
-		};
 	const options = (signal?: AbortSignal): DrainOptions => ({
 		leaseMs: 60_000,
 		batchSize: 5,
@@ -79,7 +56,11 @@ describe('Drain cancellation', () => {
 		);
 		home.delayMs = 40;
 		const controller = new AbortController();
-		const draining = drainQueue(store, deliver(controller.signal), options(controller.signal));
+		const draining = drainQueue(
+			store,
+			fetchDeliverer(controller.signal),
+			options(controller.signal),
+		);
 		await waitFor('five deliveries', async () => home.received.length >= 5, 10_000, 5);
 		controller.abort();
 		const summary = await draining;
@@ -96,7 +77,7 @@ describe('Drain cancellation', () => {
 		});
 		// The source's lease was released: the next drain takes it at once and the head has no attempt recorded.
 		home.delayMs = 0;
-		const rest = await drainQueue(store, deliver(), options());
+		const rest = await drainQueue(store, fetchDeliverer(), options());
 		expect(rest).toMatchObject({ delivered: keys.length - summary.delivered, failed: 0 });
 		expect(home.processed).toEqual(keys);
 	});

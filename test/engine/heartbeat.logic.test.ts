@@ -1,8 +1,5 @@
-import {
-	retryDelayMs,
-	DEFAULT_SCHEDULE_SECONDS,
-	parseSchedule,
-} from '../../nodes/Heartbeat/helpers/backoff';
+import { scheduledDelayMs } from '../../lib/http-retry';
+import { DEFAULT_SCHEDULE_SECONDS, parseSchedule } from '../../nodes/Heartbeat/helpers/backoff';
 import { isRetryable, retryAfterMs } from '../../nodes/Heartbeat/helpers/homeAnswer';
 import { evaluate, type LivenessPolicy } from '../../nodes/Heartbeat/helpers/liveness';
 import { parseBaseUrl, parseRelativePath } from '../../nodes/Heartbeat/helpers/request';
@@ -74,7 +71,7 @@ describe('liveness state machine (pure)', () => {
 describe('retry schedule', () => {
 	it("follows Svix's schedule and repeats its last step", () => {
 		expect(
-			[1, 2, 3, 7, 8, 20].map((n) => retryDelayMs(n, DEFAULT_SCHEDULE_SECONDS) / 1000),
+			[1, 2, 3, 7, 8, 20].map((n) => scheduledDelayMs(n, DEFAULT_SCHEDULE_SECONDS) / 1000),
 		).toEqual([5, 300, 1800, 36000, 36000, 36000]);
 		expect(parseSchedule('Retry Schedule', '1, 2.5')).toEqual([1, 2.5]);
 		expect(() => parseSchedule('Retry Schedule', '1,soon')).toThrow(/"soon" is not a number/);

@@ -10,6 +10,7 @@ import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 
 import { KindedError, quoted } from '../../../lib/errors';
 import { credentialSecretsOf, redactText, safeUrl } from '../../../lib/redact';
+import { backoffDelay } from '../../../lib/http-retry';
 
 type CaddyContext = IExecuteFunctions | ILoadOptionsFunctions;
 
@@ -229,7 +230,7 @@ export async function changeRoutes(
 				},
 			);
 		}
-		await sleep(Math.min(1000, 10 * 2 ** Math.min(attempt, 6)) * (0.5 + Math.random()));
+		await sleep(backoffDelay(attempt, 20, 1000));
 	}
 }
 

@@ -4,6 +4,7 @@ import { quoted } from '../../../lib/errors';
 /** Svix's retry schedule after the immediate first attempt: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 10 h. */
 export const DEFAULT_SCHEDULE_SECONDS = [5, 300, 1800, 7200, 18000, 36000, 36000];
 
+/** The Retry Schedule field: delays in seconds, applied by `scheduledDelayMs` (lib/http-retry.ts). */
 export function parseSchedule(field: string, raw: string): number[] {
 	const parts = raw
 		.split(',')
@@ -15,10 +16,4 @@ export function parseSchedule(field: string, raw: string): number[] {
 			throw new InputError(field, `${quoted(part)} is not a number of seconds`);
 		return Number(part);
 	});
-}
-
-/** Delay before the next attempt after `attemptsMade` failed ones; the last step repeats. */
-export function retryDelayMs(attemptsMade: number, scheduleSeconds: number[]): number {
-	const step = Math.min(Math.max(attemptsMade, 1), scheduleSeconds.length) - 1;
-	return scheduleSeconds[step] * 1000;
 }

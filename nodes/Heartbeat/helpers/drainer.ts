@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 
+import { scheduledDelayMs } from '../../../lib/http-retry';
+import { RateLimiter } from '../../../lib/rate-limiter';
 import type { HeartbeatStore, QueuedItem } from '../storage/types';
-import { retryDelayMs } from './backoff';
 
 export interface DeliveryResponse {
 	status: number;
@@ -60,6 +61,16 @@ export interface DrainSummary {
 /** Bodies one worker holds at a time (besides batchSize): memory stays bounded whatever the bodies weigh. */
 const BATCH_BYTES = 1024 * 1024;
 
+interface Failure {
+	error: string;
+	httpStatus: number | null;
+	/** Home could not be reached at all (as opposed to answering with an error status). */
+	connection: boolean;
+}
+
+/** Why a source's drain ends here; empty when its due requests have all been sent. */
+type SourceEnd = Pick<SourceOutcome, 'stopped' | 'error'>;
+
 const isSuccess = (status: number) => status >= 200 && status < 300;
 
 /**
@@ -75,88 +86,156 @@ function releaseBody(body: Buffer | null): void {
 	memory.transfer(0);
 }
 
-const pause = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
-
 /**
  * Delivers due queued requests: `concurrency` workers each lease one source at a time and send its
  * requests in id order, in batches. A failure reschedules the request (or dead-letters it after
- * `maxAttempts`) and stops that source, so nothing overtakes it. Successes are recorded per batch:
- * a drainer that dies mid-batch leaves them pending and they are sent again after its lease (at least once).
+ * `maxAttempts`) and stops that source, so nothing overtakes it.
  */
 export async function drainQueue(
 	store: HeartbeatStore,
 	deliver: Deliver,
 	options: DrainOptions,
 ): Promise<DrainSummary> {
-	const owner = randomUUID();
-	const deadline = options.now() + options.maxDurationMs;
-	const handled: string[] = [];
-	const summary: DrainSummary = { delivered: 0, failed: 0, deadLettered: 0, sources: [] };
-	const stopReason = (): SourceOutcome['stopped'] =>
-		options.signal?.aborted ? 'cancelled' : options.now() >= deadline ? 'timeUp' : undefined;
+	const drainer = new Drainer(store, deliver, options);
+	const workers = Array.from(
+		{ length: Math.max(1, options.concurrency) },
+		async () => await drainer.work(),
+	);
+	await Promise.all(workers);
+	return drainer.summary;
+}
 
-	const drainSource = async (source: string): Promise<SourceOutcome> => {
+class Drainer {
+	readonly summary: DrainSummary = { delivered: 0, failed: 0, deadLettered: 0, sources: [] };
+
+	private readonly owner = randomUUID();
+
+	private readonly deadline: number;
+
+	/** Sources this run has taken (or given up on): each is drained at most once per run. */
+	private readonly handled: string[] = [];
+
+	constructor(
+		private readonly store: HeartbeatStore,
+		private readonly deliver: Deliver,
+		private readonly options: DrainOptions,
+	) {
+		this.deadline = options.now() + options.maxDurationMs;
+	}
+
+	/** One worker: drains one leased source after another until none is due or the run must stop. */
+	async work(): Promise<void> {
+		while (!this.stopReason()) {
+			const source = await this.claimSource();
+			if (!source) return;
+			try {
+				this.summary.sources.push(await this.drainSource(source));
+			} finally {
+				await this.store.releaseSource(source, this.owner);
+			}
+		}
+	}
+
+	private stopReason(): SourceOutcome['stopped'] {
+		if (this.options.signal?.aborted) return 'cancelled';
+		return this.options.now() >= this.deadline ? 'timeUp' : undefined;
+	}
+
+	private async claimSource(): Promise<string | undefined> {
+		const source = await this.store.claimSource({
+			owner: this.owner,
+			now: this.options.now(),
+			leaseMs: this.options.leaseMs,
+			sources: this.options.sources,
+			exclude: this.handled,
+		});
+		if (source) this.handled.push(source);
+		return source;
+	}
+
+	/** Sends a source's due requests in id order, batch by batch, until none is left or one fails. */
+	private async drainSource(source: string): Promise<SourceOutcome> {
+		const baseUrl = await this.options.baseUrlFor(source);
+		if (!baseUrl) return { source, delivered: 0, stopped: 'noBaseUrl' };
 		const outcome: SourceOutcome = { source, delivered: 0 };
-		const baseUrl = await options.baseUrlFor(source);
-		if (!baseUrl) return { ...outcome, stopped: 'noBaseUrl' };
-		const spacingMs = options.ratePerSecond > 0 ? 1000 / options.ratePerSecond : 0;
-		let nextSendAt = 0;
-		let afterId = 0;
-		for (;;) {
-			const batch = await store.nextBatch({
-				source,
-				owner,
-				now: options.now(),
-				leaseMs: options.leaseMs,
-				afterId,
-				limit: options.batchSize,
-				maxBytes: BATCH_BYTES,
-			});
+		const pace = this.pacer();
+		for (let afterId = 0; ;) {
+			const batch = await this.nextBatch(source, afterId);
 			if (!batch) return { ...outcome, stopped: 'leaseLost' };
 			if (!batch.length) return outcome;
-			const delivered: number[] = [];
-			try {
-				for (const item of batch) {
-					const stopped = stopReason();
-					if (stopped) return { ...outcome, stopped };
-					if (item.nextAttemptAt > options.now()) return outcome;
-					if (spacingMs) {
-						const wait = nextSendAt - Date.now();
-						if (wait > 0) await pause(wait);
-						nextSendAt = Math.max(nextSendAt, Date.now()) + spacingMs;
-					}
-					const failure = await attempt(baseUrl, item);
-					// The batch stays referenced until it is done: drop each body once it has been sent.
-					item.body = null;
-					if (failure === 'cancelled') return { ...outcome, stopped: 'cancelled' };
-					if (failure) {
-						// Earlier successes first, so a crash here never re-sends more than this batch.
-						await store.markDelivered(delivered.splice(0), options.now());
-						return { ...outcome, ...(await recordFailure(item, failure)) };
-					}
-					delivered.push(item.id);
-					outcome.delivered++;
-					summary.delivered++;
-				}
-			} finally {
-				await store.markDelivered(delivered, options.now());
-			}
+			const end = await this.deliverBatch(batch, baseUrl, pace, outcome);
+			if (end) return { ...outcome, ...end };
 			afterId = batch[batch.length - 1].id;
 		}
-	};
+	}
 
-	const attempt = async (
+	/** Spaces the deliveries to one source evenly at the rate limit; none without a limit. */
+	private pacer(): RateLimiter | undefined {
+		const { ratePerSecond } = this.options;
+		return ratePerSecond > 0 ? new RateLimiter(1, 1000 / ratePerSecond) : undefined;
+	}
+
+	/** Renews the source's lease and reads its next requests. */
+	private async nextBatch(source: string, afterId: number): Promise<QueuedItem[] | undefined> {
+		return await this.store.nextBatch({
+			source,
+			owner: this.owner,
+			now: this.options.now(),
+			leaseMs: this.options.leaseMs,
+			afterId,
+			limit: this.options.batchSize,
+			maxBytes: BATCH_BYTES,
+		});
+	}
+
+	/**
+	 * Sends a batch in order. Successes are recorded once per batch: a drainer that dies mid-batch leaves
+	 * them pending, and they are sent again after its lease (at least once). Returns why the source's drain
+	 * ends here, or undefined to go on with the next batch.
+	 */
+	private async deliverBatch(
+		batch: QueuedItem[],
+		baseUrl: string,
+		pace: RateLimiter | undefined,
+		outcome: SourceOutcome,
+	): Promise<SourceEnd | undefined> {
+		const delivered: number[] = [];
+		try {
+			for (const item of batch) {
+				const stopped = this.stopReason();
+				if (stopped) return { stopped };
+				if (item.nextAttemptAt > this.options.now()) return {};
+				await pace?.acquire();
+				const failure = await this.send(baseUrl, item);
+				// The batch stays referenced until it is done: drop each body once it has been sent.
+				item.body = null;
+				if (failure === 'cancelled') return { stopped: 'cancelled' };
+				if (failure) {
+					// Earlier successes first, so a crash here never re-sends more than this batch.
+					await this.store.markDelivered(delivered.splice(0), this.options.now());
+					return await this.recordFailure(item, failure);
+				}
+				delivered.push(item.id);
+				outcome.delivered++;
+				this.summary.delivered++;
+			}
+			return undefined;
+		} finally {
+			await this.store.markDelivered(delivered, this.options.now());
+		}
+	}
+
+	/** One delivery: undefined when home answered 2xx, else what failed; 'cancelled' when the execution was. */
+	private async send(
 		baseUrl: string,
 		item: QueuedItem,
-	): Promise<
-		{ error: string; httpStatus: number | null; connection: boolean } | 'cancelled' | undefined
-	> => {
-		const response = await deliver(baseUrl, item).catch((error: unknown) => {
+	): Promise<Failure | 'cancelled' | undefined> {
+		const response = await this.deliver(baseUrl, item).catch((error: unknown) => {
 			if (error instanceof ConnectionFailure) return error;
 			throw error;
 		});
 		// A cancelled execution aborts its request: that is not home failing, so no attempt is used up.
-		if (options.signal?.aborted) return 'cancelled';
+		if (this.options.signal?.aborted) return 'cancelled';
 		if (response instanceof ConnectionFailure)
 			return { error: response.message, httpStatus: null, connection: true };
 		releaseBody(item.body);
@@ -166,47 +245,23 @@ export async function drainQueue(
 			httpStatus: response.status,
 			connection: false,
 		};
-	};
+	}
 
-	const recordFailure = async (
-		item: QueuedItem,
-		failure: { error: string; httpStatus: number | null; connection: boolean },
-	): Promise<Pick<SourceOutcome, 'stopped' | 'error'>> => {
-		const at = options.now();
+	/** Reschedules the request on the retry schedule, or dead-letters it after its last attempt. */
+	private async recordFailure(item: QueuedItem, failure: Failure): Promise<SourceEnd> {
+		const at = this.options.now();
 		const attempts = item.attempts + 1;
-		const dead = attempts >= options.maxAttempts;
-		await store.markFailed({
+		const dead = attempts >= this.options.maxAttempts;
+		await this.store.markFailed({
 			id: item.id,
 			at,
 			error: failure.error,
 			httpStatus: failure.httpStatus,
-			nextAttemptAt: dead ? null : at + retryDelayMs(attempts, options.scheduleSeconds),
+			nextAttemptAt: dead ? null : at + scheduledDelayMs(attempts, this.options.scheduleSeconds),
 		});
-		summary.failed++;
-		if (dead) summary.deadLettered++;
+		this.summary.failed++;
+		if (dead) this.summary.deadLettered++;
 		const stopped = dead ? 'deadLettered' : failure.connection ? 'connectionFailure' : 'httpError';
 		return { stopped, error: failure.error };
-	};
-
-	const worker = async () => {
-		while (!stopReason()) {
-			const source = await store.claimSource({
-				owner,
-				now: options.now(),
-				leaseMs: options.leaseMs,
-				sources: options.sources,
-				exclude: handled,
-			});
-			if (!source) return;
-			handled.push(source);
-			try {
-				summary.sources.push(await drainSource(source));
-			} finally {
-				await store.releaseSource(source, owner);
-			}
-		}
-	};
-
-	await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, worker));
-	return summary;
+	}
 }

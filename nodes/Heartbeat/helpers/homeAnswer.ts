@@ -1,5 +1,6 @@
 import type { ForwardSettlement } from '../storage/types';
-import { DEFAULT_SCHEDULE_SECONDS, retryDelayMs } from './backoff';
+import { scheduledDelayMs } from '../../../lib/http-retry';
+import { DEFAULT_SCHEDULE_SECONDS } from './backoff';
 import type { DeliveryResponse } from './drainer';
 
 /** Home took the request: any 2xx. */
@@ -36,7 +37,7 @@ export function settlementFor(response: DeliveryResponse, at: number): ForwardSe
 	const error = `home answered HTTP ${httpStatus}`;
 	if (!isRetryable(httpStatus)) return { status: 'rejected', httpStatus, error, at };
 	const delayMs = Math.max(
-		retryDelayMs(1, DEFAULT_SCHEDULE_SECONDS),
+		scheduledDelayMs(1, DEFAULT_SCHEDULE_SECONDS),
 		retryAfterMs(response.headers['retry-after'], at),
 	);
 	return { status: 'pending', httpStatus, error, attempts: 1, nextAttemptAt: at + delayMs };

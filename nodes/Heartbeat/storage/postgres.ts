@@ -1,6 +1,7 @@
 import { Pool, Query, type PoolClient, type PoolConfig } from 'pg';
 import { sleep } from 'n8n-workflow';
 
+import { backoffDelay } from '../../../lib/http-retry';
 import { migrations, migrationsTable } from './migrations';
 import { readBodies } from './postgresBodies';
 import { reusedBufferSocket } from './postgresSocket';
@@ -116,7 +117,7 @@ export class PostgresStore extends SqlStore {
 			);
 			if (!('error' in outcome)) return outcome.value;
 			if (!isConnectionError(outcome.error) || Date.now() > deadline) throw outcome.error;
-			await sleep(Math.min(1000, 50 * 2 ** attempt));
+			await sleep(backoffDelay(attempt, 100, 1000));
 		}
 	}
 
