@@ -1,5 +1,5 @@
 /**
- * The memory part of bench/offline-queue.bench.ts: one Drain of the Heartbeat node as built in dist/
+ * The drain measured by bench/offline-queue-memory.ts: one Drain of the Heartbeat node as built in dist/
  * (`npm run build`), run by plain node — no ts-node, no test harness, no heap cap. The node's execute()
  * gets a minimal execution context whose HTTP helper and egress filter are n8n's own (what n8n-core gives nodes).
  * argv[2]: JSON { parameters, credentials }. Prints one JSON line: delivered, ms, RSS before and at its peak,

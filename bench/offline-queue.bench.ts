@@ -7,11 +7,10 @@
  *       one execution with 10,000 input items carrying the request fields (Request From: Input Items);
  *       1,000 executions of one item each (the offline-relay workflow: one webhook call each);
  *   - Drain at concurrency 8 to a loopback receiver (8 sources; each source in order, one at a time);
- *   - memory: 10,000 queued 100 KB bodies drained by the node built in dist/ (`npm run build` first), run
- *     by plain node in a child process (bench/offline-queue-drain.child.js); RSS before and peak during.
+ *   - memory: peak RSS of a drain of 1,000, 10,000 and 40,000 queued 100 KB requests by the node built in
+ *     dist/ (`npm run build` first), against its idle RSS (see bench/offline-queue-memory.ts).
  * Run: npx ts-node --transpile-only bench/offline-queue.bench.ts   (BENCH_ONLY=memory: only the memory part)
  */
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -20,20 +19,19 @@ import { join } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 
 import type { IDataObject } from 'n8n-workflow';
-import { Pool } from 'pg';
+import { Client, Pool } from 'pg';
 
 import { SqliteStore } from '../nodes/Heartbeat/storage/sqlite';
-import { PostgresStore } from '../nodes/Heartbeat/storage/postgres';
+import { PostgresStore, quoteIdentifier } from '../nodes/Heartbeat/storage/postgres';
 import { postgresConfig } from '../nodes/Heartbeat/storage/open';
-import type { HeartbeatStore } from '../nodes/Heartbeat/storage/types';
 import { runNode } from '../test/support/engine';
-import { startPostgres } from '../test/support/postgres';
+import { startPostgres, type PostgresServer } from '../test/support/postgres';
+import { measureDrainMemory, type MemoryTarget } from './offline-queue-memory';
 
 const COUNT = 10_000;
 const EXECUTIONS = 1_000;
 const SOURCES = 8;
 const SMALL_BODY = 'x'.repeat(200);
-const BIG_BODY_BYTES = 100 * 1024;
 
 interface Target {
 	name: string;
@@ -41,7 +39,6 @@ interface Target {
 	credentials?: Record<string, IDataObject>;
 	rawInsert(): Promise<void>;
 	rawDelete(): Promise<void>;
-	openStore(): Promise<HeartbeatStore>;
 }
 
 const rate = (count: number, ms: number) => Math.round((count * 1000) / ms);
@@ -192,74 +189,6 @@ async function throughput(
 	);
 }
 
-const DRAIN_CHILD = join(__dirname, 'offline-queue-drain.child.js');
-const BUILT_NODE = join(__dirname, '..', 'dist', 'nodes', 'Heartbeat', 'Heartbeat.node.js');
-
-/** Fills the queue with COUNT × 100 KB through the store, then drains it with the built node in a plain-node child. */
-async function memory(target: Target, home: Awaited<ReturnType<typeof receiver>>): Promise<void> {
-	const store = await target.openStore();
-	const body = Buffer.alloc(BIG_BODY_BYTES, 'b');
-	const now = Date.now();
-	for (let n = 0; n < SOURCES; n++) {
-		await store.recordBeat({
-			source: `big${n}`,
-			status: 'online',
-			metadata: null,
-			baseUrl: home.baseUrl,
-			at: now,
-		});
-	}
-	for (let first = 0; first < COUNT; first += 100) {
-		const requests = Array.from({ length: 100 }, (_, k) => first + k).map((n) => ({
-			source: `big${n % SOURCES}`,
-			method: 'POST',
-			path: '/big',
-			headers: {},
-			body,
-			idempotencyKey: `big-${n}`,
-		}));
-		await store.enqueueMany(requests, now);
-	}
-	await store.close();
-	const before = home.count();
-	const parameters = {
-		...target.parameters,
-		drainOptions: { concurrency: 8, batchSize: 50, maxDurationSeconds: 600 },
-	};
-	const child = spawn(
-		process.execPath,
-		[DRAIN_CHILD, JSON.stringify({ parameters, credentials: target.credentials })],
-		{
-			stdio: ['ignore', 'pipe', 'inherit'],
-		},
-	);
-	let output = '';
-	child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
-	const code = await new Promise<number | null>((resolve) => child.once('exit', resolve));
-	if (code !== 0) throw new Error(`${target.name}: the drain child exited with ${code}: ${output}`);
-	const report = JSON.parse(output.trim().split('\n').pop() ?? '{}') as {
-		peakRssMb: number;
-		baselineRssMb: number;
-		heapMb: [number, number];
-		youngMb: [number, number];
-		externalMb: [number, number];
-		delivered: number;
-		ms: number;
-	};
-	if (report.delivered !== COUNT || home.count() - before !== COUNT) {
-		throw new Error(
-			`${target.name}: drained ${report.delivered}, received ${home.count() - before}`,
-		);
-	}
-	console.log(
-		`${target.name}: drained ${COUNT} × 100 KB in ${(report.ms / 1000).toFixed(1)} s (batch 50, concurrency 8) by the built node: ` +
-			`RSS ${report.baselineRssMb} MB before, peak ${report.peakRssMb} MB (target < 200 MB), growth ${report.peakRssMb - report.baselineRssMb} MB\n` +
-			`  of which V8 heap ${report.heapMb[0]} → peak ${report.heapMb[1]} MB (young generation ${report.youngMb[0]} → ${report.youngMb[1]} MB), ` +
-			`Buffers outside the heap ${report.externalMb[0]} → peak ${report.externalMb[1]} MB ` +
-			`(bodies held at once: ≤ 8 workers × 1 MB; each is freed once sent)`,
-	);
-}
-
 function sqliteTarget(file: string): Target {
 	const rawTable = async (work: (db: DatabaseSync) => void) => {
 		const db = new DatabaseSync(`${file}.raw`);
@@ -286,14 +215,11 @@ function sqliteTarget(file: string): Target {
 				);
 				for (let n = 0; n < COUNT; n++) take.all();
 			}),
-		openStore: async () => await SqliteStore.open(file),
 	};
 }
 
-function postgresTarget(
-	credentials: ReturnType<Awaited<ReturnType<typeof startPostgres>>['credentials']>,
-): Target {
-	const { pool, schema } = postgresConfig(credentials);
+function postgresTarget(credentials: ReturnType<PostgresServer['credentials']>): Target {
+	const { pool } = postgresConfig(credentials);
 	const raw = new Pool({ ...pool, max: 1 });
 	return {
 		name: 'postgresql',
@@ -316,13 +242,50 @@ function postgresTarget(
 			}
 			await raw.end();
 		},
-		openStore: async () => {
-			const store = new PostgresStore({ pool, schema });
-			await store.migrate();
-			return store;
-		},
 	};
 }
+
+/** A fresh SQLite file per queue length and round. */
+const sqliteMemoryTarget =
+	(dir: string) =>
+	(queueLength: number, round: number): MemoryTarget => {
+		const file = join(dir, `big-${queueLength}-${round}.sqlite`);
+		return {
+			name: 'sqlite',
+			parameters: { storage: 'embedded', databaseFile: file },
+			openStore: async () => await SqliteStore.open(file),
+			dispose: async () => {
+				for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
+			},
+		};
+	};
+
+/** A fresh schema per queue length and round. */
+const postgresMemoryTarget =
+	(postgres: PostgresServer) =>
+	(queueLength: number, round: number): MemoryTarget => {
+		const credentials = postgres.credentials(`bench_big_${queueLength}_${round}`);
+		const { pool, schema } = postgresConfig(credentials);
+		return {
+			name: 'postgresql',
+			parameters: { storage: 'postgres' },
+			credentials: { homelabPostgresApi: credentials },
+			openStore: async () => {
+				const store = new PostgresStore({ pool, schema });
+				await store.migrate();
+				return store;
+			},
+			dispose: async () => {
+				// A Client, whose end() waits for the connection to close: the server is stopped right after.
+				const admin = new Client(pool);
+				await admin.connect();
+				await admin.query(`DROP SCHEMA ${quoteIdentifier(schema)} CASCADE`);
+				await admin.end();
+			},
+		};
+	};
+
+const BUILT_NODE = join(__dirname, '..', 'dist', 'nodes', 'Heartbeat', 'Heartbeat.node.js');
 
 async function main(): Promise<void> {
 	if (!existsSync(BUILT_NODE))
@@ -338,11 +301,8 @@ async function main(): Promise<void> {
 		];
 		if (process.env.BENCH_ONLY !== 'memory')
 			for (const target of targets) await throughput(target, home);
-		const memoryTargets = [
-			sqliteTarget(join(dir, 'big.sqlite')),
-			postgresTarget(postgres.credentials('bench_big')),
-		];
-		for (const target of memoryTargets) await memory(target, home);
+		await measureDrainMemory('sqlite', sqliteMemoryTarget(dir), home);
+		await measureDrainMemory('postgresql', postgresMemoryTarget(postgres), home);
 	} finally {
 		await postgres.stop();
 		await home.close();

@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { scheduledDelayMs } from '../../../lib/http-retry';
 import { RateLimiter } from '../../../lib/rate-limiter';
 import type { HeartbeatStore, QueuedItem } from '../storage/types';
+import { Semaphore } from './semaphore';
 
 export interface DeliveryResponse {
 	status: number;
@@ -58,8 +59,17 @@ export interface DrainSummary {
 	sources: SourceOutcome[];
 }
 
-/** Bodies one worker holds at a time (besides batchSize): memory stays bounded whatever the bodies weigh. */
-const BATCH_BYTES = 1024 * 1024;
+/** Bodies one batch reads beyond its first request. */
+const BATCH_BYTES = 512 * 1024;
+
+/**
+ * Batches reading their bodies at the same time, across all workers: 4 × BATCH_BYTES (2 MB, plus each
+ * batch's first request) at most are being read at once, whatever the concurrency. Reading is where a drain makes garbage (on PostgreSQL the
+ * driver hands over each slice of a body as a string, and each socket read as a new buffer); the bytes
+ * read at once set how much of it is alive at each collection, and so whether V8 grows its heap as the
+ * drain goes on. Sending stays concurrent.
+ */
+const READS_AT_ONCE = 4;
 
 interface Failure {
 	error: string;
@@ -114,6 +124,8 @@ class Drainer {
 
 	/** Sources this run has taken (or given up on): each is drained at most once per run. */
 	private readonly handled: string[] = [];
+
+	private readonly reads = new Semaphore(READS_AT_ONCE);
 
 	constructor(
 		private readonly store: HeartbeatStore,
@@ -175,17 +187,20 @@ class Drainer {
 		return ratePerSecond > 0 ? new RateLimiter(1, 1000 / ratePerSecond) : undefined;
 	}
 
-	/** Renews the source's lease and reads its next requests. */
+	/** Renews the source's lease and reads its next requests, within the run's budget of reads at once. */
 	private async nextBatch(source: string, afterId: number): Promise<QueuedItem[] | undefined> {
-		return await this.store.nextBatch({
-			source,
-			owner: this.owner,
-			now: this.options.now(),
-			leaseMs: this.options.leaseMs,
-			afterId,
-			limit: this.options.batchSize,
-			maxBytes: BATCH_BYTES,
-		});
+		return await this.reads.run(
+			async () =>
+				await this.store.nextBatch({
+					source,
+					owner: this.owner,
+					now: this.options.now(),
+					leaseMs: this.options.leaseMs,
+					afterId,
+					limit: this.options.batchSize,
+					maxBytes: BATCH_BYTES,
+				}),
+		);
 	}
 
 	/**

@@ -4,7 +4,6 @@ import { sleep } from 'n8n-workflow';
 import { backoffDelay } from '../../../lib/http-retry';
 import { migrations, migrationsTable } from './migrations';
 import { readBodies } from './postgresBodies';
-import { reusedBufferSocket } from './postgresSocket';
 import {
 	enqueueResults,
 	requestIdentity,
@@ -88,10 +87,7 @@ export class PostgresStore extends SqlStore {
 
 	constructor(private readonly options: PostgresOptions) {
 		super();
-		// Plain connections read into a reused buffer (see reusedBufferSocket); TLS ones keep pg's own socket.
-		this.pool = new Pool(
-			options.pool.ssl ? options.pool : { ...options.pool, stream: reusedBufferSocket },
-		);
+		this.pool = new Pool(options.pool);
 		// Idle clients die when the server restarts; the next query opens a new connection.
 		this.pool.on('error', () => undefined);
 		const schema = quoteIdentifier(options.schema);
