@@ -73,6 +73,18 @@ export function toItem(row: Row): QueuedItem {
 }
 
 /** A request's identity in the queue: its source plus its idempotency key. */
+/** The first six columns of a queue row, in insert order: source … idempotency_key. */
+export function requestValues(request: RelayRequest): unknown[] {
+	return [
+		request.source,
+		request.method,
+		request.path,
+		JSON.stringify(request.headers),
+		request.body,
+		request.idempotencyKey,
+	];
+}
+
 export const requestIdentity = (source: string, idempotencyKey: string) =>
 	`${source}\n${idempotencyKey}`;
 
@@ -202,16 +214,7 @@ export abstract class SqlStore implements HeartbeatStore {
 			`INSERT INTO {queue} (source, method, path, headers, body, idempotency_key, status, created_at, next_attempt_at)
 			 VALUES ($1, $2, $3, $4, $5, $6, 'forwarding', $7, $8)
 			 ON CONFLICT (source, idempotency_key) DO NOTHING RETURNING id`,
-			[
-				request.source,
-				request.method,
-				request.path,
-				JSON.stringify(request.headers),
-				request.body,
-				request.idempotencyKey,
-				at,
-				claimUntil,
-			],
+			[...requestValues(request), at, claimUntil],
 		);
 		return rows.length ? Number(rows[0].id) : undefined;
 	}

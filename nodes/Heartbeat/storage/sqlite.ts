@@ -6,6 +6,7 @@ import { migrations, migrationsTable } from './migrations';
 import {
 	enqueueResults,
 	requestIdentity,
+	requestValues,
 	SqlStore,
 	type Row,
 	type RunResult,
@@ -116,15 +117,7 @@ export class SqliteStore extends SqlStore {
 					`INSERT INTO {queue} (source, method, path, headers, body, idempotency_key, created_at, next_attempt_at)
 					 VALUES ($1, $2, $3, $4, $5, $6, $7, $7)
 					 ON CONFLICT (source, idempotency_key) DO NOTHING RETURNING id, status`,
-					[
-						request.source,
-						request.method,
-						request.path,
-						JSON.stringify(request.headers),
-						request.body,
-						request.idempotencyKey,
-						at,
-					],
+					[...requestValues(request), at],
 				);
 				if (rows.length) {
 					inserted.set(identity, { id: Number(rows[0].id), status: String(rows[0].status) });

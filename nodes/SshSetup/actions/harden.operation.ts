@@ -3,6 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { mapItems } from '../../../lib/execute';
 import { withSession } from '../helpers/connection';
 import { parseProfile, type HardenParameters } from '../helpers/harden/parseProfile';
+import { STEP_ORDER } from '../helpers/harden/profile';
 import { runHarden } from '../helpers/harden/run';
 
 const show = { show: { operation: ['harden'] } };
@@ -21,15 +22,7 @@ export const description: INodeProperties[] = [
 		displayName: 'Steps',
 		name: 'steps',
 		type: 'multiOptions',
-		default: [
-			'updates',
-			'adminUser',
-			'sshd',
-			'sysctl',
-			'firewall',
-			'fail2ban',
-			'unattendedUpgrades',
-		],
+		default: [...STEP_ORDER],
 		displayOptions: show,
 		options: [
 			{ name: 'Admin User', value: 'adminUser', description: 'A sudo user with your public keys' },
