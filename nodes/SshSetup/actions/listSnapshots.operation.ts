@@ -85,8 +85,12 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 						run.manifest && !runs.slice(0, n).some((r) => r.set === run.set && r.manifest),
 				)
 			: runs;
+		// restic lists snapshots in no promised order: parts of a run are given by part, then time
+		const byPart = (a: SnapshotJson, b: SnapshotJson) =>
+			String(tagValue(a, 'part')).localeCompare(String(tagValue(b, 'part'))) ||
+			Date.parse(a.time) - Date.parse(b.time);
 		return chosen.flatMap((run) =>
-			run.parts.map((s) => ({
+			[...run.parts].sort(byPart).map((s) => ({
 				id: s.id,
 				shortId: s.short_id ?? s.id.slice(0, 8),
 				time: s.time,
