@@ -4,6 +4,7 @@ import { quoted } from '../../../lib/errors';
 import { parseNetworks } from '../../../lib/net';
 import { InputError, parseHostPort, formatHostPort } from '../../../lib/validation';
 import type { PinnedUpstream } from './upstreamGuard';
+import { asArray, asObject } from './caddyJson';
 
 /** Who may reach a route: checked by Caddy before the request goes home. */
 export interface AccessSpec {
@@ -175,14 +176,6 @@ export function buildAccessHandler(access: AccessSpec, authPins: PinnedUpstream[
 		routes.push(check);
 	}
 	return { handler: 'subroute', routes };
-}
-
-function asObject(value: unknown): IDataObject {
-	return value && typeof value === 'object' && !Array.isArray(value) ? (value as IDataObject) : {};
-}
-
-function asArray(value: unknown): IDataObject[] {
-	return Array.isArray(value) ? (value as IDataObject[]) : [];
 }
 
 /** Reads the access subroute back into the options it was built from (given upstream names aside). */

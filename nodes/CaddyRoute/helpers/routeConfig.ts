@@ -3,6 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { buildAccessHandler, parseAccessHandler } from './accessControl';
 import { isManagedId, routeIdFor, type LbPolicy, type RouteSpec } from './routeSpec';
 import type { PinnedUpstream } from './upstreamGuard';
+import { asArray, asObject } from './caddyJson';
 
 export type CaddyRoute = IDataObject & { '@id'?: string };
 
@@ -134,14 +135,6 @@ export function buildRoute(
 		route.handle = [...before, ...handle];
 	}
 	return route;
-}
-
-function asObject(value: unknown): IDataObject {
-	return value && typeof value === 'object' && !Array.isArray(value) ? (value as IDataObject) : {};
-}
-
-function asArray(value: unknown): IDataObject[] {
-	return Array.isArray(value) ? (value as IDataObject[]) : [];
 }
 
 /** Reads a managed route back into its spec (for Get/List/Export); undefined for unmanaged routes. */
