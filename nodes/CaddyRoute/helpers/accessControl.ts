@@ -5,6 +5,7 @@ import { parseNetworks } from '../../../lib/net';
 import { InputError, parseHostPort, formatHostPort } from '../../../lib/validation';
 import type { PinnedUpstream } from './upstreamGuard';
 import { asArray, asObject } from './caddyJson';
+import { listOf, parsePathMatcher, textOf } from './routeInput';
 
 /** Who may reach a route: checked by Caddy before the request goes home. */
 export interface AccessSpec {
@@ -41,10 +42,6 @@ export const ACCESS_LIMITS = { cidrs: 100, headers: 20, bypassPaths: 20, uri: 10
 
 const HEADER_NAME = /^[A-Za-z0-9-]{1,64}$/;
 const URI = /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/?-]*$/;
-const PATH_MATCHER = /^\/[A-Za-z0-9._~!$&'()*+,;=:@%/-]*$/;
-
-type ListReader = (field: string, value: unknown, max: number) => string[];
-type TextReader = (field: string, value: unknown, max: number) => string;
 
 function cidrList(field: string, entries: string[]): string[] {
 	const networks = parseNetworks(field, entries.join(','));
@@ -52,11 +49,7 @@ function cidrList(field: string, entries: string[]): string[] {
 }
 
 /** Reads the access options of a route request; all checks that need no network. */
-export function parseAccess(
-	input: AccessInput,
-	listOf: ListReader,
-	textOf: TextReader,
-): AccessSpec | undefined {
+export function parseAccess(input: AccessInput): AccessSpec | undefined {
 	const ipAllow = cidrList(
 		'IP Allow List',
 		listOf('IP Allow List', input.ipAllow, ACCESS_LIMITS.cidrs),
@@ -69,12 +62,7 @@ export function parseAccess(
 		'Auth Bypass Paths',
 		input.authBypassPaths,
 		ACCESS_LIMITS.bypassPaths,
-	).map((path) => {
-		if (!PATH_MATCHER.test(path) || path.split('/').includes('..')) {
-			throw new InputError('Auth Bypass Paths', `${quoted(path)} is not a path such as /api/*`);
-		}
-		return path;
-	});
+	).flatMap((path) => parsePathMatcher('Auth Bypass Paths', path) ?? []);
 	const upstreamText = textOf('Forward Auth Endpoint', input.forwardAuthUpstream, 300).trim();
 	let forwardAuth: ForwardAuthSpec | undefined;
 	if (upstreamText) {

@@ -1,6 +1,6 @@
 import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
-import { parsePathMatcher } from '../../helpers/routeSpec';
+import { parsePathMatcher } from '../../helpers/routeInput';
 
 /** Fields that address one managed route: its primary host name and, for path routes, the path. */
 export function routeKeyFields(operation: string): INodeProperties[] {
