@@ -9,6 +9,7 @@ import { createServer as createTcpServer, type AddressInfo, type Server } from '
 import { Server as SshServer, utils as sshUtils } from 'ssh2';
 
 import { fingerprintOf } from '../../lib/ssh-fingerprint';
+import { readableKeyPair } from './sshKeys';
 
 export interface EchoServer {
 	port: number;
@@ -96,7 +97,7 @@ export interface SshEchoServer extends EchoServer {
  * stdin (where a sudo password travels) on stdout and stderr, then exits with `exitCode`.
  */
 export async function startSshEcho(exitCode: number): Promise<SshEchoServer> {
-	const hostKey = sshUtils.generateKeyPairSync('ed25519');
+	const hostKey = readableKeyPair();
 	const server = new SshServer({ hostKeys: [hostKey.private] }, (client) => {
 		client.on('error', () => undefined);
 		client.on('authentication', (context) => context.accept());

@@ -5,6 +5,7 @@ import { Server, utils, type Connection, type ServerChannel } from 'ssh2';
 import { quote } from '../../lib/shell';
 import { fingerprintOf } from '../../lib/ssh-fingerprint';
 import { SshSession, type SshTarget } from '../../nodes/SshSetup/transport';
+import { readableKeyPair } from '../support/sshKeys';
 
 /** What the loopback server does with a command: every answer leaves at once, in one burst. */
 type Behaviour = (channel: ServerChannel, connection: Connection) => void;
@@ -36,7 +37,7 @@ const NEVER_STARTS = 'never-starts';
  * the client reads them in one go, as it sometimes does from a real server for a quick command.
  */
 async function loopbackServer() {
-	const hostKey = utils.generateKeyPairSync('ed25519');
+	const hostKey = readableKeyPair();
 	const parsed = utils.parseKey(hostKey.private);
 	if (parsed instanceof Error) throw parsed;
 	const connections = new Set<Connection>();
@@ -56,7 +57,7 @@ async function loopbackServer() {
 		connection.on('error', () => undefined);
 	});
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	const clientKey = utils.generateKeyPairSync('ed25519');
+	const clientKey = readableKeyPair();
 	const target: SshTarget = {
 		host: '127.0.0.1',
 		port: (server.address() as AddressInfo).port,
