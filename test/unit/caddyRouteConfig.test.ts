@@ -4,8 +4,17 @@ import {
 	diffRoutes,
 	parseRoute,
 	replaceManagedRoutes,
-	type CaddyRoute,
 } from '../../nodes/CaddyRoute/helpers/routeConfig';
+import type { CaddyRoute } from '../../nodes/CaddyRoute/helpers/caddyJson';
+import {
+	BUCKET_COUNT,
+	SHARED_BUCKET,
+	firstBucketIndex,
+	isBucketId,
+	locationOf,
+	managedRoutesOf,
+	parseBucket,
+} from '../../nodes/CaddyRoute/helpers/routeBuckets';
 import {
 	parseRouteSpec,
 	routeIdFor,
@@ -108,36 +117,59 @@ describe('buildRoute / parseRoute', () => {
 	});
 });
 
+/** The server's routes by id, the run of buckets shown as the ids of the routes they hold, in order. */
+function layout(routes: CaddyRoute[]): unknown[] {
+	const shown: unknown[] = [];
+	for (const route of routes) {
+		if (!isBucketId(route['@id'])) shown.push(route['@id']);
+		else {
+			if (!Array.isArray(shown.at(-1))) shown.push([]);
+			(shown.at(-1) as unknown[]).push(...managedRoutesOf([route]).map((m) => m['@id']));
+		}
+	}
+	return shown;
+}
+
 describe('replaceManagedRoutes', () => {
-	it('keeps unmanaged routes in place and puts the managed block where it was', () => {
+	it('keeps unmanaged routes in place and puts the managed block where the managed routes were', () => {
 		const routes = [unmanaged('first'), managed('old.example.com'), unmanaged('last')];
-		const next = replaceManagedRoutes(routes, [managed('b.example.com'), managed('a.example.com')]);
-		expect(next.map((r) => r['@id'])).toEqual([
+		const next = replaceManagedRoutes('ingress', routes, [
+			managed('b.example.com'),
+			managed('a.example.com'),
+		]);
+		expect(layout(next)).toEqual([
 			'first',
-			'homelab-ingress_a.example.com@ingress',
-			'homelab-ingress_b.example.com@ingress',
+			expect.arrayContaining([
+				'homelab-ingress_a.example.com@ingress',
+				'homelab-ingress_b.example.com@ingress',
+			]),
+			'last',
+		]);
+		expect(managedRoutesOf(next)).toHaveLength(2);
+		// and again where the block now stands
+		expect(layout(replaceManagedRoutes('ingress', next, [managed('c.example.com')]))).toEqual([
+			'first',
+			['homelab-ingress_c.example.com@ingress'],
 			'last',
 		]);
 	});
 
 	it('inserts a new block before a catch-all route so it is not shadowed', () => {
 		const next = replaceManagedRoutes(
+			'ingress',
 			[unmanaged('x'), unmanaged('catch-all', false)],
 			[managed('a.example.com')],
 		);
-		expect(next.map((r) => r['@id'])).toEqual([
-			'x',
-			'homelab-ingress_a.example.com@ingress',
-			'catch-all',
-		]);
+		expect(layout(next)).toEqual(['x', ['homelab-ingress_a.example.com@ingress'], 'catch-all']);
 	});
 
 	it('orders exact hosts before wildcards and path routes before whole-host routes', () => {
 		const next = replaceManagedRoutes(
+			'ingress',
 			[],
 			[managed('*.example.com'), managed('app.example.com'), managed('app.example.com', '/api/*')],
 		);
-		expect(next.map((r) => r['@id'])).toEqual([
+		expect(managedRoutesOf(next).map((r) => r['@id'])).toEqual([
 			routeIdFor('ingress', 'app.example.com', '/api/*'),
 			'homelab-ingress_app.example.com@ingress',
 			'homelab-ingress__.example.com@ingress',
@@ -207,5 +239,45 @@ describe('computeEtag', () => {
 			'"/config/apps/http/servers/ingress 87a34356"',
 		);
 		expect(computeEtag('/config/', Buffer.from(''))).toBe('"/config/ 811c9dc5"');
+	});
+});
+
+describe('route buckets', () => {
+	const two = [
+		managed('a.example.com'),
+		managed('*.example.com'),
+		managed('a.example.com', '/x/*'),
+	];
+
+	it('matches the hosts of their routes at the top level, where automatic HTTPS looks', () => {
+		const routes = replaceManagedRoutes('ingress', [], two);
+		expect(routes).toHaveLength(BUCKET_COUNT);
+		const hosts = routes.flatMap((route) => {
+			const match = route.match as Array<{ host: string[] }> | undefined;
+			return match ? match[0].host : [];
+		});
+		expect(hosts.sort()).toEqual(['*.example.com', 'a.example.com', 'a.example.com']);
+	});
+
+	it('record their own config path, which leads back to them', () => {
+		const routes = replaceManagedRoutes('ingress', [unmanaged('first')], two);
+		for (const [index, route] of routes.entries()) {
+			if (!isBucketId(route['@id'])) continue;
+			const { path } = parseBucket(route);
+			expect(path).toBe(`/config/apps/http/servers/ingress/routes/${index}`);
+		}
+		const location = locationOf(two[0]);
+		const holder = routes.find((r) => managedRoutesOf([r]).some((m) => m['@id'] === two[0]['@id']));
+		// the buckets follow the unmanaged route
+		expect(firstBucketIndex(parseBucket(holder).path!, location)).toBe(1);
+	});
+
+	it('put a route by its hosts and path: the same place every time', () => {
+		expect(locationOf(managed('a.example.com'))).toEqual(locationOf(managed('A.example.com')));
+		expect(locationOf(managed('a.example.com', '/x/*')).tier).toBe(0);
+		expect(locationOf(managed('a.example.com')).tier).toBe(1);
+		expect(locationOf(managed('*.example.com', '/x/*')).tier).toBe(2);
+		expect(locationOf(managed('*.example.com')).tier).toBe(3);
+		expect(locationOf(managed('a.example.com, b.example.com')).bucket).toBe(SHARED_BUCKET);
 	});
 });

@@ -5,10 +5,12 @@ import { canonicalAddress, classifyAddress, parseNetworks, TAILNET_NETWORKS } fr
 import { InputError, parsePublicHostname } from '../../lib/validation';
 import { listenOrigins } from '../../nodes/CaddyRoute/helpers/adminOrigins';
 import { claimHosts } from '../../nodes/CaddyRoute/helpers/ownership';
+import type { CaddyRoute } from '../../nodes/CaddyRoute/helpers/caddyJson';
+import { isBucketId } from '../../nodes/CaddyRoute/helpers/routeBuckets';
 import {
+	hostServes,
 	hostsOverlap,
 	replaceManagedRoutes,
-	type CaddyRoute,
 } from '../../nodes/CaddyRoute/helpers/routeConfig';
 
 const node = { name: 'Caddy Route', type: 'caddyRoute' } as INode;
@@ -92,6 +94,16 @@ describe('host ownership', () => {
 		expect(hostsOverlap('app.example.com', 'app.example.org')).toBe(false);
 	});
 
+	it('tells whether a route host answers for a name: the same name, or a wildcard one label up', () => {
+		expect(hostServes('App.Example.com', 'app.example.com')).toBe(true);
+		expect(hostServes('*.example.com', 'app.example.com')).toBe(true);
+		expect(hostServes('*.example.com', 'a.b.example.com')).toBe(false);
+		expect(hostServes('*.example.com', 'example.com')).toBe(false);
+		// a wildcard name is served only by the same wildcard, not by a name under it
+		expect(hostServes('app.example.com', '*.example.com')).toBe(false);
+		expect(hostServes('*.example.com', '*.example.com')).toBe(true);
+	});
+
 	it('refuses hosts of unmanaged routes, ignores catch-alls and managed routes, and adopts on request', () => {
 		const routes = [
 			managed('ours.example.com'),
@@ -116,18 +128,13 @@ describe('host ownership', () => {
 		const adopted = hand(['hand.example.com'], 'by-hand');
 		const last = hand(['last.example.com'], 'last');
 		const ours = managed('hand.example.com');
-		expect(replaceManagedRoutes([first, adopted, last], [ours]).map((r) => r['@id'])).toEqual([
-			'first',
-			'by-hand',
-			'last',
-			ours['@id'],
-		]);
-		expect(replaceManagedRoutes([first, adopted, last], [ours], [1]).map((r) => r['@id'])).toEqual([
-			'first',
-			ours['@id'],
-			'by-hand',
-			'last',
-		]);
+		// the run of buckets that holds the managed routes is shown as one "managed" entry
+		const ids = (precede?: number[]) =>
+			replaceManagedRoutes('ingress', [first, adopted, last], [ours], precede)
+				.map((r) => (isBucketId(r['@id']) ? 'managed' : r['@id']))
+				.filter((id, i, all) => id !== 'managed' || all[i - 1] !== 'managed');
+		expect(ids()).toEqual(['first', 'by-hand', 'last', 'managed']);
+		expect(ids([1])).toEqual(['first', 'managed', 'by-hand', 'last']);
 	});
 });
 

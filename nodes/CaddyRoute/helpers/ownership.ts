@@ -1,5 +1,6 @@
 import { KindedError, quoted } from '../../../lib/errors';
-import { unmanagedConflicts, type CaddyRoute } from './routeConfig';
+import type { CaddyRoute } from './caddyJson';
+import { unmanagedConflicts } from './routeConfig';
 
 /**
  * Refuses hosts that a route this package did not create already serves, unless the node's "Adopt

@@ -3,9 +3,8 @@ import type { IDataObject } from 'n8n-workflow';
 import { buildAccessHandler, parseAccessHandler } from './accessControl';
 import { isManagedId, routeIdFor, type LbPolicy, type RouteSpec } from './routeSpec';
 import type { PinnedUpstream } from './upstreamGuard';
-import { asArray, asObject } from './caddyJson';
-
-export type CaddyRoute = IDataObject & { '@id'?: string };
+import { asArray, asObject, type CaddyRoute } from './caddyJson';
+import { buildBuckets, isManagedRoute, managedRoutesOf } from './routeBuckets';
 
 const SECURITY_HEADERS: Record<string, string[]> = {
 	'X-Content-Type-Options': ['nosniff'],
@@ -139,7 +138,7 @@ export function buildRoute(
 
 /** Reads a managed route back into its spec (for Get/List/Export); undefined for unmanaged routes. */
 export function parseRoute(route: CaddyRoute): (RouteSpec & { routeId: string }) | undefined {
-	if (!isManagedId(route['@id'])) return undefined;
+	if (!isManagedRoute(route)) return undefined;
 	const match = asObject(asArray(route.match)[0]);
 	const top = asArray(route.handle);
 	const vars = asObject(top.find((h) => h.handler === 'vars'));
@@ -209,28 +208,16 @@ export function canonicalJson(value: unknown): string {
 	);
 }
 
-/** More specific routes first: exact hosts before wildcards, path routes before whole-host routes. */
-function specificity(route: CaddyRoute): [number, number, string] {
-	const match = asObject(asArray(route.match)[0]);
-	const hosts = (match.host as string[] | undefined) ?? [];
-	const wildcard = hosts.some((h) => h.startsWith('*.')) ? 1 : 0;
-	const noPath = Array.isArray(match.path) ? 0 : 1;
-	return [wildcard, noPath, String(route['@id'])];
-}
-
-function compareRoutes(a: CaddyRoute, b: CaddyRoute): number {
-	const [wa, pa, ia] = specificity(a);
-	const [wb, pb, ib] = specificity(b);
-	return wa - wb || pa - pb || (ia < ib ? -1 : ia > ib ? 1 : 0);
-}
-
 /**
- * Replaces the managed block of a server's routes with `managed`, leaving every unmanaged route where
- * it was. The block goes where the first managed route stood, or before the first catch-all (a route
- * without a matcher, which would otherwise shadow it), or at the end — and in any case before the
- * unmanaged routes at the indexes in `precede` (hosts the user chose to adopt from them).
+ * Replaces the managed routes of a server's routes with `managed`, laid out in buckets (see
+ * routeBuckets.ts), leaving every unmanaged route where it was. The buckets go where the first managed
+ * route (or bucket) stood, or before the first catch-all (a route without a matcher, which would
+ * otherwise shadow them), or at the end — and in any case before the unmanaged routes at the indexes
+ * in `precede` (hosts the user chose to adopt from them). Routes written by earlier versions move into
+ * the buckets here.
  */
 export function replaceManagedRoutes(
+	server: string,
 	routes: CaddyRoute[],
 	managed: CaddyRoute[],
 	precede: number[] = [],
@@ -251,8 +238,8 @@ export function replaceManagedRoutes(
 		insertAt = catchAll < 0 ? unmanaged.length : catchAll;
 	}
 	insertAt = Math.min(insertAt, adoptAt);
-	const block = [...managed].sort(compareRoutes);
-	return [...unmanaged.slice(0, insertAt), ...block, ...unmanaged.slice(insertAt)];
+	const buckets = buildBuckets(server, managed, insertAt);
+	return [...unmanaged.slice(0, insertAt), ...buckets, ...unmanaged.slice(insertAt)];
 }
 
 /**
@@ -267,6 +254,18 @@ export function hostsOverlap(a: string, b: string): boolean {
 		left.length === right.length &&
 		left.every((label, i) => label === right[i] || label === '*' || right[i] === '*')
 	);
+}
+
+/**
+ * Whether a route's host pattern answers requests for `host`: the same name, or a wildcard for a name
+ * one label below it (a wildcard host itself is served only by the same wildcard).
+ */
+export function hostServes(pattern: string, host: string): boolean {
+	const [p, h] = [pattern.toLowerCase(), host.toLowerCase()];
+	if (p === h) return true;
+	if (!p.startsWith('*.') || h.startsWith('*.')) return false;
+	const dot = h.indexOf('.');
+	return dot > 0 && h.slice(dot + 1) === p.slice(2);
 }
 
 /** An unmanaged route that serves one of the hosts a managed route wants. */
@@ -291,16 +290,6 @@ export function unmanagedConflicts(routes: CaddyRoute[], hosts: string[]): HostC
 		conflicts.push({ host, index, route: `${id} (#${index + 1} in the server's routes)` });
 	});
 	return conflicts;
-}
-
-/** The hosts of a route's first matcher. */
-export function hostsOf(route: CaddyRoute): string[] {
-	const match = asObject(asArray(route.match)[0]);
-	return Array.isArray(match.host) ? (match.host as unknown[]).map(String) : [];
-}
-
-export function managedRoutesOf(routes: CaddyRoute[]): CaddyRoute[] {
-	return routes.filter((r) => isManagedId(r['@id']));
 }
 
 export interface RouteDiff {

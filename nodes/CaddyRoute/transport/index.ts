@@ -11,6 +11,8 @@ import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 import { KindedError, quoted } from '../../../lib/errors';
 import { credentialSecretsOf, redactText, safeUrl } from '../../../lib/redact';
 import { backoffDelay } from '../../../lib/http-retry';
+import type { CaddyRoute } from '../helpers/caddyJson';
+import { bucketIdFor, parseBucket, type Bucket, type Location } from '../helpers/routeBuckets';
 
 type CaddyContext = IExecuteFunctions | ILoadOptionsFunctions;
 
@@ -251,22 +253,115 @@ export async function readById(
 	return JSON.parse(response.body.toString('utf8')) as IDataObject;
 }
 
-/**
- * Replaces the object carrying `"@id": id` in place — Caddy resolves the id under its config lock, so
- * this is one atomic change that cannot clobber other routes. False when the id vanished meanwhile.
- */
-export async function replaceById(
+/** A bucket of managed routes, with the ETag that guards a change to it (none: path not recorded). */
+export interface BucketSnapshot extends Bucket {
+	etag: string | undefined;
+}
+
+/** Reads one bucket of a server's managed routes; undefined when the buckets do not exist yet. */
+export async function readBucket(
 	this: IExecuteFunctions,
-	id: string,
-	value: IDataObject,
-): Promise<boolean> {
+	server: string,
+	location: Location,
+): Promise<BucketSnapshot | undefined> {
 	const response = await caddyRequest.call(
 		this,
-		'PATCH',
-		`/id/${encodeURIComponent(id)}`,
-		value,
+		'GET',
+		`/id/${encodeURIComponent(bucketIdFor(server, location))}`,
+		undefined,
 		{},
 		[404],
 	);
-	return response.status !== 404;
+	if (response.status === 404) return undefined;
+	const bucket = parseBucket(JSON.parse(response.body.toString('utf8')));
+	return { ...bucket, etag: bucket.path ? computeEtag(bucket.path, response.body) : undefined };
+}
+
+/**
+ * How a guarded bucket change ended: `conflict` — the bucket changed since it was read (412); `stale` —
+ * Caddy refused it otherwise (the bucket's recorded path no longer leads to it, or the new config does
+ * not load), and the caller takes the read-modify-write of the whole server instead.
+ */
+export type BucketWrite = 'done' | 'conflict' | 'stale';
+
+/** Replaces one bucket, guarded by If-Match on that bucket alone: one admin request, one reload. */
+export async function writeBucket(
+	this: IExecuteFunctions,
+	read: BucketSnapshot,
+	bucket: CaddyRoute,
+): Promise<BucketWrite> {
+	if (!read.etag) return 'stale';
+	const response = await caddyRequest.call(
+		this,
+		'PATCH',
+		`/id/${encodeURIComponent(String(bucket['@id']))}`,
+		bucket,
+		{ 'If-Match': read.etag },
+		[400, 404, 412, 500],
+	);
+	if (response.status === 412) return 'conflict';
+	return response.status < 400 ? 'done' : 'stale';
+}
+
+/** Top-level routes read one by one; past this many the whole server is read instead. */
+const MAX_TOP_LEVEL_READS = 64;
+const TOP_LEVEL_BATCH = 4;
+
+/**
+ * The matchers of a server's top-level routes outside the buckets (where routes this package did not
+ * create live), read route by route so the buckets are never transferred. Routes in `skip` (the
+ * buckets) come back as empty objects. Undefined when there are more routes than is worth reading this way.
+ */
+export async function readTopLevelMatchers(
+	this: IExecuteFunctions,
+	server: string,
+	skip: { from: number; count: number },
+): Promise<CaddyRoute[] | undefined> {
+	const routes: CaddyRoute[] = [];
+	const indexes = function* () {
+		for (let index = 0; index < skip.from; index++) yield index;
+		for (let index = skip.from + skip.count; ; index++) yield index;
+	};
+	const next = indexes();
+	for (let reads = 0; reads < MAX_TOP_LEVEL_READS; reads += TOP_LEVEL_BATCH) {
+		const batch = Array.from({ length: TOP_LEVEL_BATCH }, () => next.next().value as number);
+		const responses = await Promise.all(
+			batch.map((index) =>
+				caddyRequest.call(
+					this,
+					'GET',
+					`/config/${serverPath(server)}/routes/${index}/match`,
+					undefined,
+					{},
+					[400],
+				),
+			),
+		);
+		for (const [k, response] of responses.entries()) {
+			// 400: past the last route ("array index out of bounds"), or no such server
+			if (response.status === 400) return Array.from(routes, (route) => route ?? {});
+			const match: unknown = JSON.parse(response.body.toString('utf8') || 'null');
+			routes[batch[k]] = Array.isArray(match) ? { match } : {};
+		}
+	}
+	return undefined;
+}
+
+/** The `@id` of top-level route number `index`, if it has one. */
+export async function readTopLevelId(
+	this: IExecuteFunctions,
+	server: string,
+	index: number,
+): Promise<string | undefined> {
+	const response = await caddyRequest.call(
+		this,
+		'GET',
+		`/config/${serverPath(server)}/routes/${index}/@id`,
+		undefined,
+		{},
+		[400],
+	);
+	if (response.status === 400) return undefined;
+	const id: unknown = JSON.parse(response.body.toString('utf8') || 'null');
+	return typeof id === 'string' ? id : undefined;
 }

@@ -2,15 +2,11 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { mapItems } from '../../../../lib/execute';
 import { parseHostname } from '../../../../lib/validation';
+import { deleteInBucket, type DeleteOutcome } from '../../helpers/bucketChanges';
+import type { CaddyRoute } from '../../helpers/caddyJson';
+import { hostsOf, managedRoutesOf } from '../../helpers/routeBuckets';
 import { serverAt } from '../../helpers/parameters';
-import {
-	hostsOf,
-	hostsOverlap,
-	managedRoutesOf,
-	replaceManagedRoutes,
-	unmanagedConflicts,
-	type CaddyRoute,
-} from '../../helpers/routeConfig';
+import { hostServes, replaceManagedRoutes, unmanagedConflicts } from '../../helpers/routeConfig';
 import { routeIdFor } from '../../helpers/routeSpec';
 import { changeRoutes, type RoutesChange } from '../../transport';
 import { routeKeyFields, routePathAt } from './routeKey';
@@ -20,40 +16,58 @@ export const description: INodeProperties[] = routeKeyFields('delete');
 /** Which route still serves `host` once the change is made: a managed route's id, or "unmanaged". */
 function servedBy(routes: CaddyRoute[], host: string): string | undefined {
 	const managed = managedRoutesOf(routes).find((r) =>
-		hostsOf(r).some((h) => hostsOverlap(h, host)),
+		hostsOf(r).some((pattern) => hostServes(pattern, host)),
 	);
 	if (managed) return managed['@id'];
 	return unmanagedConflicts(routes, [host]).length ? 'unmanaged' : undefined;
 }
 
+/** The read-modify-write of the server's routes, for when the bucket path does not apply. */
+async function deleteFromServer(
+	this: IExecuteFunctions,
+	server: string,
+	host: string,
+	routeId: string,
+): Promise<DeleteOutcome> {
+	const outcome = await changeRoutes.call(this, server, (current): RoutesChange => {
+		const routes = current as CaddyRoute[];
+		const managed = managedRoutesOf(routes);
+		if (!managed.some((r) => r['@id'] === routeId)) {
+			return { result: { removed: false, servedBy: servedBy(routes, host) } };
+		}
+		const next = replaceManagedRoutes(
+			server,
+			routes,
+			managed.filter((r) => r['@id'] !== routeId),
+		);
+		return { next, result: { removed: true, servedBy: servedBy(next, host) } };
+	});
+	return {
+		removed: outcome.removed === true,
+		servedBy: typeof outcome.servedBy === 'string' ? outcome.servedBy : undefined,
+	};
+}
+
 /**
- * Removes the managed route keyed by the host (and path). The answer tells the truth: `removed` says
- * whether a route was removed, `stillServed`/`servedBy` whether the host is still routed afterwards
- * (as another route's extra name, or by a route this package did not create, which is left alone).
+ * Removes the managed route keyed by the host (and path), inside its bucket of the managed block. The
+ * answer tells the truth: `removed` says whether a route was removed, `stillServed`/`servedBy`
+ * whether the host is still routed afterwards (by another route that lists it or a wildcard over it,
+ * or by a route this package did not create, which is left alone).
  */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await mapItems.call(this, async (i) => {
 		const server = serverAt.call(this, i);
 		const host = parseHostname('Hostname', this.getNodeParameter('host', i));
 		const routeId = routeIdFor(server, host, routePathAt.call(this, i));
-		const outcome = await changeRoutes.call(this, server, (current): RoutesChange => {
-			const routes = current as CaddyRoute[];
-			const managed = managedRoutesOf(routes);
-			if (!managed.some((r) => r['@id'] === routeId)) {
-				return { result: { removed: false, servedBy: servedBy(routes, host) } };
-			}
-			const next = replaceManagedRoutes(
-				routes,
-				managed.filter((r) => r['@id'] !== routeId),
-			);
-			return { next, result: { removed: true, servedBy: servedBy(next, host) } };
-		});
-		const by = typeof outcome.servedBy === 'string' ? outcome.servedBy : undefined;
+		const outcome =
+			(await deleteInBucket.call(this, server, host, routeId)) ??
+			(await deleteFromServer.call(this, server, host, routeId));
+		const by = outcome.servedBy;
 		return {
 			host,
 			routeId,
 			server,
-			removed: outcome.removed === true,
+			removed: outcome.removed,
 			stillServed: by !== undefined,
 			...(by ? { servedBy: by } : {}),
 		};

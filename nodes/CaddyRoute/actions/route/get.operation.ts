@@ -3,9 +3,10 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { serverAt } from '../../helpers/parameters';
 import { mapItems } from '../../../../lib/execute';
 import { parseHostname } from '../../../../lib/validation';
-import { parseRoute, type CaddyRoute } from '../../helpers/routeConfig';
+import type { CaddyRoute } from '../../helpers/caddyJson';
+import { parseRoute } from '../../helpers/routeConfig';
 import { routeIdFor } from '../../helpers/routeSpec';
-import { readServerRoutes } from '../../transport';
+import { readById } from '../../transport';
 import { routeKeyFields, routePathAt } from './routeKey';
 
 export const description: INodeProperties[] = routeKeyFields('get');
@@ -15,8 +16,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const server = serverAt.call(this, i);
 		const host = parseHostname('Hostname', this.getNodeParameter('host', i) as string);
 		const routeId = routeIdFor(server, host, routePathAt.call(this, i));
-		const routes = (await readServerRoutes.call(this, server)) as CaddyRoute[];
-		const route = routes.find((r) => r['@id'] === routeId);
+		const route = (await readById.call(this, routeId)) as CaddyRoute | undefined;
 		const spec = route ? parseRoute(route) : undefined;
 		return spec ? { found: true, server, ...spec } : { found: false, server, host, routeId };
 	});

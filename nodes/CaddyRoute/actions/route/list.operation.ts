@@ -2,7 +2,9 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { serverAt } from '../../helpers/parameters';
 import { mapItems } from '../../../../lib/execute';
-import { parseRoute, type CaddyRoute } from '../../helpers/routeConfig';
+import type { CaddyRoute } from '../../helpers/caddyJson';
+import { managedRoutesOf } from '../../helpers/routeBuckets';
+import { parseRoute } from '../../helpers/routeConfig';
 import { readServerRoutes } from '../../transport';
 
 export const description: INodeProperties[] = [];
@@ -12,7 +14,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	return await mapItems.call(this, async (i) => {
 		const server = serverAt.call(this, i);
 		const routes = (await readServerRoutes.call(this, server)) as CaddyRoute[];
-		return routes.flatMap((route) => {
+		return managedRoutesOf(routes).flatMap((route) => {
 			const spec = parseRoute(route);
 			return spec ? [{ server, ...spec }] : [];
 		});

@@ -9,13 +9,13 @@ import { failureItem, toNodeError } from '../../../../lib/execute';
 import { InputError } from '../../../../lib/validation';
 import { claimHosts } from '../../helpers/ownership';
 import { adoptUnmanagedAt, routeInputAt, serverAt, validateRoutes } from '../../helpers/parameters';
+import type { CaddyRoute } from '../../helpers/caddyJson';
+import { hostsOf } from '../../helpers/routeBuckets';
 import {
 	buildRoute,
 	canonicalJson,
 	diffRoutes,
-	hostsOf,
 	replaceManagedRoutes,
-	type CaddyRoute,
 } from '../../helpers/routeConfig';
 import type { RouteInput } from '../../helpers/routeSpec';
 import { changeRoutes, readServerRoutes, type RoutesChange } from '../../transport';
@@ -146,7 +146,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				const routes = current as CaddyRoute[];
 				const precede = claimHosts(routes, desiredHosts, adopt);
 				const diff = diffRoutes(routes, desired);
-				const next = replaceManagedRoutes(routes, desired, precede);
+				const next = replaceManagedRoutes(server, routes, desired, precede);
 				if (canonicalJson(next) === canonicalJson(routes)) return { result: { ...diff } };
 				return { next, result: { ...diff } };
 			});

@@ -6,17 +6,13 @@ import type {
 } from 'n8n-workflow';
 
 import { mapItems } from '../../../../lib/execute';
+import { upsertInBucket } from '../../helpers/bucketChanges';
+import type { CaddyRoute } from '../../helpers/caddyJson';
+import { hostsOf, managedRoutesOf } from '../../helpers/routeBuckets';
 import { claimHosts } from '../../helpers/ownership';
 import { adoptUnmanagedAt, routeInputAt, serverAt, validateRoutes } from '../../helpers/parameters';
-import {
-	buildRoute,
-	canonicalJson,
-	hostsOf,
-	managedRoutesOf,
-	replaceManagedRoutes,
-	type CaddyRoute,
-} from '../../helpers/routeConfig';
-import { changeRoutes, readById, replaceById, type RoutesChange } from '../../transport';
+import { buildRoute, canonicalJson, replaceManagedRoutes } from '../../helpers/routeConfig';
+import { changeRoutes, type RoutesChange } from '../../transport';
 import {
 	hostsField,
 	routeOptionsField,
@@ -34,8 +30,9 @@ export const description: INodeProperties[] = [
 ].map((field) => ({ ...field, displayOptions: showFor }));
 
 /**
- * Inserts or replaces the route in the managed block (keeps the block ordered), after checking that no
- * route this package did not create serves its hosts.
+ * Inserts or replaces the route with a read-modify-write of the server's routes (one change, guarded
+ * by If-Match), after checking that no route this package did not create serves its hosts. Also
+ * moves routes written by earlier versions into the managed block.
  */
 async function insertRoute(
 	this: IExecuteFunctions,
@@ -52,20 +49,16 @@ async function insertRoute(
 			return { result: { action: 'unchanged' } };
 		const others = managed.filter((r) => r['@id'] !== routeId);
 		return {
-			next: replaceManagedRoutes(routes as CaddyRoute[], [...others, route], precede),
+			next: replaceManagedRoutes(server, routes as CaddyRoute[], [...others, route], precede),
 			result: { action: existing ? 'updated' : 'created' },
 		};
 	});
 }
 
-function sameHosts(a: CaddyRoute, b: CaddyRoute): boolean {
-	return canonicalJson([...hostsOf(a)].sort()) === canonicalJson([...hostsOf(b)].sort());
-}
-
 /**
- * An existing route with the same hosts is replaced in place through its @id (one small atomic
- * change, as cheap as a hand-made admin-API call); a new route, or one whose hosts change, takes the
- * read-modify-write of the server's routes, where ownership of the hosts is checked.
+ * A route is created or replaced inside its bucket of the managed block: small reads and one admin
+ * request, whatever the number of routes. The read-modify-write of the server's routes is the
+ * fallback for the rare cases the bucket path does not cover (see bucketChanges.ts).
  */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await mapItems.call(this, async (i) => {
@@ -79,19 +72,9 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const route = buildRoute(spec, server, pins, authPins);
 		const routeId = route['@id'] as string;
 
-		let outcome: IDataObject;
-		const current = (await readById.call(this, routeId)) as CaddyRoute | undefined;
-		if (current && canonicalJson(current) === canonicalJson(route)) {
-			outcome = { action: 'unchanged', changed: false };
-		} else if (
-			current &&
-			sameHosts(current, route) &&
-			(await replaceById.call(this, routeId, route))
-		) {
-			outcome = { action: 'updated', changed: true };
-		} else {
-			outcome = await insertRoute.call(this, server, route, adopt);
-		}
+		const outcome =
+			(await upsertInBucket.call(this, server, route, adopt)) ??
+			(await insertRoute.call(this, server, route, adopt));
 
 		const result: IDataObject = {
 			host: spec.hosts[0],

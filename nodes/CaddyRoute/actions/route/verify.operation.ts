@@ -8,7 +8,9 @@ import type {
 import { mapItems } from '../../../../lib/execute';
 import { InputError, parseHostPort } from '../../../../lib/validation';
 import { serverAt } from '../../helpers/parameters';
-import { parseRoute, type CaddyRoute } from '../../helpers/routeConfig';
+import type { CaddyRoute } from '../../helpers/caddyJson';
+import { managedRoutesOf } from '../../helpers/routeBuckets';
+import { parseRoute } from '../../helpers/routeConfig';
 import { readServerRoutes } from '../../transport';
 import { checkPublicHost, type PublicCheck } from '../../transport/publicCheck';
 
@@ -98,9 +100,9 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const timeoutMs = (this.getNodeParameter('timeoutSeconds', i) as number) * 1000;
 
 		const routes = (await readServerRoutes.call(this, server)) as CaddyRoute[];
-		const hosts = [...new Set(routes.flatMap((route) => parseRoute(route)?.hosts ?? []))].filter(
-			(host) => !host.startsWith('*.'),
-		);
+		const hosts = [
+			...new Set(managedRoutesOf(routes).flatMap((route) => parseRoute(route)?.hosts ?? [])),
+		].filter((host) => !host.startsWith('*.'));
 		const results: IDataObject[] = [];
 		for (const host of hosts) {
 			const check = await checkPublicHost({

@@ -3,7 +3,9 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { serverAt } from '../../helpers/parameters';
 import { failureItem, toNodeError } from '../../../../lib/execute';
 import { renderTemplate } from '../../../../lib/templates';
-import { offlinePageHtml, parseRoute, type CaddyRoute } from '../../helpers/routeConfig';
+import type { CaddyRoute } from '../../helpers/caddyJson';
+import { managedRoutesOf } from '../../helpers/routeBuckets';
+import { offlinePageHtml, parseRoute } from '../../helpers/routeConfig';
 import { readConfig, serverPath } from '../../transport';
 
 export const description: INodeProperties[] = [
@@ -48,19 +50,21 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			const httpsOff = Boolean(
 				(value?.automatic_https as { disable?: boolean } | undefined)?.disable,
 			);
-			const routes = ((value?.routes as CaddyRoute[] | undefined) ?? []).flatMap((route) => {
-				const spec = parseRoute(route);
-				if (!spec) return [];
-				return [
-					{
-						...spec,
-						addresses: siteAddresses(spec.hosts, spec.path, listen, httpsOff),
-						offlineBody: spec.offlinePage
-							? quote(offlinePageHtml(spec.offlineMessage).trim())
-							: undefined,
-					},
-				];
-			});
+			const routes = managedRoutesOf((value?.routes as CaddyRoute[] | undefined) ?? []).flatMap(
+				(route) => {
+					const spec = parseRoute(route);
+					if (!spec) return [];
+					return [
+						{
+							...spec,
+							addresses: siteAddresses(spec.hosts, spec.path, listen, httpsOff),
+							offlineBody: spec.offlinePage
+								? quote(offlinePageHtml(spec.offlineMessage).trim())
+								: undefined,
+						},
+					];
+				},
+			);
 			const caddyfile = renderTemplate('caddyfile.hbs', {
 				server,
 				automaticHttpsOff: httpsOff,
