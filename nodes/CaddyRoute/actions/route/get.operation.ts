@@ -4,6 +4,7 @@ import { serverAt } from '../../helpers/parameters';
 import { mapItems } from '../../../../lib/execute';
 import { parseHostname } from '../../../../lib/validation';
 import { parseRoute, type CaddyRoute } from '../../helpers/routeConfig';
+import { withoutPasswordHash } from '../../helpers/routePassword';
 import { routeIdFor } from '../../helpers/routeSpec';
 import { readServerRoutes } from '../../transport';
 import { routeKeyFields, routePathAt } from './routeKey';
@@ -18,6 +19,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const routes = (await readServerRoutes.call(this, server)) as CaddyRoute[];
 		const route = routes.find((r) => r['@id'] === routeId);
 		const spec = route ? parseRoute(route) : undefined;
-		return spec ? { found: true, server, ...spec } : { found: false, server, host, routeId };
+		return spec
+			? { found: true, server, ...withoutPasswordHash(spec) }
+			: { found: false, server, host, routeId };
 	});
 }

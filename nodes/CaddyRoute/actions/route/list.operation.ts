@@ -3,6 +3,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import { serverAt } from '../../helpers/parameters';
 import { mapItems } from '../../../../lib/execute';
 import { parseRoute, type CaddyRoute } from '../../helpers/routeConfig';
+import { withoutPasswordHash } from '../../helpers/routePassword';
 import { readServerRoutes } from '../../transport';
 
 export const description: INodeProperties[] = [];
@@ -14,7 +15,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const routes = (await readServerRoutes.call(this, server)) as CaddyRoute[];
 		return routes.flatMap((route) => {
 			const spec = parseRoute(route);
-			return spec ? [{ server, ...spec }] : [];
+			return spec ? [{ server, ...withoutPasswordHash(spec) }] : [];
 		});
 	});
 }

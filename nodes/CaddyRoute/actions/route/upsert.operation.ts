@@ -14,8 +14,10 @@ import {
 	hostsOf,
 	managedRoutesOf,
 	replaceManagedRoutes,
+	routeIdOf,
 	type CaddyRoute,
 } from '../../helpers/routeConfig';
+import { withHashedPassword } from '../../helpers/routePassword';
 import { changeRoutes, readById, replaceById, type RoutesChange } from '../../transport';
 import {
 	hostsField,
@@ -76,11 +78,11 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			[routeInputAt.call(this, i)],
 			i,
 		);
-		const route = buildRoute(spec, server, pins, authPins);
-		const routeId = route['@id'] as string;
+		const routeId = routeIdOf(spec, server);
+		const current = (await readById.call(this, routeId)) as CaddyRoute | undefined;
+		const route = buildRoute(await withHashedPassword(spec, current), server, pins, authPins);
 
 		let outcome: IDataObject;
-		const current = (await readById.call(this, routeId)) as CaddyRoute | undefined;
 		if (current && canonicalJson(current) === canonicalJson(route)) {
 			outcome = { action: 'unchanged', changed: false };
 		} else if (
