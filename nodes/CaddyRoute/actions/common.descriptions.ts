@@ -131,7 +131,15 @@ export const routeOptionsField: INodeProperties = {
 			name: 'healthCheckInterval',
 			type: 'string',
 			default: '30s',
-			description: 'How often the active health check runs (e.g. 10s, 1m)',
+			description: 'How often the active health check runs (1s to 1h, e.g. 10s, 1m)',
+		},
+		{
+			displayName: 'Health Check Timeout',
+			name: 'healthCheckTimeout',
+			type: 'string',
+			default: '5s',
+			description:
+				'How long one health check may take (1s–60s, at most the interval); a slower answer counts as down',
 		},
 		{
 			displayName: 'Health Check URI',
