@@ -84,6 +84,12 @@ describe('basic auth options', () => {
 		expect(other.hash).not.toBe(current.hash);
 		expect(bcrypt.getRounds(other.hash!)).toBe(BCRYPT_COST);
 		expect(await bcrypt.compare('Other-123', other.hash!)).toBe(true);
+		// a hand-edited hash of a cost the node refuses is never compared (cost 31 would take days)
+		const costly = { user: 'u', hash: `$2b$31$${'a'.repeat(21)}O${'a'.repeat(31)}` };
+		const started = Date.now();
+		const replaced = await resolvePassword(same, costly);
+		expect(Date.now() - started).toBeLessThan(5_000);
+		expect(bcrypt.getRounds(replaced.hash!)).toBe(BCRYPT_COST);
 		const renamed = await resolvePassword(
 			{ user: 'v', password: new PlainPassword('Secret-123') },
 			current,

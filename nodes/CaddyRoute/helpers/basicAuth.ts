@@ -85,21 +85,31 @@ function parsePassword(raw: unknown): PlainPassword | undefined {
 	return new PlainPassword(raw);
 }
 
+/** The cost of a well-formed bcrypt hash, or undefined. */
+function costOf(hash: string): number | undefined {
+	const cost = BCRYPT_HASH.exec(hash)?.[1];
+	return cost === undefined ? undefined : Number(cost);
+}
+
+function acceptedCost(cost: number): boolean {
+	return cost >= HASH_COST.min && cost <= HASH_COST.max;
+}
+
 function parseHash(raw: unknown): string | undefined {
 	const hash = textOf('Basic Auth Hash', raw, 100).trim();
 	if (!hash) return undefined;
-	const cost = BCRYPT_HASH.exec(hash)?.[1];
-	if (!cost) {
+	const cost = costOf(hash);
+	if (cost === undefined) {
 		throw new InputError(
 			'Basic Auth Hash',
 			// Not quoted: a password pasted here by mistake must not show up in the error.
 			'is not a bcrypt hash ($2a$, $2b$ or $2y$, as caddy hash-password or htpasswd -B print)',
 		);
 	}
-	if (Number(cost) < HASH_COST.min || Number(cost) > HASH_COST.max) {
+	if (!acceptedCost(cost)) {
 		throw new InputError(
 			'Basic Auth Hash',
-			`has cost ${Number(cost)}; between ${HASH_COST.min} and ${HASH_COST.max} is accepted (Caddy checks it on every request)`,
+			`has cost ${cost}; between ${HASH_COST.min} and ${HASH_COST.max} is accepted (Caddy checks it on every request)`,
 		);
 	}
 	return hash;
@@ -142,12 +152,13 @@ export async function resolvePassword(
 ): Promise<BasicAuthSpec> {
 	if (!auth.password) return auth;
 	const plain = auth.password.reveal();
-	const kept =
-		current?.user === auth.user &&
-		current.hash !== undefined &&
-		BCRYPT_HASH.test(current.hash) &&
-		(await bcrypt.compare(plain, current.hash));
-	return { user: auth.user, hash: kept ? current.hash : await bcrypt.hash(plain, BCRYPT_COST) };
+	const hash = current?.user === auth.user ? current.hash : undefined;
+	// Only a hash this node would accept is compared: a hand-edited cost 31 would take days.
+	const cost = hash === undefined ? undefined : costOf(hash);
+	if (hash !== undefined && cost !== undefined && acceptedCost(cost)) {
+		if (await bcrypt.compare(plain, hash)) return { user: auth.user, hash };
+	}
+	return { user: auth.user, hash: await bcrypt.hash(plain, BCRYPT_COST) };
 }
 
 /**
