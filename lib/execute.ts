@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-wor
 import { NodeOperationError } from 'n8n-workflow';
 
 import { errorKindOf, HTTP_STATUS_OF_KIND, KindedError } from './errors';
-import { credentialSecretsOf, redactError, redactText } from './redact';
+import { credentialSecretsOf, redactError, secretParameterValues } from './redact';
 
 /**
  * Kinded errors become NodeOperationError with their message; n8n errors pass through with their item
@@ -15,21 +15,24 @@ export async function toNodeError(
 	error: unknown,
 	itemIndex?: number,
 ): Promise<Error> {
-	const secrets = await credentialSecretsOf(this, undefined, itemIndex);
+	const secrets = [
+		...(await credentialSecretsOf(this, undefined, itemIndex)),
+		...secretParameterValues(this.getNode().parameters),
+	];
 	if (error instanceof KindedError) {
-		return new NodeOperationError(this.getNode(), redactText(error.message, secrets), {
-			itemIndex,
-		});
+		const nodeError = new NodeOperationError(this.getNode(), error.message, { itemIndex });
+		return redactError(nodeError, secrets);
 	}
 	if (error && typeof error === 'object' && 'node' in error) {
 		if (itemIndex !== undefined) (error as { context?: IDataObject }).context = { itemIndex };
 		return redactError(error as unknown as Error, secrets);
 	}
 	const { message, description } = (error ?? {}) as { message?: unknown; description?: unknown };
-	return new NodeOperationError(this.getNode(), redactText(String(message ?? error), secrets), {
+	const nodeError = new NodeOperationError(this.getNode(), String(message ?? error), {
 		itemIndex,
-		description: typeof description === 'string' ? redactText(description, secrets) : undefined,
+		description: typeof description === 'string' ? description : undefined,
 	});
+	return redactError(nodeError, secrets);
 }
 
 /**

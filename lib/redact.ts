@@ -166,8 +166,36 @@ export function redactDeep(value: unknown, secrets: readonly string[], depth = 0
 	);
 }
 
+/** Parameters that hold a secret typed into a node rather than kept in a credential. */
+const SECRET_PARAMETERS = new Set(['basicAuthPassword']);
+
+/**
+ * The values of secret parameters anywhere in a node's parameters, inside JSON text too (a Sync's
+ * route list); expressions are left out (their text is no secret, their value is never shown).
+ */
+export function secretParameterValues(value: unknown, depth = 0): string[] {
+	if (depth >= MAX_DEPTH) return [];
+	if (typeof value === 'string') {
+		if (!/^\s*[[{]/.test(value)) return [];
+		try {
+			return secretParameterValues(JSON.parse(value), depth + 1);
+		} catch {
+			return [];
+		}
+	}
+	if (value === null || typeof value !== 'object') return [];
+	return Object.entries(value).flatMap(([key, entry]) =>
+		SECRET_PARAMETERS.has(key) && typeof entry === 'string'
+			? entry && !entry.startsWith('=')
+				? [entry]
+				: []
+			: secretParameterValues(entry, depth + 1),
+	);
+}
+
 interface ShownError {
 	message: string;
+	node?: unknown;
 	stack?: string;
 	description?: unknown;
 	messages?: unknown;
@@ -191,6 +219,8 @@ export function redactError<T extends object>(error: T, secrets: readonly string
 	if (shown.errorResponse !== undefined)
 		shown.errorResponse = redactDeep(shown.errorResponse, secrets);
 	if (shown.context !== undefined) shown.context = redactDeep(shown.context, secrets);
+	// n8n errors carry the node with its parameters, which may hold a password typed into it.
+	if (shown.node !== undefined) shown.node = redactDeep(shown.node, secrets);
 	if (shown.cause !== undefined) {
 		// Error's own `cause` is not enumerable; it stays so.
 		Object.defineProperty(shown, 'cause', {

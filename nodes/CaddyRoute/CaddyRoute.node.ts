@@ -43,7 +43,16 @@ export class CaddyRoute implements INodeType {
 				...serverField,
 				displayOptions: {
 					show: {
-						operation: ['upsert', 'delete', 'get', 'list', 'sync', 'verify', 'exportCaddyfile'],
+						operation: [
+							'upsert',
+							'delete',
+							'get',
+							'list',
+							'sync',
+							'verify',
+							'health',
+							'exportCaddyfile',
+						],
 					},
 				},
 			}),

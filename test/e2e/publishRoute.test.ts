@@ -217,6 +217,75 @@ describeWithServer('caddy', 'publish/unpublish route workflows', () => {
 			expect(await caddy.config()).toBe(before);
 		});
 
+		it('publishes a route behind basic auth and a health check, keeping the password out of answers and Caddy', async () => {
+			const password = 'Webhook-Pa55word';
+			const payload = {
+				host: 'login.example.test',
+				upstream: `127.0.0.1:${upstream.port}`,
+				basicAuthUser: 'family',
+				basicAuthPassword: password,
+				authBypassPaths: '/public/*',
+				healthCheckUri: '/health',
+				healthCheckInterval: '10s',
+			};
+			const response = await publish(payload);
+			expect(response.status).toBe(200);
+			expect(JSON.parse(response.text)).toMatchObject({ action: 'created' });
+			expect(response.text).not.toContain(password);
+			const config = await caddy.config();
+			expect(config).not.toContain(password);
+			expect(config).toContain('"username":"family"');
+			expect(config).toContain('"interval":"10s"');
+			expect((await caddy.get('login.example.test', '/private')).status).toBe(401);
+			expect((await caddy.get('login.example.test', '/public/x')).body).toBe('home-app /public/x');
+			const again = await publish(payload);
+			expect(JSON.parse(again.text)).toMatchObject({ action: 'unchanged' });
+			// its health checks would otherwise keep reaching the shared upstream
+			const removed = await callRoutes(
+				'DELETE',
+				JSON.stringify({ host: 'login.example.test' }),
+				`Bearer ${token}`,
+			);
+			expect(JSON.parse(removed.text)).toMatchObject({ removed: true });
+		});
+
+		it.each([
+			[
+				'a basic-auth password over 72 bytes',
+				{ basicAuthUser: 'family', basicAuthPassword: 'x'.repeat(73) },
+				413,
+				'tooLarge',
+			],
+			['a basic-auth user that is not text', { basicAuthUser: ['family'] }, 400, 'input'],
+			[
+				'basic auth together with forward auth',
+				{
+					basicAuthUser: 'family',
+					basicAuthPassword: 'long-enough',
+					forwardAuthUpstream: '127.0.0.1:9',
+				},
+				400,
+				'input',
+			],
+			[
+				'a health check every 100 ms',
+				{ healthCheckUri: '/h', healthCheckInterval: '100ms' },
+				400,
+				'input',
+			],
+		])('refuses %s and changes nothing', async (_case, options, status, errorKind) => {
+			const before = await caddy.config();
+			const response = await publish({
+				host: 'refused.example.test',
+				upstream: `127.0.0.1:${upstream.port}`,
+				...options,
+			});
+			expect(response.status).toBe(status);
+			expect(JSON.parse(response.text)).toMatchObject({ errorKind });
+			expect(response.text).not.toContain('x'.repeat(73));
+			expect(await caddy.config()).toBe(before);
+		});
+
 		it('answers 409 for a host a hand-made route serves, and leaves that route serving it', async () => {
 			const before = await caddy.config();
 			const response = await publish({

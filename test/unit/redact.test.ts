@@ -6,6 +6,7 @@ import {
 	redactText,
 	safeUrl,
 	scrubSecrets,
+	secretParameterValues,
 } from '../../lib/redact';
 
 describe('safeUrl', () => {
@@ -119,5 +120,18 @@ describe('errorCodeOf', () => {
 		expect(errorCodeOf(new Error('x', { cause: { code: 'ECONNRESET' } }))).toBe('ECONNRESET');
 		expect(errorCodeOf({ code: 'failed at http://u:p@h' })).toBeUndefined();
 		expect(errorCodeOf(undefined)).toBeUndefined();
+	});
+});
+
+describe('secretParameterValues', () => {
+	it('finds passwords typed into a node, in collections and in JSON text, not expressions', () => {
+		expect(
+			secretParameterValues({
+				routeOptions: { basicAuthUser: 'family', basicAuthPassword: 'typed-in-1' },
+				routesJson: JSON.stringify([{ hosts: 'a.example.com', basicAuthPassword: 'in-json-2' }]),
+				other: { basicAuthPassword: '={{ $json.body.basicAuthPassword }}' },
+				notJson: '[not json',
+			}),
+		).toEqual(['typed-in-1', 'in-json-2']);
 	});
 });

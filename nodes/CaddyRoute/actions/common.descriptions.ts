@@ -70,7 +70,34 @@ export const routeOptionsField: INodeProperties = {
 			default: '',
 			placeholder: '/api/*, /.well-known/*',
 			description:
-				'Paths that skip forward auth (comma-separated Caddy path matchers), e.g. an API that checks its own token',
+				'Paths that skip the login (forward auth or basic auth; comma-separated Caddy path matchers), e.g. an API that checks its own token',
+		},
+		{
+			displayName: 'Basic Auth Hash',
+			name: 'basicAuthHash',
+			type: 'string',
+			default: '',
+			placeholder: '$2b$12$…',
+			description:
+				'Bcrypt hash of the password (caddy hash-password, htpasswd -B; cost 10–14). Instead of Basic Auth Password.',
+		},
+		{
+			displayName: 'Basic Auth Password',
+			name: 'basicAuthPassword',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			description:
+				'8–72 bytes. The node writes only a bcrypt hash of it to Caddy; a re-run with the same password changes nothing.',
+		},
+		{
+			displayName: 'Basic Auth User',
+			name: 'basicAuthUser',
+			type: 'string',
+			default: '',
+			placeholder: 'family',
+			description:
+				'Visitors must log in with this user (letters, digits, . _ @ + -) and the password or hash below. Not with forward auth.',
 		},
 		{
 			displayName: 'Forward Auth Copy Headers',
@@ -104,7 +131,15 @@ export const routeOptionsField: INodeProperties = {
 			name: 'healthCheckInterval',
 			type: 'string',
 			default: '30s',
-			description: 'How often the active health check runs (e.g. 10s, 1m)',
+			description: 'How often the active health check runs (1s to 1h, e.g. 10s, 1m)',
+		},
+		{
+			displayName: 'Health Check Timeout',
+			name: 'healthCheckTimeout',
+			type: 'string',
+			default: '5s',
+			description:
+				'How long one health check may take (1s–60s, at most the interval); a slower answer counts as down',
 		},
 		{
 			displayName: 'Health Check URI',

@@ -4,6 +4,13 @@ import { quoted } from '../../../lib/errors';
 import { parseNetworks } from '../../../lib/net';
 import { InputError, parseHostPort, formatHostPort } from '../../../lib/validation';
 import type { PinnedUpstream } from './upstreamGuard';
+import {
+	basicAuthHandlers,
+	parseBasicAuth,
+	parseBasicAuthHandler,
+	type BasicAuthInput,
+	type BasicAuthSpec,
+} from './basicAuth';
 import { asArray, asObject } from './caddyJson';
 import { listOf, parsePathMatcher, textOf } from './routeInput';
 
@@ -15,6 +22,8 @@ export interface AccessSpec {
 	ipDeny: string[];
 	/** Forward auth to an identity-aware proxy (Authentik outpost, Authelia, …). */
 	forwardAuth?: ForwardAuthSpec;
+	/** HTTP basic auth with one account (bcrypt). */
+	basicAuth?: BasicAuthSpec;
 	/** Paths that skip authentication (they carry their own, e.g. an API token). */
 	authBypassPaths: string[];
 }
@@ -29,7 +38,7 @@ export interface ForwardAuthSpec {
 }
 
 /** The access options of a route request, as they arrive. */
-export interface AccessInput {
+export interface AccessInput extends BasicAuthInput {
 	ipAllow?: unknown;
 	ipDeny?: unknown;
 	forwardAuthUpstream?: unknown;
@@ -89,14 +98,28 @@ export function parseAccess(input: AccessInput): AccessSpec | undefined {
 			copyHeaders,
 		};
 	}
-	if (authBypassPaths.length && !forwardAuth) {
+	const basicAuth = parseBasicAuth(input);
+	if (basicAuth && forwardAuth) {
+		// Two logins in a row would ask every visitor twice, and the auth server never sees who passed.
 		throw new InputError(
-			'Auth Bypass Paths',
-			'only apply to forward auth; set a Forward Auth Endpoint',
+			'Basic Auth User',
+			'and Forward Auth Endpoint are exclusive: a route has one kind of login',
 		);
 	}
-	if (!ipAllow.length && !ipDeny.length && !forwardAuth) return undefined;
-	return { ipAllow, ipDeny, forwardAuth, authBypassPaths };
+	if (authBypassPaths.length && !forwardAuth && !basicAuth) {
+		throw new InputError(
+			'Auth Bypass Paths',
+			'only apply to a login; set a Forward Auth Endpoint or a Basic Auth User',
+		);
+	}
+	if (!ipAllow.length && !ipDeny.length && !forwardAuth && !basicAuth) return undefined;
+	return {
+		ipAllow,
+		ipDeny,
+		authBypassPaths,
+		...(forwardAuth ? { forwardAuth } : {}),
+		...(basicAuth ? { basicAuth } : {}),
+	};
 }
 
 const forbidden = (match: IDataObject[]): IDataObject => ({
@@ -113,7 +136,8 @@ const forbidden = (match: IDataObject[]): IDataObject => ({
 
 /**
  * The access checks of a route as one subroute placed before the proxy: it answers 403 to denied
- * addresses, and sends other requests (except bypassed paths) to the auth server first. Requests it
+ * addresses, and sends other requests (except bypassed paths) to the auth server first, or asks
+ * them for the basic-auth login. Requests it
  * lets through fall through to the proxy. Headers the auth server vouches for are first removed from
  * the visitor's request, so a visitor can never send them itself (not even on a bypassed path).
  */
@@ -163,6 +187,13 @@ export function buildAccessHandler(access: AccessSpec, authPins: PinnedUpstream[
 		}
 		routes.push(check);
 	}
+	if (access.basicAuth) {
+		const login: IDataObject = { handle: basicAuthHandlers(access.basicAuth) };
+		if (access.authBypassPaths.length) {
+			login.match = [{ not: [{ path: access.authBypassPaths }] }];
+		}
+		routes.push(login);
+	}
 	return { handler: 'subroute', routes };
 }
 
@@ -177,6 +208,11 @@ export function parseAccessHandler(handler: IDataObject, authUpstream?: string):
 			const allowed = asObject(asObject(asArray(match.not)[0]).remote_ip).ranges;
 			if (Array.isArray(denied)) access.ipDeny = denied.map(String);
 			if (Array.isArray(allowed)) access.ipAllow = allowed.map(String);
+		}
+		if (first.handler === 'authentication') {
+			const bypass = asObject(asArray(match.not)[0]).path;
+			access.authBypassPaths = Array.isArray(bypass) ? bypass.map(String) : [];
+			access.basicAuth = parseBasicAuthHandler(first);
 		}
 		if (first.handler === 'reverse_proxy') {
 			const headers = asObject(

@@ -82,7 +82,11 @@ export function buildRoute(
 	}
 	if (spec.healthCheckUri) {
 		proxy.health_checks = {
-			active: { uri: spec.healthCheckUri, interval: spec.healthCheckInterval, timeout: '5s' },
+			active: {
+				uri: spec.healthCheckUri,
+				interval: spec.healthCheckInterval,
+				timeout: spec.healthCheckTimeout ?? '5s',
+			},
 		};
 	}
 
@@ -188,6 +192,7 @@ export function parseRoute(route: CaddyRoute): (RouteSpec & { routeId: string })
 		securityHeaders: 'X-Content-Type-Options' in headerSet,
 		healthCheckUri: typeof active.uri === 'string' ? active.uri : undefined,
 		healthCheckInterval: typeof active.interval === 'string' ? active.interval : undefined,
+		healthCheckTimeout: typeof active.timeout === 'string' ? active.timeout : undefined,
 		lbPolicy:
 			(asObject(asObject(proxy.load_balancing).selection_policy).policy as LbPolicy) ??
 			'round_robin',

@@ -37,6 +37,8 @@ export interface RouteSpec {
 	securityHeaders: boolean;
 	healthCheckUri?: string;
 	healthCheckInterval?: string;
+	/** How long one active check may take (at most the interval). */
+	healthCheckTimeout?: string;
 	lbPolicy: LbPolicy;
 	offlinePage: boolean;
 	offlineMessage?: string;
@@ -57,6 +59,7 @@ export interface RouteInput extends AccessInput {
 	securityHeaders?: unknown;
 	healthCheckUri?: unknown;
 	healthCheckInterval?: unknown;
+	healthCheckTimeout?: unknown;
 	lbPolicy?: unknown;
 	offlinePage?: unknown;
 	offlineMessage?: unknown;
@@ -79,7 +82,51 @@ export function isManagedId(id: unknown): id is string {
 	return typeof id === 'string' && id.startsWith(ROUTE_ID_PREFIX);
 }
 
-const DURATION = /^\d+(ms|s|m|h)$/;
+const DURATION = /^(\d{1,7})(ms|s|m|h)$/;
+const DURATION_MS = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+/** Bounds of the active health check, so a route can neither hammer home nor hang a check. */
+export const HEALTH_CHECK_LIMITS = {
+	interval: { min: 1000, max: 3_600_000 },
+	timeout: { min: 1000, max: 60_000 },
+	defaultInterval: '30s',
+	defaultTimeout: '5s',
+};
+
+/** A Caddy duration such as 10s or 1m within [min, max] ms, with its length in ms. */
+function durationOf(
+	field: string,
+	raw: unknown,
+	bounds: { min: number; max: number },
+): { text: string; ms: number } | undefined {
+	const text = textOf(field, raw, 32).trim();
+	if (!text) return undefined;
+	const parts = DURATION.exec(text);
+	if (!parts) throw new InputError(field, `${quoted(text)} is not a duration such as 10s or 1m`);
+	const ms = Number(parts[1]) * DURATION_MS[parts[2] as keyof typeof DURATION_MS];
+	if (ms < bounds.min || ms > bounds.max) {
+		throw new InputError(
+			field,
+			`${quoted(text)} is outside ${bounds.min / 1000} s to ${bounds.max / 1000} s`,
+		);
+	}
+	return { text, ms };
+}
+
+/** The active health check's timing: defaults 30s and 5s, the timeout never longer than the interval. */
+function healthCheckTiming(input: RouteInput): { interval: string; timeout: string } {
+	const limits = HEALTH_CHECK_LIMITS;
+	const interval = durationOf('Health Check Interval', input.healthCheckInterval, limits.interval);
+	const timeout = durationOf('Health Check Timeout', input.healthCheckTimeout, limits.timeout);
+	if (interval && timeout && timeout.ms > interval.ms) {
+		throw new InputError(
+			'Health Check Timeout',
+			`${quoted(timeout.text)} is longer than the interval (${interval.text})`,
+		);
+	}
+	const intervalText = interval?.text ?? limits.defaultInterval;
+	const defaultTimeout = interval && interval.ms < 5000 ? interval.text : limits.defaultTimeout;
+	return { interval: intervalText, timeout: timeout?.text ?? defaultTimeout };
+}
 
 function parsePem(field: string, raw: unknown): string | undefined {
 	const pem = textOf(field, raw, ROUTE_LIMITS.tlsCaPem).trim();
@@ -129,14 +176,7 @@ export function parseRouteSpec(input: RouteInput, excludedHosts: string[] = []):
 		);
 	}
 	const healthCheckUri = parsePathMatcher('Health Check URI', input.healthCheckUri);
-	const healthCheckInterval =
-		textOf('Health Check Interval', input.healthCheckInterval, 32).trim() || undefined;
-	if (healthCheckInterval && !DURATION.test(healthCheckInterval)) {
-		throw new InputError(
-			'Health Check Interval',
-			`${quoted(healthCheckInterval)} is not a duration such as 10s or 1m`,
-		);
-	}
+	const healthTiming = healthCheckTiming(input);
 	const tlsServerNameText = textOf('TLS Server Name', input.tlsServerName, 256).trim();
 	const tlsServerName = tlsServerNameText
 		? parseHostname('TLS Server Name', tlsServerNameText, false)
@@ -165,7 +205,8 @@ export function parseRouteSpec(input: RouteInput, excludedHosts: string[] = []):
 		hsts: flagOf('HSTS', input.hsts, true),
 		securityHeaders: flagOf('Security Headers', input.securityHeaders, true),
 		healthCheckUri,
-		healthCheckInterval: healthCheckUri ? (healthCheckInterval ?? '30s') : undefined,
+		healthCheckInterval: healthCheckUri ? healthTiming.interval : undefined,
+		healthCheckTimeout: healthCheckUri ? healthTiming.timeout : undefined,
 		lbPolicy,
 		offlinePage: flagOf('Offline Page', input.offlinePage, false),
 		offlineMessage,

@@ -13,6 +13,11 @@ import { credentialSecretsOf, redactText, safeUrl } from '../../../lib/redact';
 import { backoffDelay } from '../../../lib/http-retry';
 import type { CaddyRoute } from '../helpers/caddyJson';
 import { bucketIdFor, parseBucket, type Bucket, type Location } from '../helpers/routeBuckets';
+import {
+	parseHealthGauges,
+	parseUpstreamCounts,
+	type UpstreamCounts,
+} from '../helpers/upstreamHealth';
 
 type CaddyContext = IExecuteFunctions | ILoadOptionsFunctions;
 
@@ -364,4 +369,27 @@ export async function readTopLevelId(
 	if (response.status === 400) return undefined;
 	const id: unknown = JSON.parse(response.body.toString('utf8') || 'null');
 	return typeof id === 'string' ? id : undefined;
+}
+
+/**
+ * What Caddy knows of its upstreams: the counts of `GET /reverse_proxy/upstreams` and the health
+ * gauges of `GET /metrics` (both documented admin endpoints), by dial address.
+ */
+export async function readUpstreamStatus(
+	this: IExecuteFunctions,
+): Promise<{ counts: Map<string, UpstreamCounts>; gauges: Map<string, boolean> }> {
+	const upstreams = await caddyRequest.call(this, 'GET', '/reverse_proxy/upstreams');
+	const metrics = await caddyRequest.call(this, 'GET', '/metrics');
+	let body: unknown;
+	try {
+		body = JSON.parse(upstreams.body.toString('utf8'));
+	} catch {
+		throw new NodeApiError(this.getNode(), { error: 'not JSON' } as JsonObject, {
+			message: 'Caddy answered /reverse_proxy/upstreams with something that is not JSON',
+		});
+	}
+	return {
+		counts: parseUpstreamCounts(body),
+		gauges: parseHealthGauges(metrics.body.toString('utf8')),
+	};
 }

@@ -4,6 +4,7 @@ import { operationSelector } from '../../../../lib/descriptions';
 import { operation, type Operations } from '../../../../lib/router';
 import * as del from './delete.operation';
 import * as get from './get.operation';
+import * as health from './health.operation';
 import * as list from './list.operation';
 import * as sync from './sync.operation';
 import * as upsert from './upsert.operation';
@@ -35,6 +36,12 @@ export const operations: Operations = {
 		description:
 			'Request every managed host through the public HTTPS listener: status, certificate and days left, offline page',
 		action: 'Verify routes from the public side',
+	}),
+	health: operation(health, {
+		name: 'Health',
+		description:
+			"Caddy's view of every managed route's upstreams: healthy or not (active health check), requests and failures",
+		action: 'Check the health of route upstreams',
 	}),
 	sync: operation(sync, {
 		name: 'Sync',

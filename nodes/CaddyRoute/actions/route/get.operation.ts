@@ -5,6 +5,7 @@ import { mapItems } from '../../../../lib/execute';
 import { parseHostname } from '../../../../lib/validation';
 import type { CaddyRoute } from '../../helpers/caddyJson';
 import { parseRoute } from '../../helpers/routeConfig';
+import { withoutPasswordHash } from '../../helpers/routePassword';
 import { routeIdFor } from '../../helpers/routeSpec';
 import { readById } from '../../transport';
 import { routeKeyFields, routePathAt } from './routeKey';
@@ -18,6 +19,8 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const routeId = routeIdFor(server, host, routePathAt.call(this, i));
 		const route = (await readById.call(this, routeId)) as CaddyRoute | undefined;
 		const spec = route ? parseRoute(route) : undefined;
-		return spec ? { found: true, server, ...spec } : { found: false, server, host, routeId };
+		return spec
+			? { found: true, server, ...withoutPasswordHash(spec) }
+			: { found: false, server, host, routeId };
 	});
 }

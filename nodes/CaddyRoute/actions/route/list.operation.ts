@@ -5,6 +5,7 @@ import { mapItems } from '../../../../lib/execute';
 import type { CaddyRoute } from '../../helpers/caddyJson';
 import { managedRoutesOf } from '../../helpers/routeBuckets';
 import { parseRoute } from '../../helpers/routeConfig';
+import { withoutPasswordHash } from '../../helpers/routePassword';
 import { readServerRoutes } from '../../transport';
 
 export const description: INodeProperties[] = [];
@@ -16,7 +17,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const routes = (await readServerRoutes.call(this, server)) as CaddyRoute[];
 		return managedRoutesOf(routes).flatMap((route) => {
 			const spec = parseRoute(route);
-			return spec ? [{ server, ...spec }] : [];
+			return spec ? [{ server, ...withoutPasswordHash(spec) }] : [];
 		});
 	});
 }

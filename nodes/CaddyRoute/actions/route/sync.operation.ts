@@ -10,13 +10,15 @@ import { InputError } from '../../../../lib/validation';
 import { claimHosts } from '../../helpers/ownership';
 import { adoptUnmanagedAt, routeInputAt, serverAt, validateRoutes } from '../../helpers/parameters';
 import type { CaddyRoute } from '../../helpers/caddyJson';
-import { hostsOf } from '../../helpers/routeBuckets';
+import { hostsOf, managedRoutesOf } from '../../helpers/routeBuckets';
 import {
 	buildRoute,
 	canonicalJson,
 	diffRoutes,
 	replaceManagedRoutes,
+	routeIdOf,
 } from '../../helpers/routeConfig';
+import { needsHashing, withHashedPassword } from '../../helpers/routePassword';
 import type { RouteInput } from '../../helpers/routeSpec';
 import { changeRoutes, readServerRoutes, type RoutesChange } from '../../transport';
 import {
@@ -121,9 +123,16 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		const server = serverAt.call(this, 0);
 		const dryRun = this.getNodeParameter('dryRun', 0) as boolean;
 		const adopt = adoptUnmanagedAt.call(this);
-		const desired = (await validateRoutes.call(this, desiredInputs.call(this), 0)).map(
-			({ spec, pins, authPins }) => buildRoute(spec, server, pins, authPins),
-		);
+		const checked = await validateRoutes.call(this, desiredInputs.call(this), 0);
+		// Plain basic-auth passwords are matched against the hashes Caddy has, so a re-sync is no change.
+		const current = checked.some(({ spec }) => needsHashing(spec))
+			? managedRoutesOf((await readServerRoutes.call(this, server)) as CaddyRoute[])
+			: [];
+		const desired: CaddyRoute[] = [];
+		for (const { spec, pins, authPins } of checked) {
+			const existing = current.find((route) => route['@id'] === routeIdOf(spec, server));
+			desired.push(buildRoute(await withHashedPassword(spec, existing), server, pins, authPins));
+		}
 		const desiredHosts = desired.flatMap(hostsOf);
 		const ids = new Set<string>();
 		for (const route of desired) {

@@ -11,8 +11,14 @@ import type { CaddyRoute } from '../../helpers/caddyJson';
 import { hostsOf, managedRoutesOf } from '../../helpers/routeBuckets';
 import { claimHosts } from '../../helpers/ownership';
 import { adoptUnmanagedAt, routeInputAt, serverAt, validateRoutes } from '../../helpers/parameters';
-import { buildRoute, canonicalJson, replaceManagedRoutes } from '../../helpers/routeConfig';
-import { changeRoutes, type RoutesChange } from '../../transport';
+import {
+	buildRoute,
+	canonicalJson,
+	replaceManagedRoutes,
+	routeIdOf,
+} from '../../helpers/routeConfig';
+import { needsHashing, withHashedPassword } from '../../helpers/routePassword';
+import { changeRoutes, readById, type RoutesChange } from '../../transport';
 import {
 	hostsField,
 	routeOptionsField,
@@ -69,8 +75,13 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			[routeInputAt.call(this, i)],
 			i,
 		);
-		const route = buildRoute(spec, server, pins, authPins);
-		const routeId = route['@id'] as string;
+		const routeId = routeIdOf(spec, server);
+		// A plain password keeps the hash the route already has when it matches (else a fresh salt
+		// would rewrite the route on every run): only then is the current route needed first.
+		const current = needsHashing(spec)
+			? ((await readById.call(this, routeId)) as CaddyRoute | undefined)
+			: undefined;
+		const route = buildRoute(await withHashedPassword(spec, current), server, pins, authPins);
 
 		const outcome =
 			(await upsertInBucket.call(this, server, route, adopt)) ??
