@@ -1,6 +1,7 @@
 import { createServer, type IncomingHttpHeaders } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
+import { hashSync } from 'bcryptjs';
 import type { IDataObject } from 'n8n-workflow';
 
 import { startCaddy, type CaddyServer } from '../support/caddy';
@@ -316,6 +317,29 @@ describeWithServer('caddy', 'Caddy Route node against a real Caddy', () => {
 			{},
 			{ upstreamTls: true, tlsServerName: 'app.home.arpa' },
 		);
+		const hash = hashSync('export-password', 10);
+		await upsert(
+			'guarded.example.com',
+			`127.0.0.1:${alpha.port}`,
+			{},
+			{
+				basicAuthUser: 'admin',
+				basicAuthHash: hash,
+				authBypassPaths: '/api/*',
+				ipDeny: '203.0.113.0/24',
+				ipAllow: '198.51.100.0/24, 127.0.0.1/32',
+			},
+		);
+		await upsert(
+			'sso.example.com',
+			`127.0.0.1:${alpha.port}`,
+			{},
+			{
+				forwardAuthUpstream: `127.0.0.1:${beta.port}`,
+				forwardAuthUri: '/api/verify?rd=https://sso.example.com',
+				forwardAuthCopyHeaders: 'Remote-User, Remote-Groups',
+			},
+		);
 		const result = await runNode(
 			'caddyRoute',
 			{
@@ -342,7 +366,16 @@ describeWithServer('caddy', 'Caddy Route node against a real Caddy', () => {
 		const body = JSON.parse(adapted.body) as { result?: { apps?: object }; error?: string };
 		expect(body.error).toBeUndefined();
 		expect(adapted.status).toBe(200);
-		expect(JSON.stringify(body.result)).toContain('one.example.com');
+		const adaptedJson = JSON.stringify(body.result);
+		expect(adaptedJson).toContain('one.example.com');
+		// access control survives the export: a backup restored from it must not open a guarded route
+		expect(caddyfile).toContain(`admin ${hash}`);
+		expect(adaptedJson).toContain('"http_basic"');
+		expect(adaptedJson).toContain(JSON.stringify(hash));
+		expect(adaptedJson).toContain('"203.0.113.0/24"');
+		expect(adaptedJson).toContain('"198.51.100.0/24"');
+		expect(adaptedJson).toContain('/api/verify?rd=https://sso.example.com');
+		expect(adaptedJson).toContain('Remote-Groups');
 	});
 
 	it('ensures a server: creates it when absent and leaves an existing one as it is', async () => {
