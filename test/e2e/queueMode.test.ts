@@ -4,16 +4,12 @@
  * the executions run on the workers, as their logs and n8n's execution records show. Caddy is real, and
  * a deduplicating loopback server plays home.
  */
-import { request as httpRequest } from 'node:http';
-
-import type { IDataObject } from 'n8n-workflow';
 
 import {
 	login,
 	publishWorkflows,
 	randomSecret,
 	routeCredentials,
-	shippedWorkflows,
 	WEBHOOK_CREDENTIAL,
 	type WorkflowJson,
 } from '../../scripts/n8n-instance';
@@ -23,6 +19,15 @@ import { startUpstream, type Upstream } from '../support/http';
 import { describeWithN8n } from '../support/n8n';
 import { startN8nCluster, type N8nCluster } from '../support/n8nCluster';
 import { waitFor } from '../support/process';
+import { webhookCall, type WebhookAnswer } from '../support/webhookCall';
+import {
+	HEARTBEAT_TYPE,
+	nodesOfType,
+	onPostgres,
+	shipped,
+	STORE_CREDENTIAL,
+	storeCredential,
+} from '../support/queueModeWorkflows';
 import { describeWithServer } from '../support/servers';
 
 jest.setTimeout(120_000);
@@ -33,13 +38,7 @@ const RECEIVER_ID = 'hliHeartbeatRecv1';
 const RELAY_ID = 'hliOfflineRelay01';
 const MONITOR_ID = 'hliHeartbeatMon01';
 const DRAIN_ID = 'hliTestDrain0001';
-const HEARTBEAT_TYPE = 'n8n-nodes-homelab-ingress.heartbeat';
 const CADDY_TYPE = 'n8n-nodes-homelab-ingress.caddyRoute';
-const STORE_CREDENTIAL = {
-	id: 'hliHeartbeatPg001',
-	name: 'Heartbeat store',
-	type: 'homelabPostgresApi',
-};
 /** Drains in these tests retry every second, so home's flapping is not met by Svix's 5-minute waits. */
 const TEST_DRAIN_OPTIONS = {
 	retrySchedule: '1',
@@ -49,31 +48,6 @@ const TEST_DRAIN_OPTIONS = {
 	batchSize: 10,
 	maxDurationSeconds: 20,
 };
-
-function shipped(id: string): WorkflowJson {
-	const workflow = shippedWorkflows().find((candidate) => candidate.id === id);
-	if (!workflow) throw new Error(`workflows/ has no workflow with id ${id}`);
-	return structuredClone(workflow);
-}
-
-function nodesOfType(workflow: WorkflowJson, type: string) {
-	const nodes = workflow.nodes.filter((node) => node.type === type);
-	expect(nodes.length).toBeGreaterThan(0);
-	return nodes;
-}
-
-/** What docs/heartbeat.md asks of queue mode: every Heartbeat node on the same PostgreSQL credential. */
-function onPostgres(workflow: WorkflowJson): WorkflowJson {
-	for (const node of nodesOfType(workflow, HEARTBEAT_TYPE)) {
-		expect(node.parameters.storage).toBe('embedded');
-		node.parameters.storage = 'postgres';
-		delete node.parameters.databaseFile;
-		node.credentials = {
-			homelabPostgresApi: { id: STORE_CREDENTIAL.id, name: STORE_CREDENTIAL.name },
-		};
-	}
-	return workflow;
-}
 
 /** A webhook that runs the Heartbeat node's Drain, so the tests can start drains on any worker. */
 function drainWorkflow(): WorkflowJson {
@@ -141,57 +115,6 @@ const CALL_TIMEOUT_MS = 60_000;
 
 const sleep = async (ms: number) => await new Promise((resolve) => setTimeout(resolve, ms));
 
-interface Answer {
-	status: number;
-	json: IDataObject;
-}
-
-/** A webhook call on a connection of its own, so no call waits on a socket another one left behind. */
-async function webhookCall(
-	baseUrl: string,
-	token: string,
-	method: 'POST' | 'DELETE',
-	path: string,
-	body: unknown,
-): Promise<Answer> {
-	const payload = JSON.stringify(body);
-	const text = await new Promise<{ status: number; text: string }>((resolve, reject) => {
-		const request = httpRequest(
-			`${baseUrl}/webhook/${path}`,
-			{
-				method,
-				agent: false,
-				headers: {
-					'Content-Type': 'application/json',
-					'Content-Length': Buffer.byteLength(payload),
-					Authorization: `Bearer ${token}`,
-				},
-			},
-			(response) => {
-				let received = '';
-				response.setEncoding('utf8');
-				response.on('data', (chunk: string) => (received += chunk));
-				response.on('end', () => resolve({ status: response.statusCode ?? 0, text: received }));
-				response.on('error', reject);
-			},
-		);
-		const timer = setTimeout(
-			() => request.destroy(new Error(`no answer within ${CALL_TIMEOUT_MS} ms`)),
-			CALL_TIMEOUT_MS,
-		);
-		request.on('close', () => clearTimeout(timer));
-		request.on('error', (error) =>
-			reject(new Error(`${method} /webhook/${path} ${payload}: ${error.message}`)),
-		);
-		request.end(payload);
-	});
-	try {
-		return { status: text.status, json: JSON.parse(text.text) as IDataObject };
-	} catch {
-		return { status: text.status, json: { text: text.text } };
-	}
-}
-
 describeWithServer('caddy', 'n8n queue mode', () => {
 	describeWithServer('postgresql', 'with PostgreSQL', () => {
 		describeWithServer('redis', 'and Redis', () => {
@@ -208,7 +131,8 @@ describeWithServer('caddy', 'n8n queue mode', () => {
 					path: string,
 					body: unknown,
 					baseUrl = cluster.webhookUrl,
-				): Promise<Answer> => await webhookCall(baseUrl, token, method, path, body);
+				): Promise<WebhookAnswer> =>
+					await webhookCall(baseUrl, token, method, path, body, CALL_TIMEOUT_MS);
 				const publish = async (host: string, upstreamAddress: string) =>
 					await call('POST', 'ingress/routes', { host, upstream: upstreamAddress });
 				const unpublish = async (host: string) => await call('DELETE', 'ingress/routes', { host });
@@ -275,14 +199,10 @@ describeWithServer('caddy', 'n8n queue mode', () => {
 						if (node.parameters.operation === 'drain')
 							node.parameters.drainOptions = TEST_DRAIN_OPTIONS;
 					cluster = await startN8nCluster((postgres) => {
-						const store = postgres.credentials('heartbeat');
 						return {
 							credentials: [
 								...routeCredentials(caddy.adminUrl, token),
-								{
-									...STORE_CREDENTIAL,
-									data: { ...store, port: String(store.port), ssl: 'disable' },
-								},
+								storeCredential(postgres, 'heartbeat'),
 							],
 							workflows: [
 								publishCopy,

@@ -42,6 +42,8 @@ export interface ClusterProcess {
 	output(): string;
 	/** SIGKILL to its PID (no graceful shutdown), then its own child processes by their PIDs. */
 	kill(): Promise<void>;
+	/** Graceful stop: SIGTERM to its PID (SIGKILL after a grace period). */
+	stop(): Promise<void>;
 }
 
 export interface N8nCluster {
@@ -107,6 +109,7 @@ function clusterProcess(name: string, n8n: RunningN8n, executions: Set<string>):
 		executions,
 		running: () => exitCode === undefined,
 		output: () => n8n.output(),
+		stop: async () => await n8n.stop(),
 		async kill() {
 			const children = childPids(n8n.pid);
 			process.kill(n8n.pid, 'SIGKILL');
