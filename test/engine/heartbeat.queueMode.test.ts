@@ -44,6 +44,26 @@ describe('Heartbeat node while n8n runs in queue mode', () => {
 		expect(existsSync(file)).toBe(false);
 	});
 
+	it('with Continue On Fail, fails every item with kind input (400) for the workflow to branch on', async () => {
+		const file = join(dir, 'continued.sqlite');
+		const continued = await runNode(
+			'heartbeat',
+			{ storage: 'embedded', databaseFile: file, ...recordBeat },
+			{ input: [{ n: 1 }, { n: 2 }], onError: 'continueRegularOutput' },
+		);
+		expect(continued.error).toBeUndefined();
+		expect(continued.items('Node')).toEqual(
+			[0, 1].map((item) => ({
+				json: {
+					error: expect.stringMatching(/^Invalid Storage: .*queue mode/),
+					details: { errorKind: 'input', httpStatus: 400 },
+				},
+				pairedItem: { item },
+			})),
+		);
+		expect(existsSync(file)).toBe(false);
+	});
+
 	it('uses the embedded store again once n8n is back in regular mode', async () => {
 		process.env.EXECUTIONS_MODE = 'regular';
 		const file = join(dir, 'regular.sqlite');
