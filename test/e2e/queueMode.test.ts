@@ -49,6 +49,19 @@ const TEST_DRAIN_OPTIONS = {
 	maxDurationSeconds: 20,
 };
 
+const EMBEDDED_RELAY_ID = 'hliTestRelaySqlit';
+
+/** The relay workflow as shipped (embedded store), at a path of its own. */
+function embeddedRelay(): WorkflowJson {
+	const relay = shipped(RELAY_ID);
+	relay.id = EMBEDDED_RELAY_ID;
+	relay.name = 'Test: relay on the embedded store';
+	const webhook = relay.nodes.find((node) => node.type === 'n8n-nodes-base.webhook')!;
+	webhook.parameters.path = 'test/relay-embedded';
+	webhook.webhookId = 'c3f9a4c2-8d7e-4d8e-b6f1-3e5a9b1c2d02';
+	return relay;
+}
+
 /** A webhook that runs the Heartbeat node's Drain, so the tests can start drains on any worker. */
 function drainWorkflow(): WorkflowJson {
 	return {
@@ -209,11 +222,19 @@ describeWithServer('caddy', 'n8n queue mode', () => {
 								shipped(UNPUBLISH_ID),
 								receiver,
 								onPostgres(shipped(RELAY_ID)),
+								embeddedRelay(),
 								monitor,
 								drainWorkflow(),
 							],
 							// The monitor is published by its own test, so its drains do not run during the others.
-							publish: [PUBLISH_ID, UNPUBLISH_ID, RECEIVER_ID, RELAY_ID, DRAIN_ID],
+							publish: [
+								PUBLISH_ID,
+								UNPUBLISH_ID,
+								RECEIVER_ID,
+								RELAY_ID,
+								EMBEDDED_RELAY_ID,
+								DRAIN_ID,
+							],
 						};
 					});
 				}, 300_000);
@@ -235,6 +256,24 @@ describeWithServer('caddy', 'n8n queue mode', () => {
 					);
 					expect(atMain.status).toBe(404);
 					expect(await managedRoutes()).toHaveLength(0);
+				});
+
+				it('refuses the embedded store on the workers: the shipped relay answers 400, kind input', async () => {
+					const refused = await call('POST', 'test/relay-embedded', {
+						source: 'home',
+						method: 'GET',
+						path: '/x',
+					});
+					expect(refused).toEqual({
+						status: 400,
+						json: {
+							error: expect.stringMatching(
+								/^Invalid Storage: the embedded SQLite store cannot be used while n8n runs in queue mode/,
+							),
+							errorKind: 'input',
+						},
+					});
+					expect(home.received).toHaveLength(0);
 				});
 
 				it('publishes 200 distinct hosts sent at once: 200 managed routes, each host once', async () => {
