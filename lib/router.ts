@@ -7,6 +7,7 @@ import type {
 import { NodeOperationError } from 'n8n-workflow';
 
 import { quoted } from './errors';
+import { failureItem, toNodeError } from './execute';
 
 /** How the Operation selector shows an operation; its value is the operation's key. */
 export type OperationOption = Omit<INodePropertyOptions, 'value'>;
@@ -72,7 +73,8 @@ function selectOperation<Args extends unknown[]>(
 /**
  * The node's `execute`: picks the operation from `routes` by the parameters in `by` and `operation`
  * (a clear error when there is none), then runs it for all items. `prepare` makes what every
- * operation receives (e.g. the open store), only once the operation is known.
+ * operation receives (e.g. the open store), only once the operation is known; when it fails, the
+ * items fail as with any other error (see mapItems).
  */
 export function createRouter(by: string[], routes: Routes): NodeRouter;
 export function createRouter<Args extends unknown[]>(
@@ -87,8 +89,17 @@ export function createRouter<Args extends unknown[]>(
 ): NodeRouter {
 	return async function router(this: IExecuteFunctions) {
 		const chosen = selectOperation(this, by, routes);
-		// Without `prepare` Args is [] (the first overload).
-		const args = prepare ? await prepare.call(this) : ([] as unknown[] as Args);
+		let args: Args;
+		try {
+			// Without `prepare` Args is [] (the first overload).
+			args = prepare ? await prepare.call(this) : ([] as unknown[] as Args);
+		} catch (error) {
+			// What every item needs could not be made (Heartbeat: its store). With "Continue On Fail" each
+			// item fails with the error's kind, as it would had the operation itself failed.
+			const nodeError = await toNodeError.call(this, error);
+			if (!this.continueOnFail()) throw nodeError;
+			return [this.getInputData().map((_, i) => failureItem(error, nodeError, { item: i }))];
+		}
 		return [await chosen.execute.call(this, ...args)];
 	};
 }

@@ -117,6 +117,10 @@ export interface InstanceConfig {
 	runnerBrokerPort: number;
 	/** Stream n8n's log to this process's stdout/stderr (`npm start`) instead of keeping it for error messages. */
 	inheritOutput?: boolean;
+	/** More settings, applied last (queue mode: EXECUTIONS_MODE, the database and Redis). */
+	extraEnv?: Record<string, string>;
+	/** Sees every chunk of n8n's log as it arrives (when not inherited). */
+	onOutput?: (text: string) => void;
 }
 
 export function randomSecret(bytes = 24): string {
@@ -198,6 +202,7 @@ function n8nEnv(config: InstanceConfig): NodeJS.ProcessEnv {
 		N8N_INSTANCE_OWNER_PASSWORD_HASH: bcryptHash(config.n8nBin, config.owner.password),
 		N8N_INSTANCE_OWNER_FIRST_NAME: config.owner.firstName,
 		N8N_INSTANCE_OWNER_LAST_NAME: config.owner.lastName,
+		...config.extraEnv,
 	};
 }
 
@@ -254,7 +259,7 @@ const SEED_DIGEST_FILE = 'homelab-seed-sha256';
  * Imports the seed's credentials and workflows, unless this very seed was imported into this database
  * before: each import boots n8n's CLI, several seconds. Returns whether it imported.
  */
-async function importSeed(
+export async function importSeed(
 	config: InstanceConfig,
 	seed: Seed,
 	force: boolean,
@@ -317,11 +322,18 @@ export interface RunningN8n {
 	stop(): Promise<void>;
 }
 
-/** Starts `n8n start` and waits until it is ready; `cancel` stops the wait (and n8n) early, e.g. on Ctrl-C. */
-async function startN8n(config: InstanceConfig, cancel?: AbortSignal): Promise<RunningN8n> {
+/**
+ * Starts `n8n start` (or, in queue mode, `n8n worker` / `n8n webhook`) and waits until it is ready on
+ * `config.port` (a worker's health server port); `cancel` stops the wait (and n8n) early, e.g. on Ctrl-C.
+ */
+export async function startN8n(
+	config: InstanceConfig,
+	cancel?: AbortSignal,
+	command: 'start' | 'worker' | 'webhook' = 'start',
+): Promise<RunningN8n> {
 	assertNode24();
 	await assertPortFree(config.listenAddress, config.port);
-	const child: ChildProcess = spawn(process.execPath, [realpathSync(config.n8nBin), 'start'], {
+	const child: ChildProcess = spawn(process.execPath, [realpathSync(config.n8nBin), command], {
 		cwd: config.userFolder,
 		env: n8nEnv(config),
 		stdio: config.inheritOutput ? ['ignore', 'inherit', 'inherit'] : ['ignore', 'pipe', 'pipe'],
@@ -332,7 +344,9 @@ async function startN8n(config: InstanceConfig, cancel?: AbortSignal): Promise<R
 	const pid = child.pid;
 	let log = '';
 	const keep = (chunk: Buffer) => {
-		log = (log + chunk.toString()).slice(-30_000);
+		const text = chunk.toString();
+		log = (log + text).slice(-30_000);
+		config.onOutput?.(text);
 	};
 	child.stdout?.on('data', keep);
 	child.stderr?.on('data', keep);
@@ -415,7 +429,7 @@ export async function login(baseUrl: string, owner: Owner): Promise<string> {
  * Whether a workflow is active is read from the workflow itself: its publication status can still show the
  * triggers of a run before the workflow was imported (and so deactivated) again.
  */
-async function publishWorkflows(
+export async function publishWorkflows(
 	baseUrl: string,
 	cookie: string,
 	workflowIds: string[],

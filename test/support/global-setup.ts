@@ -11,4 +11,7 @@ export default function globalSetup(): void {
 	prepareTwin();
 	prepareServer('powerdns', 'pdns_server', 'pdns-server');
 	preparePowerDnsBackend();
+	// n8n's queue mode (test/e2e/queueMode.test.ts) and the production compose file's check.
+	prepareServer('redis', 'redis-server', 'redis-server');
+	prepareServer('docker-compose', 'docker-compose', 'docker-compose');
 }

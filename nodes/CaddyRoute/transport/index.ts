@@ -78,12 +78,22 @@ function caddyMessage(body: Buffer, secrets: string[]): string {
 type RawResponse = { statusCode: number; body: unknown; headers: IDataObject };
 
 const RESET_CODES = ['ECONNRESET', 'EPIPE', 'ECONNABORTED'];
-const RESET_RETRIES = 3;
+const RESET_RETRIES = 5;
 
 /**
- * Caddy drops idle keep-alive connections when it reloads, so a request that reuses one can die with
- * a reset. Those are sent again on a new connection: GETs are safe, and writes carry If-Match, so a
- * write that did land is answered 412 instead of being applied twice.
+ * A request that met a reset may or may not have landed; sending it again is safe only when landing
+ * twice changes nothing: a GET, a write guarded by If-Match (a second landing is answered 412), or a
+ * PATCH, which in Caddy's API replaces a value that exists. POST (appends to arrays), PUT (inserts)
+ * and DELETE are not sent again.
+ */
+function safeToResend(options: IHttpRequestOptions): boolean {
+	return options.method === 'GET' || options.method === 'PATCH' || !!options.headers?.['If-Match'];
+}
+
+/**
+ * Caddy drops its admin connections when it reloads, which it does on every config change, so with
+ * several executions (or queue-mode workers) changing routes at once a request can die with a reset.
+ * Requests that are safe to repeat are sent again (see safeToResend).
  */
 async function sendWithReconnect(
 	this: CaddyContext,
@@ -100,9 +110,12 @@ async function sendWithReconnect(
 		} catch (error) {
 			const reason = (error as { cause?: { code?: string }; code?: string }) ?? {};
 			const code = reason.cause?.code ?? reason.code ?? '';
-			const retryable =
-				RESET_CODES.includes(code) && (options.method === 'GET' || options.headers?.['If-Match']);
-			if (retryable && attempt < RESET_RETRIES) continue;
+			const retryable = RESET_CODES.includes(code) && safeToResend(options);
+			if (retryable && attempt < RESET_RETRIES) {
+				// A moment for Caddy to finish the reload that dropped the connection.
+				await sleep(backoffDelay(attempt, 20, 500));
+				continue;
+			}
 			// A bare error object: given the original, n8n would replace our message with a generic one
 			// (and keep the original, whose request holds the credential's header).
 			throw new NodeApiError(this.getNode(), { error: code || 'connection failed' } as JsonObject, {

@@ -1,6 +1,5 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
-import { toNodeError } from '../../../lib/execute';
 import { createRouter } from '../../../lib/router';
 import { openStore } from '../storage/open';
 import type { HeartbeatStore } from '../storage/types';
@@ -10,11 +9,7 @@ import * as source from './source/Source.resource';
 
 /** The chosen store (kept open between executions, see openStore), for the operation to run on. */
 async function storeForOperation(this: IExecuteFunctions): Promise<[HeartbeatStore]> {
-	try {
-		return [await openStore.call(this)];
-	} catch (error) {
-		throw await toNodeError.call(this, error);
-	}
+	return [await openStore.call(this)];
 }
 
 export const router = createRouter(['resource'], { source, queue, deadLetter }, storeForOperation);

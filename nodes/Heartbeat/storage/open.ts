@@ -8,6 +8,7 @@ import type { PoolConfig } from 'pg';
 
 import { InputError } from '../../../lib/validation';
 import { PostgresStore } from './postgres';
+import { n8nRunsInQueueMode } from './queueMode';
 import { SqliteStore } from './sqlite';
 import type { HeartbeatStore } from './types';
 import { quoted } from '../../../lib/errors';
@@ -85,6 +86,17 @@ async function shared(key: string, open: () => Promise<HeartbeatStore>): Promise
 	return await current.store;
 }
 
+/** The embedded store refuses to run in queue mode: each worker would keep its own file. */
+export function assertEmbeddedStoreAllowed(inQueueMode = n8nRunsInQueueMode()): void {
+	if (!inQueueMode) return;
+	throw new InputError(
+		'Storage',
+		'the embedded SQLite store cannot be used while n8n runs in queue mode (EXECUTIONS_MODE=queue): ' +
+			'each worker would keep its own file, so beats, leases and queued requests would not be shared. ' +
+			'Set Storage to PostgreSQL and pick a homelabPostgresApi credential in every Heartbeat node',
+	);
+}
+
 /** The store the node's "Storage" parameter picks, with its tables created or migrated. Not to be closed by callers. */
 export async function openStore(this: IExecuteFunctions): Promise<HeartbeatStore> {
 	const storage = this.getNodeParameter('storage', 0) as string;
@@ -104,6 +116,8 @@ export async function openStore(this: IExecuteFunctions): Promise<HeartbeatStore
 			return store;
 		});
 	}
+	// Before the file is opened: a queue-mode worker would write a file the other workers never see.
+	assertEmbeddedStoreAllowed();
 	const file = resolve(
 		String(this.getNodeParameter('databaseFile', 0, '')).trim() || defaultDatabaseFile(),
 	);
