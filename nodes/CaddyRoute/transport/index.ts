@@ -11,6 +11,7 @@ import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 import { KindedError, quoted } from '../../../lib/errors';
 import { credentialSecretsOf, redactText, safeUrl } from '../../../lib/redact';
 import { backoffDelay } from '../../../lib/http-retry';
+import { adminTarget } from './adminAccess';
 
 type CaddyContext = IExecuteFunctions | ILoadOptionsFunctions;
 
@@ -81,7 +82,7 @@ const RESET_RETRIES = 3;
 async function sendWithReconnect(
 	this: CaddyContext,
 	options: IHttpRequestOptions,
-	baseURL: string,
+	adminUrl: string,
 ): Promise<RawResponse> {
 	for (let attempt = 1; ; attempt++) {
 		try {
@@ -99,7 +100,7 @@ async function sendWithReconnect(
 			// A bare error object: given the original, n8n would replace our message with a generic one
 			// (and keep the original, whose request holds the credential's header).
 			throw new NodeApiError(this.getNode(), { error: code || 'connection failed' } as JsonObject, {
-				message: `Caddy admin API unreachable at ${safeUrl(baseURL)}`,
+				message: `Caddy admin API unreachable at ${safeUrl(adminUrl)}${options.baseURL === adminUrl ? '' : ' (through SSH)'}`,
 				description: `${code || 'Connection failed'}: check that Caddy runs with its admin API enabled and that the credential URL points at it.`,
 			});
 		}
@@ -115,13 +116,18 @@ export async function caddyRequest(
 	headers: IDataObject = {},
 	allowStatus: number[] = [],
 ): Promise<CaddyResponse> {
-	const baseURL = await adminBaseUrl.call(this);
+	const adminUrl = await adminBaseUrl.call(this);
+	const { baseURL, hostHeader } = await adminTarget(this, adminUrl);
 	const options: IHttpRequestOptions = {
 		method,
 		baseURL,
 		url: path,
 		// Caddy's admin endpoint with enforce_origin (set by Ensure Server) refuses requests without it.
-		headers: { Origin: adminOrigin(baseURL), ...headers },
+		headers: {
+			Origin: adminOrigin(adminUrl),
+			...(hostHeader ? { Host: hostHeader } : {}),
+			...headers,
+		},
 		encoding: 'arraybuffer',
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
@@ -136,7 +142,7 @@ export async function caddyRequest(
 	}
 	if ('getExecutionCancelSignal' in this) options.abortSignal = this.getExecutionCancelSignal();
 
-	const response = await sendWithReconnect.call(this, options, baseURL);
+	const response = await sendWithReconnect.call(this, options, adminUrl);
 	const raw = response.body;
 	const bytes = Buffer.isBuffer(raw)
 		? raw

@@ -1,0 +1,110 @@
+/**
+ * Caddy Route → Admin API Access "Through SSH" on the VPS twin: the admin API stays on the twin's
+ * localhost (Install Caddy pins it there), and the node reaches it over a pinned SSH tunnel. The
+ * results are read inside the twin with curl, not through the node.
+ */
+import type { IDataObject } from 'n8n-workflow';
+
+import { runNode } from '../support/engine';
+import { describeWithServer } from '../support/servers';
+import { startTwin, twinCredentials, type Twin } from '../support/twin';
+
+const ADMIN = "curl -fsS -m 5 -H 'Origin: http://localhost:2019' http://localhost:2019";
+
+describeWithServer('twin', 'Caddy Route through an SSH tunnel to the VPS twin', () => {
+	let twin: Twin;
+	let credentials: Record<string, IDataObject>;
+	const caddy = (params: IDataObject, overrides: IDataObject = {}) =>
+		runNode(
+			'caddyRoute',
+			{ adminAccess: 'ssh', sshConnection: overrides, ...params },
+			{ credentials },
+		);
+
+	beforeAll(async () => {
+		twin = await startTwin();
+		credentials = {
+			// A host the credential names but the tunnel overrides, as a workflow does for a new server.
+			homelabSshApi: { ...twinCredentials(twin).homelabSshApi, host: '192.0.2.1' },
+			caddyAdminApi: { baseUrl: 'http://localhost:2019' },
+		};
+		const installed = await runNode(
+			'sshSetup',
+			{ operation: 'caddy', caddyInstall: 'distribution' },
+			{ credentials: twinCredentials(twin) },
+		);
+		if (installed.error) throw installed.error;
+	}, 120_000);
+
+	afterAll(async () => {
+		await twin?.stop();
+	}, 60_000);
+
+	it('ensures the server and publishes a route in the Caddy that listens only on the twin’s localhost', async () => {
+		const tunnel = { host: twin.address, hostKeyFingerprint: twin.fingerprint };
+		const ensured = await caddy(
+			{
+				resource: 'server',
+				operation: 'ensure',
+				serverName: 'ingress',
+				listen: ':8080',
+				automaticHttps: false,
+			},
+			tunnel,
+		);
+		expect(ensured.error).toBeUndefined();
+		const route = await caddy(
+			{
+				resource: 'route',
+				operation: 'upsert',
+				server: { __rl: true, mode: 'name', value: 'ingress' },
+				hosts: 'app.example.com',
+				upstreams: '100.64.0.5:8080',
+			},
+			tunnel,
+		);
+		expect(route.error).toBeUndefined();
+		expect(route.json[0]).toMatchObject({ action: 'created', changed: true });
+		const routes = JSON.parse(twin.exec(`${ADMIN}/config/apps/http/servers/ingress/routes`).stdout);
+		expect(routes.map((r: IDataObject) => r['@id'])).toEqual([
+			'homelab-ingress_app.example.com@ingress',
+		]);
+		// Through the tunnel again: nothing to change.
+		const again = await caddy(
+			{
+				resource: 'route',
+				operation: 'upsert',
+				server: { __rl: true, mode: 'name', value: 'ingress' },
+				hosts: 'app.example.com',
+				upstreams: '100.64.0.5:8080',
+			},
+			tunnel,
+		);
+		expect(again.json[0]).toMatchObject({ action: 'unchanged', changed: false });
+	}, 60_000);
+
+	it('refuses a server whose host key is not the pinned one, before the admin API is asked', async () => {
+		const result = await caddy(
+			{
+				resource: 'route',
+				operation: 'list',
+				server: { __rl: true, mode: 'name', value: 'ingress' },
+			},
+			{ host: twin.address, hostKeyFingerprint: `SHA256:${'A'.repeat(43)}` },
+		);
+		expect(result.error?.message).toMatch(/^Caddy admin API through SSH: Host key mismatch/);
+	}, 60_000);
+
+	it('cannot reach the admin API directly: it listens on the twin’s localhost only', async () => {
+		const result = await runNode(
+			'caddyRoute',
+			{
+				resource: 'route',
+				operation: 'list',
+				server: { __rl: true, mode: 'name', value: 'ingress' },
+			},
+			{ credentials: { caddyAdminApi: { baseUrl: `http://${twin.address}:2019` } } },
+		);
+		expect(result.error?.message).toMatch(/Caddy admin API unreachable/);
+	}, 60_000);
+});
