@@ -83,6 +83,59 @@ describeWithServer('twin', 'Caddy Route through an SSH tunnel to the VPS twin', 
 		expect(again.json[0]).toMatchObject({ action: 'unchanged', changed: false });
 	}, 60_000);
 
+	it('verifies through the public HTTPS listener of the server the tunnel goes to', async () => {
+		// Home on the tailnet, played inside the twin: 100.64.0.5:8080 on its loopback.
+		twin.exec(
+			"ip addr add 100.64.0.5/32 dev lo && mkdir -p /srv/home && echo 'hello from home' > /srv/home/index.html && systemd-run --unit=home --working-directory=/srv/home python3 -m http.server 8080 --bind 100.64.0.5",
+		);
+		// Certificates from Caddy's internal CA (production uses ACME), trusted by the check below.
+		const tls = {
+			automation: {
+				policies: [{ subjects: ['web.example.com'], issuers: [{ module: 'internal' }] }],
+			},
+		};
+		const loaded = twin.exec(
+			`${ADMIN.replace('curl', "curl -X POST -H 'Content-Type: application/json' --data-binary @-")}/config/apps/tls`,
+			JSON.stringify(tls),
+		);
+		expect(loaded.code).toBe(0);
+		const tunnel = { host: twin.address, hostKeyFingerprint: twin.fingerprint };
+		const ensured = await caddy(
+			{ resource: 'server', operation: 'ensure', serverName: 'public', listen: ':443' },
+			tunnel,
+		);
+		expect(ensured.error).toBeUndefined();
+		const synced = await caddy(
+			{
+				resource: 'route',
+				operation: 'upsert',
+				server: { __rl: true, mode: 'name', value: 'public' },
+				hosts: 'web.example.com',
+				upstreams: '100.64.0.5:8080',
+			},
+			tunnel,
+		);
+		expect(synced.error).toBeUndefined();
+		const root = () =>
+			twin.exec('cat /var/lib/caddy/.local/share/caddy/pki/authorities/local/root.crt').stdout;
+		for (let i = 0; i < 50 && !root(); i++) await new Promise((r) => setTimeout(r, 200));
+		const verified = await caddy(
+			{
+				resource: 'route',
+				operation: 'verify',
+				server: { __rl: true, mode: 'name', value: 'public' },
+				publicAddress: '',
+				trustedCaPem: root(),
+				minDaysLeft: 0,
+			},
+			tunnel,
+		);
+		expect(verified.error).toBeUndefined();
+		expect(verified.json).toHaveLength(1);
+		expect(verified.json[0].problems).toEqual([]);
+		expect(verified.json[0]).toMatchObject({ host: 'web.example.com', ok: true, status: 200 });
+	}, 90_000);
+
 	it('refuses a server whose host key is not the pinned one, before the admin API is asked', async () => {
 		const result = await caddy(
 			{

@@ -6,7 +6,7 @@
 import type { IExecuteFunctions, ILoadOptionsFunctions } from 'n8n-workflow';
 
 import { KindedError } from '../../../lib/errors';
-import { SshError, SshSession } from '../../../lib/ssh-session';
+import { SshError, SshSession, type SshTarget } from '../../../lib/ssh-session';
 import {
 	CREDENTIAL as SSH_CREDENTIAL,
 	targetFromCredential,
@@ -28,22 +28,36 @@ function isExecution(context: object): context is IExecuteFunctions {
 	return 'getInputData' in context;
 }
 
+/** The SSH target of the tunnel: the credential with the node's overrides, from the first item. */
+async function sshTargetOf(context: IExecuteFunctions): Promise<SshTarget> {
+	const credentials = await context.getCredentials<SshCredentialData>(SSH_CREDENTIAL, 0);
+	const overrides = context.getNodeParameter('sshConnection', 0, {}) as {
+		host?: string;
+		hostKeyFingerprint?: string;
+	};
+	return targetFromCredential(credentials, {
+		host: overrides.host?.trim() || undefined,
+		fingerprint: overrides.hostKeyFingerprint?.trim() || undefined,
+		signal: context.getExecutionCancelSignal?.(),
+	});
+}
+
+function throughSsh(context: IExecuteFunctions): boolean {
+	return context.getNodeParameter('adminAccess', 0, 'direct') === 'ssh';
+}
+
+/** The server the tunnel goes to (its public address), or undefined when the API is reached directly. */
+export async function tunnelHost(context: IExecuteFunctions): Promise<string | undefined> {
+	return throughSsh(context) ? (await sshTargetOf(context)).host : undefined;
+}
+
 async function openAdminTunnel(context: IExecuteFunctions, adminUrl: URL): Promise<Tunnel> {
 	if (adminUrl.protocol !== 'http:')
 		throw new InputError(
 			'Admin API Access',
 			'"Through SSH" needs an http:// admin URL (the tunnel is the encryption)',
 		);
-	const credentials = await context.getCredentials<SshCredentialData>(SSH_CREDENTIAL, 0);
-	const overrides = context.getNodeParameter('sshConnection', 0, {}) as {
-		host?: string;
-		hostKeyFingerprint?: string;
-	};
-	const target = targetFromCredential(credentials, {
-		host: overrides.host?.trim() || undefined,
-		fingerprint: overrides.hostKeyFingerprint?.trim() || undefined,
-		signal: context.getExecutionCancelSignal?.(),
-	});
+	const target = await sshTargetOf(context);
 	let session: SshSession;
 	try {
 		session = await SshSession.open(target);
@@ -70,8 +84,7 @@ export async function adminTarget(
 	context: IExecuteFunctions | ILoadOptionsFunctions,
 	adminUrl: string,
 ): Promise<AdminTarget> {
-	if (!isExecution(context) || context.getNodeParameter('adminAccess', 0, 'direct') !== 'ssh')
-		return { baseURL: adminUrl };
+	if (!isExecution(context) || !throughSsh(context)) return { baseURL: adminUrl };
 	let tunnel = tunnels.get(context);
 	if (!tunnel) {
 		tunnel = openAdminTunnel(context, new URL(adminUrl));
