@@ -7,8 +7,6 @@
  * with the sets each schedule's settings name. A loopback server plays ntfy.
  */
 import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 
 import {
 	randomSecret,
@@ -17,6 +15,7 @@ import {
 	type WorkflowJson,
 } from '../../scripts/n8n-instance';
 import { describeWithN8n, startTestN8n, type TestN8n } from '../support/n8n';
+import { startNtfy, type Ntfy } from '../support/ntfy';
 import { describeWithServer } from '../support/servers';
 import { startTwin, type Twin } from '../support/twin';
 import { databaseDigest, HEADSCALE_DB, seedHeadscale } from '../support/twin/vpsState';
@@ -36,33 +35,6 @@ function shipped(id: string): WorkflowJson {
 	const workflow = shippedWorkflows().find((candidate) => candidate.id === id);
 	if (!workflow) throw new Error(`workflows/ has no workflow with id ${id}`);
 	return structuredClone(workflow);
-}
-
-interface Recorded {
-	headers: IncomingHttpHeaders;
-	body: string;
-}
-
-/** A loopback server in ntfy's place: records each notification. */
-async function startNtfy(): Promise<{ url: string; received: Recorded[]; close(): Promise<void> }> {
-	const received: Recorded[] = [];
-	const server: Server = createServer((req, res) => {
-		let body = '';
-		req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-		req.on('end', () => {
-			received.push({ headers: req.headers, body });
-			res.end('{}');
-		});
-	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	return {
-		url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/backups`,
-		received,
-		close: async () => {
-			server.closeAllConnections();
-			await new Promise<void>((resolve) => server.close(() => resolve()));
-		},
-	};
 }
 
 /** Webhook → its body as the item → Execute Workflow (a shipped one, waiting for it) → the answer. */
@@ -142,7 +114,7 @@ describeWithN8n('backup and restore workflows in a real n8n', () => {
 		const token = randomSecret();
 		let twin: Twin;
 		let n8n: TestN8n;
-		let ntfy: Awaited<ReturnType<typeof startNtfy>>;
+		let ntfy: Ntfy;
 
 		const call = async (path: string, body: unknown) => {
 			const response = await fetch(`${n8n.baseUrl}/webhook/test/${path}`, {
@@ -155,7 +127,7 @@ describeWithN8n('backup and restore workflows in a real n8n', () => {
 		};
 
 		beforeAll(async () => {
-			[twin, ntfy] = await Promise.all([startTwin(), startNtfy()]);
+			[twin, ntfy] = await Promise.all([startTwin(), startNtfy('backups')]);
 			seedHeadscale(twin);
 			const backup = shipped(BACKUP_ID);
 			const restore = shipped(RESTORE_ID);

@@ -22,6 +22,8 @@ export interface VultrTwins {
 export interface VultrTwinsOptions {
 	/** Runs on each unpacked rootfs after cloud-init's part (e.g. to place a test double). */
 	prepare?: (rootfs: string) => void;
+	/** Runs once the twin is up, before the instance shows its address (e.g. to route it to a test service). */
+	onBoot?: (twin: Twin) => Promise<void>;
 }
 
 function servedFingerprint(rootfs: string): string {
@@ -50,6 +52,12 @@ export function vultrTwins(options: VultrTwinsOptions = {}): VultrTwins {
 			});
 			// startTwin reads the fingerprint of the key it generated; cloud-init may have replaced it.
 			const running: Twin = { ...twin, fingerprint: servedFingerprint(rootfsPath) };
+			try {
+				await options.onBoot?.(running);
+			} catch (error) {
+				await twin.stop();
+				throw error;
+			}
 			twins.set(instance.id, running);
 			return {
 				address: twin.address,
