@@ -5,7 +5,6 @@
  * address. Everything about the result is read from the twin and the servers, not from the workflow. Then
  * the same input again, from another workflow: nothing bought, nothing changed.
  */
-import { randomUUID } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -21,6 +20,7 @@ import {
 } from '../simulators/tailscale';
 import { createVultrSimulator, VULTR_API_KEY, type VultrSimulator } from '../simulators/vultr';
 import { describeWithN8n, startTestN8n, type TestN8n } from '../support/n8n';
+import { callerWorkflow } from '../support/n8nCaller';
 import { startNtfy, type Ntfy } from '../support/ntfy';
 import { startPowerDns, type PowerDns } from '../support/powerdns';
 import { freePort } from '../support/process';
@@ -79,64 +79,6 @@ function labCopy(ntfyUrl: string, dnsServer: string, caPem: string): WorkflowJso
 		minDaysLeft: 0,
 	});
 	return copy;
-}
-
-/** Webhook → its body as the item → Execute Workflow (provision, waiting for it) → the answer. */
-function callerWorkflow(token: string): { workflow: WorkflowJson; token: string } {
-	const node = (name: string, type: string, typeVersion: number, x: number, parameters: Out) =>
-		({
-			id: randomUUID(),
-			name,
-			type,
-			typeVersion,
-			position: [x, 0],
-			parameters,
-		}) as WorkflowJson['nodes'][number];
-	const hook = node('Call', 'n8n-nodes-base.webhook', 2.1, 0, {
-		httpMethod: 'POST',
-		path: 'test/provision',
-		authentication: 'headerAuth',
-		responseMode: 'responseNode',
-		options: {},
-	});
-	Object.assign(hook, {
-		webhookId: randomUUID(),
-		credentials: { httpHeaderAuth: { id: 'hliTestHook01', name: 'Test webhook token' } },
-	});
-	const nodes = [
-		hook,
-		node('Body', 'n8n-nodes-base.set', 3.4, 220, {
-			mode: 'raw',
-			jsonOutput: '={{ JSON.stringify($json.body) }}',
-			options: {},
-		}),
-		node('Run', 'n8n-nodes-base.executeWorkflow', 1.1, 440, {
-			source: 'database',
-			workflowId: { __rl: true, mode: 'id', value: PROVISION_ID },
-			mode: 'once',
-			options: { waitForSubWorkflow: true },
-		}),
-		node('Answer', 'n8n-nodes-base.respondToWebhook', 1.5, 660, {
-			respondWith: 'json',
-			responseBody: '={{ JSON.stringify($json) }}',
-			options: {},
-		}),
-	];
-	const connections: Record<string, unknown> = {};
-	nodes.slice(0, -1).forEach((from, at) => {
-		connections[from.name] = { main: [[{ node: nodes[at + 1].name, type: 'main', index: 0 }]] };
-	});
-	return {
-		workflow: {
-			id: CALLER_ID,
-			name: 'Test caller of provision-ingress',
-			nodes,
-			connections,
-			settings: { executionOrder: 'v1' },
-			active: false,
-		},
-		token,
-	};
 }
 
 function sh(command: string, args: string[]): string {
@@ -283,7 +225,6 @@ describeWithN8n('provision-ingress in a real n8n', () => {
 					tailscale.listen(),
 				]);
 				await pdns.createZone(ZONE);
-				const caller = callerWorkflow(hookToken);
 				n8n = await startTestN8n({
 					credentials: [
 						{
@@ -342,7 +283,17 @@ describeWithN8n('provision-ingress in a real n8n', () => {
 							data: { baseUrl: pdns.apiUrl, apiKey: pdns.apiKey, serverId: 'localhost' },
 						},
 					],
-					workflows: [labCopy(ntfy.url, pdns.dnsServer, ca.rootPem), caller.workflow],
+					workflows: [
+						labCopy(ntfy.url, pdns.dnsServer, ca.rootPem),
+						callerWorkflow(
+							CALLER_ID,
+							{ provision: PROVISION_ID },
+							{
+								id: 'hliTestHook01',
+								name: 'Test webhook token',
+							},
+						),
+					],
 					publish: [PROVISION_ID, CALLER_ID],
 				});
 			}, 600_000);
