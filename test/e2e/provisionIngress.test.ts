@@ -182,6 +182,15 @@ describeWithN8n('provision-ingress in a real n8n', () => {
 				});
 				return { status: response.status, json: (await response.json()) as Out };
 			};
+			/** The home service, (re)bound to the tailnet address each new twin's link brings. */
+			const listenHome = async () => {
+				await new Promise<void>((resolve) => (home ? home.close(() => resolve()) : resolve()));
+				home = createServer((req, res) => res.end(`hello from home: ${req.headers.host}`));
+				await new Promise<void>((resolve, reject) => {
+					home!.once('error', reject);
+					home!.listen(homePort, HOME_TAILNET_IP, resolve);
+				});
+			};
 			const purchases = () =>
 				vultr.log.filter((entry) => entry.method === 'POST' && entry.path === '/instances');
 			const onlyTwin = (): Twin => {
@@ -212,8 +221,7 @@ describeWithN8n('provision-ingress in a real n8n', () => {
 						sh('ip', ['addr', 'add', `${HOME_TAILNET_IP}/32`, 'dev', link]);
 						const routed = twin.exec(`ip route add ${HOME_TAILNET_IP}/32 via ${twin.hostAddress}`);
 						if (routed.code !== 0) throw new Error(routed.stderr);
-						home = createServer((req, res) => res.end(`hello from home: ${req.headers.host}`));
-						await new Promise<void>((resolve) => home!.listen(homePort, HOME_TAILNET_IP, resolve));
+						await listenHome();
 					},
 				});
 				vultr = createVultrSimulator({ bootMs: 2_000, backing: lab.backing });
@@ -387,6 +395,56 @@ describeWithN8n('provision-ingress in a real n8n', () => {
 				expect(vultr.mutatingRequests().length).toBe(before);
 				expect(purchases()).toHaveLength(1);
 				expect(lab.twins.size).toBe(1);
+			});
+
+			it('converges when a run is cut off in the middle: the SSH connection dropped during Harden', async () => {
+				// One twin at a time: the first VPS goes (its twin stops with it).
+				const [first] = lab.twins.keys();
+				const deleted = await fetch(`${vultr.url}/instances/${first}`, {
+					method: 'DELETE',
+					headers: { Authorization: `Bearer ${VULTR_API_KEY}` },
+					signal: AbortSignal.timeout(60_000),
+				});
+				expect(deleted.status).toBe(204);
+				expect(lab.twins.size).toBe(0);
+				const values = { ...input(), label: 'edge-resume' };
+				const bought = () =>
+					purchases().filter((entry) => (entry.body as Out).label === 'edge-resume');
+				const notified = ntfy.received.length;
+
+				const cut = submitForm(values);
+				// The workflow's first SSH session on the new VPS is Harden's: drop it as soon as it is there.
+				let dropped = '';
+				const deadline = Date.now() + 240_000;
+				while (!dropped && Date.now() < deadline) {
+					const twin = [...lab.twins.values()][0];
+					if (twin)
+						dropped = twin
+							.exec(
+								'pids=$(pgrep -f \'^sshd: root@notty\'); [ -n "$pids" ] && kill -9 $pids && echo $pids',
+							)
+							.stdout.trim();
+					if (!dropped) await new Promise((resolve) => setTimeout(resolve, 100));
+				}
+				expect(dropped).not.toBe('');
+				expect((await cut).status).toBe(200);
+				// The cut run ended in Report Failure: no summary was sent.
+				expect(ntfy.received).toHaveLength(notified);
+				expect(bought()).toHaveLength(1);
+
+				const { status } = await submitForm(values);
+				expect(status).toBe(200);
+				expect(bought()).toHaveLength(1);
+				const twin = onlyTwin();
+				expect(ntfy.received).toHaveLength(notified + 1);
+				const summary = JSON.parse(ntfy.received.at(-1)!.body) as Out;
+				expect(summary).toMatchObject({ ok: true, purchases: 0, ipv4: twin.address });
+				expect(twin.exec('sshd -T').stdout).toMatch(/^passwordauthentication no$/m);
+				expect(twin.exec('ufw status').stdout).toMatch(/Status: active/);
+				expect(await httpsThrough(twin.address, `app.${ZONE}`, ca.rootPem)).toEqual({
+					status: 200,
+					body: `hello from home: app.${ZONE}`,
+				});
 			});
 		});
 	});
