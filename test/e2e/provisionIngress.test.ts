@@ -201,6 +201,32 @@ describeWithN8n('provision-ingress in a real n8n', () => {
 					body: `hello from home: app.${ZONE}`,
 				});
 			});
+
+			it('joins through Headscale when the form says so: key minted inside the step, login server set', async () => {
+				const [previous] = lab.twins.twins.keys();
+				const deleted = await fetch(`${lab.vultr.url}/instances/${previous}`, {
+					method: 'DELETE',
+					headers: { Authorization: `Bearer ${VULTR_API_KEY}` },
+					signal: AbortSignal.timeout(60_000),
+				});
+				expect(deleted.status).toBe(204);
+				const minted = lab.headscale.preAuthKeys.length;
+				const { status, json } = await lab.callProvision({
+					...lab.input(),
+					label: 'edge-headscale',
+					tunnel: 'headscale',
+				});
+				expect(status).toBe(200);
+				expect(json).toMatchObject({ ok: true, purchases: 1, tailnetIpv4: '100.101.102.103' });
+				expect(lab.headscale.preAuthKeys).toHaveLength(minted + 1);
+				const key = String(lab.headscale.preAuthKeys.at(-1)!.key);
+				expect(JSON.stringify(json)).not.toContain(key);
+				const twin = onlyTwin();
+				const calls = twin.exec('cat /var/lib/tailscale-double/calls.log').stdout;
+				expect(calls).toContain(`arg=--login-server=${lab.headscale.url.replace(/\/+$/, '')}`);
+				expect(twin.exec('cat /var/lib/tailscale-double/authkey-read').stdout.trim()).toBe(key);
+				expect(calls).not.toContain(key);
+			});
 		});
 	});
 });

@@ -1,7 +1,7 @@
 /**
  * The lab that workflows/provision-ingress.json runs against (its end-to-end test and its benchmark): a
  * real n8n with the packed package, the Vultr simulator whose instances are VPS twins, the real PowerDNS,
- * the Tailscale simulator (the tailscale CLI double in each twin), an ntfy recorder, and a home service on
+ * the Tailscale and Headscale simulators (the tailscale CLI double in each twin), an ntfy recorder, and a home service on
  * the host that each twin reaches at a tailnet-range address over its link. The workflow runs as shipped
  * except for what the lab needs (see labCopy); a test-only workflow calls it as another workflow would.
  */
@@ -12,6 +12,11 @@ import { join } from 'node:path';
 
 import { randomSecret, shippedWorkflows, type WorkflowJson } from '../../scripts/n8n-instance';
 import type { LoggedRequest } from '../simulators/core/server';
+import {
+	createHeadscaleSimulator,
+	HEADSCALE_API_KEY,
+	type HeadscaleSimulator,
+} from '../simulators/headscale';
 import {
 	createTailscaleSimulator,
 	TAILSCALE_OAUTH,
@@ -33,6 +38,8 @@ export const ZONE = 'example.test';
 /** Home, as the VPS sees it over the tunnel: a tailnet-range address on the host's end of the twin's link. */
 export const HOME_TAILNET_IP = '100.64.77.1';
 export const HOME_PUBLIC_IP = '198.51.100.20';
+/** A user the Headscale simulator knows. */
+export const HEADSCALE_USER = 'alice';
 const TAILSCALE_DOUBLE = readFileSync(join(__dirname, 'twin/tailscale-double.sh'), 'utf8');
 /** The form's fields in their order on the form (they are posted as field-0, field-1, …). */
 const FORM_ORDER = [
@@ -71,6 +78,7 @@ function labCopy(ntfyUrl: string, dnsServer: string, caPem: string): WorkflowJso
 	for (const assignment of settings.assignments.assignments) {
 		if (assignment.name === 'ntfyUrl') assignment.value = ntfyUrl;
 		if (assignment.name === 'dnsCheckServer') assignment.value = dnsServer;
+		if (assignment.name === 'headscaleUser') assignment.value = HEADSCALE_USER;
 	}
 	for (const name of ['Sync DNS', 'Verify DNS']) {
 		const node = nodeNamed(copy, name);
@@ -79,7 +87,8 @@ function labCopy(ntfyUrl: string, dnsServer: string, caPem: string): WorkflowJso
 	}
 	(nodeNamed(copy, 'Wait Until Ready').parameters.readiness as Out).minimumBootSeconds = 0;
 	(nodeNamed(copy, 'Harden').parameters.hardenOptions as Out).refreshPackageLists = false;
-	nodeNamed(copy, 'Join Tailscale').parameters.tsInstall = 'present';
+	for (const name of ['Join Tailscale', 'Join Headscale'])
+		nodeNamed(copy, name).parameters.tsInstall = 'present';
 	nodeNamed(copy, 'Install Caddy').parameters.caddyInstall = 'distribution';
 	Object.assign(nodeNamed(copy, 'Verify Routes').parameters, {
 		trustedCaPem: caPem,
@@ -98,6 +107,7 @@ export interface ProvisionLab {
 	n8n: TestN8n;
 	vultr: VultrSimulator;
 	tailscale: TailscaleSimulator;
+	headscale: HeadscaleSimulator;
 	pdns: PowerDns;
 	ntfy: Ntfy;
 	twins: VultrTwins;
@@ -150,16 +160,18 @@ export async function startProvisionLab(): Promise<ProvisionLab> {
 	});
 	const vultr = createVultrSimulator({ bootMs: 2_000, backing: twins.backing });
 	const tailscale = createTailscaleSimulator();
+	const headscale = createHeadscaleSimulator({ version: '0.28' });
 	const [pdns, ntfy] = await Promise.all([
 		startPowerDns(),
 		startNtfy(),
 		vultr.listen(),
 		tailscale.listen(),
+		headscale.listen(),
 	]);
 	const stopServers = async () => {
 		await vultr.close();
 		await new Promise<void>((resolve) => (home ? home.close(() => resolve()) : resolve()));
-		await Promise.all([tailscale.close(), pdns.stop(), ntfy.close()]);
+		await Promise.all([tailscale.close(), headscale.close(), pdns.stop(), ntfy.close()]);
 	};
 	let n8n: TestN8n;
 	try {
@@ -216,6 +228,12 @@ export async function startProvisionLab(): Promise<ProvisionLab> {
 					},
 				},
 				{
+					id: 'hliHeadscaleApi01',
+					name: 'Headscale API',
+					type: 'headscaleApi',
+					data: { serverUrl: headscale.url, apiKey: HEADSCALE_API_KEY },
+				},
+				{
 					id: 'hliLabPowerDns01',
 					name: 'PowerDNS (lab)',
 					type: 'powerDnsApi',
@@ -241,6 +259,7 @@ export async function startProvisionLab(): Promise<ProvisionLab> {
 		n8n,
 		vultr,
 		tailscale,
+		headscale,
 		pdns,
 		ntfy,
 		twins,
