@@ -89,11 +89,25 @@ describeWithN8n('provision-ingress in a real n8n', () => {
 					expect(status).toBe(200);
 					expect(json).toMatchObject({ ok: false, details: { errorKind: 'input', field } });
 				}
+				// Through the form too: the form only says it got the answers, ntfy says what was wrong.
+				const { status } = await lab.submitForm({ ...lab.input(), adminCidr: '198.18.0.0' });
+				expect(status).toBe(200);
+				const notices = lab.ntfy.received.map((message) => ({
+					title: message.headers['x-title'],
+					body: message.body.split(':').slice(0, 2).join(':'),
+				}));
+				expect(notices).toEqual(
+					['Excluded Hosts', 'Region', 'Plan', 'Services', 'Admin CIDR'].map((field) => ({
+						title: 'Ingress VPS not provisioned',
+						body: `input: Invalid ${field}`,
+					})),
+				);
 				expect(lab.vultr.mutatingRequests()).toEqual([]);
 				expect(lab.twins.twins.size).toBe(0);
 			});
 
 			it('provisions a hardened, serving ingress from the form', async () => {
+				const notified = lab.ntfy.received.length;
 				const { status } = await lab.submitForm(lab.input());
 				expect(status).toBe(200);
 				expect(lab.purchases()).toHaveLength(1);
@@ -124,8 +138,8 @@ describeWithN8n('provision-ingress in a real n8n', () => {
 				const answer = await httpsThrough(twin.address, `app.${ZONE}`, lab.ca.rootPem);
 				expect(answer).toEqual({ status: 200, body: `hello from home: app.${ZONE}` });
 
-				expect(lab.ntfy.received).toHaveLength(1);
-				const summary = JSON.parse(lab.ntfy.received[0].body) as Out;
+				expect(lab.ntfy.received).toHaveLength(notified + 1);
+				const summary = JSON.parse(lab.ntfy.received.at(-1)!.body) as Out;
 				expect(summary).toMatchObject({
 					ok: true,
 					ipv4: twin.address,
@@ -183,15 +197,16 @@ describeWithN8n('provision-ingress in a real n8n', () => {
 				}
 				expect(dropped).not.toBe('');
 				expect((await cut).status).toBe(200);
-				// The cut run ended in Report Failure: no summary was sent.
-				expect(lab.ntfy.received).toHaveLength(notified);
+				// The cut run ended in Report Failure: a failure notice, no summary.
+				expect(lab.ntfy.received).toHaveLength(notified + 1);
+				expect(lab.ntfy.received.at(-1)!.headers['x-title']).toBe('Ingress VPS not provisioned');
 				expect(bought()).toHaveLength(1);
 
 				const { status } = await lab.submitForm(values);
 				expect(status).toBe(200);
 				expect(bought()).toHaveLength(1);
 				const twin = onlyTwin();
-				expect(lab.ntfy.received).toHaveLength(notified + 1);
+				expect(lab.ntfy.received).toHaveLength(notified + 2);
 				const summary = JSON.parse(lab.ntfy.received.at(-1)!.body) as Out;
 				expect(summary).toMatchObject({ ok: true, purchases: 0, ipv4: twin.address });
 				expect(twin.exec('sshd -T').stdout).toMatch(/^passwordauthentication no$/m);
