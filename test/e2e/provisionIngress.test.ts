@@ -242,6 +242,47 @@ describeWithN8n('provision-ingress in a real n8n', () => {
 				expect(twin.exec('cat /var/lib/tailscale-double/authkey-read').stdout.trim()).toBe(key);
 				expect(calls).not.toContain(key);
 			});
+
+			it('converges when n8n is killed during Harden and the form is sent again', async () => {
+				const [previous] = lab.twins.twins.keys();
+				const deleted = await fetch(`${lab.vultr.url}/instances/${previous}`, {
+					method: 'DELETE',
+					headers: { Authorization: `Bearer ${VULTR_API_KEY}` },
+					signal: AbortSignal.timeout(60_000),
+				});
+				expect(deleted.status).toBe(204);
+				const values = { ...lab.input(), label: 'edge-crash' };
+				const bought = () =>
+					lab.purchases().filter((entry) => (entry.body as Out).label === 'edge-crash');
+
+				// The answer never comes: n8n dies under it.
+				const cut = lab.submitForm(values).catch(() => ({ status: 0 }));
+				let hardening = false;
+				const deadline = Date.now() + 240_000;
+				while (!hardening && Date.now() < deadline) {
+					const twin = [...lab.twins.twins.values()][0];
+					hardening = !!twin && twin.exec("pgrep -f '^sshd: root@notty'").code === 0;
+					if (!hardening) await new Promise((resolve) => setTimeout(resolve, 100));
+				}
+				expect(hardening).toBe(true);
+				await lab.n8n.killAndRestart();
+				expect((await cut).status).toBe(0);
+				expect(bought()).toHaveLength(1);
+
+				const notified = lab.ntfy.received.length;
+				const { status } = await lab.submitForm(values);
+				expect(status).toBe(200);
+				expect(bought()).toHaveLength(1);
+				const twin = onlyTwin();
+				expect(lab.ntfy.received).toHaveLength(notified + 1);
+				const summary = JSON.parse(lab.ntfy.received.at(-1)!.body) as Out;
+				expect(summary).toMatchObject({ ok: true, purchases: 0, ipv4: twin.address });
+				expect(twin.exec('sshd -T').stdout).toMatch(/^passwordauthentication no$/m);
+				expect(await httpsThrough(twin.address, `app.${ZONE}`, lab.ca.rootPem)).toEqual({
+					status: 200,
+					body: `hello from home: app.${ZONE}`,
+				});
+			});
 		});
 	});
 });
