@@ -3,8 +3,12 @@
  * localhost (Install Caddy pins it there), and the node reaches it over a pinned SSH tunnel. The
  * results are read inside the twin with curl, not through the node.
  */
+import { request } from 'node:http';
+
 import type { IDataObject } from 'n8n-workflow';
 
+import { SshSession } from '../../lib/ssh-session';
+import { openTunnel, TUNNEL_KEY_HEADER } from '../../lib/ssh-tunnel';
 import { runNode } from '../support/engine';
 import { describeWithServer } from '../support/servers';
 import { startTwin, twinCredentials, type Twin } from '../support/twin';
@@ -135,6 +139,44 @@ describeWithServer('twin', 'Caddy Route through an SSH tunnel to the VPS twin', 
 		expect(verified.json[0].problems).toEqual([]);
 		expect(verified.json[0]).toMatchObject({ host: 'web.example.com', ok: true, status: 200 });
 	}, 90_000);
+
+	it('relays only connections that carry the tunnel key: other local processes get nothing', async () => {
+		const session = await SshSession.open({
+			host: twin.address,
+			port: 22,
+			username: 'root',
+			privateKey: twin.privateKey,
+			fingerprint: twin.fingerprint,
+		});
+		const tunnel = await openTunnel(session, 'localhost', 2019);
+		// node:http, not fetch: fetch does not send a Host header of our choosing.
+		const ask = (extra: Record<string, string>) =>
+			new Promise<string>((resolve) => {
+				const req = request(
+					`${tunnel.localUrl}/config/apps/http/servers/ingress/listen`,
+					{
+						headers: { Host: 'localhost:2019', Origin: 'http://localhost:2019', ...extra },
+						timeout: 10_000,
+					},
+					(res) => {
+						let body = '';
+						res.on('data', (chunk: Buffer) => (body += chunk.toString()));
+						res.on('end', () => resolve(`${res.statusCode} ${body.trim()}`));
+					},
+				);
+				req.on('timeout', () => req.destroy());
+				req.on('error', () => resolve('closed'));
+				req.end();
+			});
+		try {
+			expect(await ask({})).toBe('closed');
+			expect(await ask({ [TUNNEL_KEY_HEADER]: 'guessed' })).toBe('closed');
+			expect(await ask({ [TUNNEL_KEY_HEADER]: tunnel.key })).toBe('200 [":8080"]');
+		} finally {
+			await tunnel.close();
+			session.close();
+		}
+	}, 60_000);
 
 	it('refuses a server whose host key is not the pinned one, before the admin API is asked', async () => {
 		const result = await caddy(

@@ -12,14 +12,14 @@ import {
 	targetFromCredential,
 	type SshCredentialData,
 } from '../../../lib/ssh-target';
-import { openTunnel, type Tunnel } from '../../../lib/ssh-tunnel';
+import { openTunnel, TUNNEL_KEY_HEADER, type Tunnel } from '../../../lib/ssh-tunnel';
 import { InputError } from '../../../lib/validation';
 
 export interface AdminTarget {
 	/** Where requests go: the admin URL itself, or the tunnel's local end. */
 	baseURL: string;
-	/** The admin address's `host:port`, sent as Host through a tunnel (Caddy checks it against its origins). */
-	hostHeader?: string;
+	/** Headers a request through the tunnel needs: the admin address as Host (Caddy checks it), the tunnel key. */
+	headers: Record<string, string>;
 }
 
 const tunnels = new WeakMap<object, Promise<Tunnel>>();
@@ -72,6 +72,7 @@ async function openAdminTunnel(context: IExecuteFunctions, adminUrl: URL): Promi
 	const tunnel = await openTunnel(session, adminUrl.hostname.replace(/^\[|\]$/g, ''), port);
 	return {
 		localUrl: tunnel.localUrl,
+		key: tunnel.key,
 		close: async () => {
 			await tunnel.close();
 			session.close();
@@ -84,7 +85,7 @@ export async function adminTarget(
 	context: IExecuteFunctions | ILoadOptionsFunctions,
 	adminUrl: string,
 ): Promise<AdminTarget> {
-	if (!isExecution(context) || !throughSsh(context)) return { baseURL: adminUrl };
+	if (!isExecution(context) || !throughSsh(context)) return { baseURL: adminUrl, headers: {} };
 	let tunnel = tunnels.get(context);
 	if (!tunnel) {
 		tunnel = openAdminTunnel(context, new URL(adminUrl));
@@ -92,7 +93,11 @@ export async function adminTarget(
 		// A failed attempt is not cached: the next item tries again.
 		tunnel.catch(() => tunnels.delete(context));
 	}
-	return { baseURL: (await tunnel).localUrl, hostHeader: new URL(adminUrl).host };
+	const { localUrl, key } = await tunnel;
+	return {
+		baseURL: localUrl,
+		headers: { Host: new URL(adminUrl).host, [TUNNEL_KEY_HEADER]: key },
+	};
 }
 
 /** Closes the execution's tunnel, if one was opened. */

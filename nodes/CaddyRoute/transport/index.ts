@@ -117,7 +117,7 @@ export async function caddyRequest(
 	allowStatus: number[] = [],
 ): Promise<CaddyResponse> {
 	const adminUrl = await adminBaseUrl.call(this);
-	const { baseURL, hostHeader } = await adminTarget(this, adminUrl);
+	const { baseURL, headers: tunnelHeaders } = await adminTarget(this, adminUrl);
 	const options: IHttpRequestOptions = {
 		method,
 		baseURL,
@@ -125,7 +125,7 @@ export async function caddyRequest(
 		// Caddy's admin endpoint with enforce_origin (set by Ensure Server) refuses requests without it.
 		headers: {
 			Origin: adminOrigin(adminUrl),
-			...(hostHeader ? { Host: hostHeader } : {}),
+			...tunnelHeaders,
 			...headers,
 		},
 		encoding: 'arraybuffer',
