@@ -7,11 +7,13 @@ import type {
 import { NodeConnectionTypes } from 'n8n-workflow';
 
 import { withLeadingField } from '../../lib/leadingField';
-import { serverField } from './actions/common.descriptions';
+import { adminAccessFields, serverField } from './actions/common.descriptions';
 import * as route from './actions/route/Route.resource';
 import { router } from './actions/router';
 import * as server from './actions/server/Server.resource';
+import { sshSetupConnectionTest } from '../../lib/ssh-credential-test';
 import { listSearch } from './methods';
+import { closeAdminTunnel } from './transport/adminAccess';
 
 export class CaddyRoute implements INodeType {
 	description: INodeTypeDescription = {
@@ -26,7 +28,15 @@ export class CaddyRoute implements INodeType {
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'caddyAdminApi', required: true }],
+		credentials: [
+			{ name: 'caddyAdminApi', required: true },
+			{
+				name: 'homelabSshApi',
+				required: true,
+				testedBy: 'sshSetupConnectionTest',
+				displayOptions: { show: { adminAccess: ['ssh'] } },
+			},
+		],
 		properties: [
 			{
 				displayName: 'Resource',
@@ -56,12 +66,17 @@ export class CaddyRoute implements INodeType {
 					},
 				},
 			}),
+			...adminAccessFields,
 		],
 	};
 
-	methods = { listSearch };
+	methods = { listSearch, credentialTest: { sshSetupConnectionTest } };
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
-		return await router.call(this);
+		try {
+			return await router.call(this);
+		} finally {
+			await closeAdminTunnel(this);
+		}
 	}
 }

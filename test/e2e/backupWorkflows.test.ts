@@ -6,9 +6,6 @@
  * calls the workflows the way another workflow would (their "When Called" trigger) from a webhook,
  * with the sets each schedule's settings name. A loopback server plays ntfy.
  */
-import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 
 import {
 	randomSecret,
@@ -17,6 +14,8 @@ import {
 	type WorkflowJson,
 } from '../../scripts/n8n-instance';
 import { describeWithN8n, startTestN8n, type TestN8n } from '../support/n8n';
+import { callerWorkflow } from '../support/n8nCaller';
+import { startNtfy, type Ntfy } from '../support/ntfy';
 import { describeWithServer } from '../support/servers';
 import { startTwin, type Twin } from '../support/twin';
 import { databaseDigest, HEADSCALE_DB, seedHeadscale } from '../support/twin/vpsState';
@@ -38,111 +37,12 @@ function shipped(id: string): WorkflowJson {
 	return structuredClone(workflow);
 }
 
-interface Recorded {
-	headers: IncomingHttpHeaders;
-	body: string;
-}
-
-/** A loopback server in ntfy's place: records each notification. */
-async function startNtfy(): Promise<{ url: string; received: Recorded[]; close(): Promise<void> }> {
-	const received: Recorded[] = [];
-	const server: Server = createServer((req, res) => {
-		let body = '';
-		req.on('data', (chunk: Buffer) => (body += chunk.toString()));
-		req.on('end', () => {
-			received.push({ headers: req.headers, body });
-			res.end('{}');
-		});
-	});
-	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-	return {
-		url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/backups`,
-		received,
-		close: async () => {
-			server.closeAllConnections();
-			await new Promise<void>((resolve) => server.close(() => resolve()));
-		},
-	};
-}
-
-/** Webhook → its body as the item → Execute Workflow (a shipped one, waiting for it) → the answer. */
-function callerWorkflow(targets: Record<string, string>): WorkflowJson {
-	const nodes: WorkflowJson['nodes'] = [];
-	const connections: Record<string, unknown> = {};
-	Object.entries(targets).forEach(([path, workflowId], index) => {
-		const y = index * 200;
-		const names = [`Call ${path}`, `Body ${path}`, `Run ${path}`, `Answer ${path}`];
-		nodes.push(
-			{
-				id: randomUUID(),
-				name: names[0],
-				type: 'n8n-nodes-base.webhook',
-				typeVersion: 2.1,
-				position: [0, y],
-				webhookId: randomUUID(),
-				parameters: {
-					httpMethod: 'POST',
-					path: `test/${path}`,
-					authentication: 'headerAuth',
-					responseMode: 'responseNode',
-					options: {},
-				},
-				credentials: { httpHeaderAuth: { id: 'hliIngressHook01', name: 'Ingress webhook token' } },
-			} as WorkflowJson['nodes'][number],
-			{
-				id: randomUUID(),
-				name: names[1],
-				type: 'n8n-nodes-base.set',
-				typeVersion: 3.4,
-				position: [220, y],
-				parameters: { mode: 'raw', jsonOutput: '={{ JSON.stringify($json.body) }}', options: {} },
-			} as WorkflowJson['nodes'][number],
-			{
-				id: randomUUID(),
-				name: names[2],
-				type: 'n8n-nodes-base.executeWorkflow',
-				typeVersion: 1.1,
-				position: [440, y],
-				parameters: {
-					source: 'database',
-					workflowId: { __rl: true, mode: 'id', value: workflowId },
-					mode: 'once',
-					options: { waitForSubWorkflow: true },
-				},
-			} as WorkflowJson['nodes'][number],
-			{
-				id: randomUUID(),
-				name: names[3],
-				type: 'n8n-nodes-base.respondToWebhook',
-				typeVersion: 1.5,
-				position: [660, y],
-				parameters: {
-					respondWith: 'json',
-					responseBody: '={{ JSON.stringify($json) }}',
-					options: {},
-				},
-			} as WorkflowJson['nodes'][number],
-		);
-		names.slice(0, -1).forEach((name, at) => {
-			connections[name] = { main: [[{ node: names[at + 1], type: 'main', index: 0 }]] };
-		});
-	});
-	return {
-		id: CALLER_ID,
-		name: 'Test caller of the backup workflows',
-		nodes,
-		connections,
-		settings: { executionOrder: 'v1' },
-		active: false,
-	};
-}
-
 describeWithN8n('backup and restore workflows in a real n8n', () => {
 	describeWithServer('twin', 'against a VPS twin', () => {
 		const token = randomSecret();
 		let twin: Twin;
 		let n8n: TestN8n;
-		let ntfy: Awaited<ReturnType<typeof startNtfy>>;
+		let ntfy: Ntfy;
 
 		const call = async (path: string, body: unknown) => {
 			const response = await fetch(`${n8n.baseUrl}/webhook/test/${path}`, {
@@ -155,7 +55,7 @@ describeWithN8n('backup and restore workflows in a real n8n', () => {
 		};
 
 		beforeAll(async () => {
-			[twin, ntfy] = await Promise.all([startTwin(), startNtfy()]);
+			[twin, ntfy] = await Promise.all([startTwin(), startNtfy('backups')]);
 			seedHeadscale(twin);
 			const backup = shipped(BACKUP_ID);
 			const restore = shipped(RESTORE_ID);
@@ -191,7 +91,18 @@ describeWithN8n('backup and restore workflows in a real n8n', () => {
 						data: { repositoryType: 'local', path: REPOSITORY, password: PASSWORD },
 					},
 				],
-				workflows: [backup, restore, callerWorkflow({ backup: BACKUP_ID, restore: RESTORE_ID })],
+				workflows: [
+					backup,
+					restore,
+					callerWorkflow(
+						CALLER_ID,
+						{ backup: BACKUP_ID, restore: RESTORE_ID },
+						{
+							id: 'hliIngressHook01',
+							name: 'Ingress webhook token',
+						},
+					),
+				],
 				publish: [BACKUP_ID, RESTORE_ID, CALLER_ID],
 			});
 		}, 300_000);

@@ -18,7 +18,7 @@ import { utils as sshUtils } from 'ssh2';
 
 import { TailscaleApi } from '../../credentials/TailscaleApi.credentials';
 import { homelabPostgresConnectionTest } from '../../nodes/Heartbeat/methods/credentialTest';
-import { sshSetupConnectionTest } from '../../nodes/SshSetup/methods/credentialTest';
+import { sshSetupConnectionTest } from '../../lib/ssh-credential-test';
 import { startCaddy } from '../support/caddy';
 import {
 	startHttpEcho,

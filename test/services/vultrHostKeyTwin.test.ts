@@ -4,32 +4,16 @@
  * the real sshd of the twin serves it. ssh-keygen in the twin and SSH Setup's pinned connection must
  * see exactly the fingerprint the Vultr node output.
  */
-import { chmodSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 import type { IDataObject } from 'n8n-workflow';
-import YAML from 'yaml';
 
 import { createVultrSimulator, VULTR_API_KEY, type VultrSimulator } from '../simulators/vultr';
 import { runNode } from '../support/engine';
 import { describeWithServer } from '../support/servers';
 import { startTwin, twinCredentials, type Twin } from '../support/twin';
-
-interface SshKeys {
-	ed25519_private: string;
-	ed25519_public: string;
-}
-
-/** What cloud-init does with `ssh_deletekeys: true`, `ssh_genkeytypes: []` and `ssh_keys`. */
-function installHostKeys(rootfs: string, keys: SshKeys): void {
-	const sshDir = join(rootfs, 'etc/ssh');
-	for (const file of readdirSync(sshDir))
-		if (file.startsWith('ssh_host_')) rmSync(join(sshDir, file));
-	const privatePath = join(sshDir, 'ssh_host_ed25519_key');
-	writeFileSync(privatePath, keys.ed25519_private);
-	chmodSync(privatePath, 0o600);
-	writeFileSync(`${privatePath}.pub`, `${keys.ed25519_public}\n`);
-}
+import { applyCloudInit, parseUserData } from '../support/twin/cloudInit';
 
 describeWithServer('twin', 'A host key pinned by Vultr Instance, served by the twin', () => {
 	let sim: VultrSimulator;
@@ -57,11 +41,14 @@ describeWithServer('twin', 'A host key pinned by Vultr Instance, served by the t
 		);
 		if (created.error) throw created.error;
 		pinned = String(created.json[0].hostKeyFingerprint);
-		const userData = sim.state.instances.get(String(created.json[0].id))!.userData;
-		const config = YAML.parse(Buffer.from(userData, 'base64').toString('utf8'), {
-			version: '1.1',
-		}) as { ssh_keys: SshKeys };
-		twin = await startTwin({ prepare: (rootfs) => installHostKeys(rootfs, config.ssh_keys) });
+		const config = parseUserData(sim.state.instances.get(String(created.json[0].id))!.userData);
+		twin = await startTwin({
+			// cloud-init's first boot, keeping the test's own key authorized for root.
+			prepare: (rootfs) =>
+				applyCloudInit(rootfs, config, [
+					readFileSync(join(rootfs, 'root/hli-test-key.pub'), 'utf8'),
+				]),
+		});
 	}, 120_000);
 
 	afterAll(async () => {

@@ -50,6 +50,11 @@ export interface TestN8n {
 	baseUrl: string;
 	owner: Owner;
 	n8n: RunningN8n;
+	/**
+	 * SIGKILL to n8n's process group (it starts in its own: n8n and its task runner), as a crash or an
+	 * out-of-memory kill would end it mid-execution, then n8n again on the same data and port.
+	 */
+	killAndRestart(): Promise<void>;
 	/** Stops n8n by its PID and removes its user folder. */
 	stop(): Promise<void>;
 }
@@ -63,28 +68,32 @@ export async function startTestN8n(seed: Seed): Promise<TestN8n> {
 		firstName: 'Test',
 		lastName: 'Owner',
 	};
+	const config = {
+		n8nBin,
+		userFolder,
+		encryptionKey: randomSecret(),
+		owner,
+		listenAddress: '127.0.0.1',
+		port: await freePort(),
+		runnerBrokerPort: await freePort(),
+	};
 	try {
-		const n8n = await launchN8n(
-			{
-				n8nBin,
-				userFolder,
-				encryptionKey: randomSecret(),
-				owner,
-				listenAddress: '127.0.0.1',
-				port: await freePort(),
-				runnerBrokerPort: await freePort(),
-			},
-			seed,
-		);
-		return {
-			baseUrl: n8n.baseUrl,
+		const first = await launchN8n(config, seed);
+		const test: TestN8n = {
+			n8n: first,
+			baseUrl: first.baseUrl,
 			owner,
-			n8n,
+			async killAndRestart() {
+				process.kill(-test.n8n.pid, 'SIGKILL');
+				await test.n8n.exited;
+				test.n8n = await launchN8n(config, seed);
+			},
 			async stop() {
-				await n8n.stop();
+				await test.n8n.stop();
 				rmSync(userFolder, { recursive: true, force: true });
 			},
 		};
+		return test;
 	} catch (error) {
 		rmSync(userFolder, { recursive: true, force: true });
 		throw error;

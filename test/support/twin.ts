@@ -76,6 +76,19 @@ function must(what: string, result: ExecResult): ExecResult {
 	return result;
 }
 
+function unpack(tarball: string, rootfs: string): Promise<ExecResult> {
+	return new Promise((resolve) => {
+		const tar = spawn('tar', ['-C', rootfs, '--numeric-owner', '-xf', tarball], {
+			stdio: ['ignore', 'ignore', 'pipe'],
+			timeout: 300_000,
+		});
+		let stderr = '';
+		tar.stderr.on('data', (chunk: Buffer) => (stderr = (stderr + chunk.toString()).slice(-2000)));
+		tar.once('error', (error) => resolve({ code: -1, stdout: '', stderr: error.message }));
+		tar.once('close', (code) => resolve({ code: code ?? -1, stdout: '', stderr }));
+	});
+}
+
 /** Called from Jest's global setup. Under CI the twin is required; elsewhere its tests skip with the reason. */
 export function prepareTwin(): void {
 	const { reason } = ensureTwinRootfs();
@@ -152,10 +165,8 @@ export async function startTwin(options: TwinOptions = {}): Promise<Twin> {
 	const dir = mkdtempSync(join(tmpdir(), 'hli-twin-'));
 	const rootfs = join(dir, 'rootfs');
 	must('mkdir', sh('mkdir', [rootfs]));
-	must(
-		'unpacking the twin rootfs',
-		sh('tar', ['-C', rootfs, '--numeric-owner', '-xf', tarball], undefined, 300_000),
-	);
+	// Not spawnSync: a simulator in this process (Vultr's, booting a twin per instance) keeps answering.
+	must('unpacking the twin rootfs', await unpack(tarball, rootfs));
 	const inRoot = (args: string[]) =>
 		must(`chroot ${args.join(' ')}`, sh('chroot', [rootfs, ...args]));
 	inRoot(['ssh-keygen', '-q', '-A']);

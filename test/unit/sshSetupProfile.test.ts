@@ -13,6 +13,7 @@ import {
 	parsePortRule,
 	parseSshdDirectives,
 } from '../../nodes/SshSetup/helpers/harden/parseProfile';
+import { firewallRules } from '../../nodes/SshSetup/helpers/harden/firewall';
 import { parseProfileProbe } from '../../nodes/SshSetup/helpers/harden/probe';
 import {
 	parseLoginServer,
@@ -76,6 +77,24 @@ describe('parseProfile', () => {
 		expect(profile.firewall.sshFrom).toEqual({ address: '100.64.0.0', prefix: 10, version: 4 });
 		expect(profile.fail2ban.ignoreIps.map((c) => c.prefix)).toEqual([32, 32]);
 		expect(profile.sshd.extraDirectives).toEqual(['ClientAliveInterval 300']);
+	});
+
+	it('writes a one-address SSH source as ufw prints it back, so a re-run finds the rule', () => {
+		const rules = (sshAllowedFrom: string) =>
+			firewallRules(parseProfile({ steps: ['firewall'], sshAllowedFrom }), 22)[0];
+		expect(rules('203.0.113.7/32')).toEqual([
+			'allow',
+			'from',
+			'203.0.113.7',
+			'to',
+			'any',
+			'port',
+			'22',
+			'proto',
+			'tcp',
+		]);
+		expect(rules('2001:db8::7/128')[2]).toBe('2001:db8::7');
+		expect(rules('198.18.0.0/15')[2]).toBe('198.18.0.0/15');
 	});
 
 	it.each([

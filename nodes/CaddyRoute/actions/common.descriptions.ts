@@ -303,3 +303,57 @@ export const safetyFields: INodeProperties[] = [
 			'Host names that must never be routed through this Caddy (for example a media server that DNS points straight home)',
 	},
 ];
+
+/** How the admin API is reached: directly, or through SSH to the VPS (where it stays on localhost). */
+export const adminAccessFields: INodeProperties[] = [
+	{
+		displayName: 'Admin API Access',
+		name: 'adminAccess',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{
+				name: 'Direct',
+				value: 'direct',
+				description: "Connect to the Caddy credential's Admin API URL from n8n",
+			},
+			{
+				name: 'Through SSH',
+				value: 'ssh',
+				description:
+					"Tunnel over SSH (pinned host key) to the VPS and reach the credential's admin URL from there",
+			},
+		],
+		default: 'direct',
+		description: 'Fixed in the node (no expressions)',
+		hint: 'Through SSH when n8n is not on the VPS and the API is on localhost',
+	},
+	{
+		displayName: 'SSH Connection',
+		name: 'sshConnection',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		displayOptions: { show: { adminAccess: ['ssh'] } },
+		description: 'Overrides of the SSH credential, taken from the first item',
+		options: [
+			{
+				displayName: 'Host',
+				name: 'host',
+				type: 'string',
+				default: '',
+				placeholder: '={{ $json.mainIp }}',
+				description:
+					"Overrides the SSH credential's host, e.g. the address of a server just created",
+			},
+			{
+				displayName: 'Host Key Fingerprint',
+				name: 'hostKeyFingerprint',
+				type: 'string',
+				default: '',
+				placeholder: 'SHA256:…',
+				description: "Overrides the SSH credential's pinned fingerprint",
+			},
+		],
+	},
+];

@@ -18,6 +18,7 @@ import {
 	parseUpstreamCounts,
 	type UpstreamCounts,
 } from '../helpers/upstreamHealth';
+import { adminTarget } from './adminAccess';
 
 type CaddyContext = IExecuteFunctions | ILoadOptionsFunctions;
 
@@ -98,7 +99,7 @@ function safeToResend(options: IHttpRequestOptions): boolean {
 async function sendWithReconnect(
 	this: CaddyContext,
 	options: IHttpRequestOptions,
-	baseURL: string,
+	adminUrl: string,
 ): Promise<RawResponse> {
 	for (let attempt = 1; ; attempt++) {
 		try {
@@ -119,7 +120,7 @@ async function sendWithReconnect(
 			// A bare error object: given the original, n8n would replace our message with a generic one
 			// (and keep the original, whose request holds the credential's header).
 			throw new NodeApiError(this.getNode(), { error: code || 'connection failed' } as JsonObject, {
-				message: `Caddy admin API unreachable at ${safeUrl(baseURL)}`,
+				message: `Caddy admin API unreachable at ${safeUrl(adminUrl)}${options.baseURL === adminUrl ? '' : ' (through SSH)'}`,
 				description: `${code || 'Connection failed'}: check that Caddy runs with its admin API enabled and that the credential URL points at it.`,
 			});
 		}
@@ -135,13 +136,18 @@ export async function caddyRequest(
 	headers: IDataObject = {},
 	allowStatus: number[] = [],
 ): Promise<CaddyResponse> {
-	const baseURL = await adminBaseUrl.call(this);
+	const adminUrl = await adminBaseUrl.call(this);
+	const { baseURL, headers: tunnelHeaders } = await adminTarget(this, adminUrl);
 	const options: IHttpRequestOptions = {
 		method,
 		baseURL,
 		url: path,
 		// Caddy's admin endpoint with enforce_origin (set by Ensure Server) refuses requests without it.
-		headers: { Origin: adminOrigin(baseURL), ...headers },
+		headers: {
+			Origin: adminOrigin(adminUrl),
+			...tunnelHeaders,
+			...headers,
+		},
 		encoding: 'arraybuffer',
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
@@ -156,7 +162,7 @@ export async function caddyRequest(
 	}
 	if ('getExecutionCancelSignal' in this) options.abortSignal = this.getExecutionCancelSignal();
 
-	const response = await sendWithReconnect.call(this, options, baseURL);
+	const response = await sendWithReconnect.call(this, options, adminUrl);
 	const raw = response.body;
 	const bytes = Buffer.isBuffer(raw)
 		? raw

@@ -1,2 +1,2 @@
-export { sshSetupConnectionTest } from './credentialTest';
+export { sshSetupConnectionTest } from '../../../lib/ssh-credential-test';
 export { resticRepositoryTest } from './resticRepositoryTest';

@@ -9,10 +9,10 @@ import { registerAccount } from './account';
 import { registerCatalog } from './catalog';
 import { registerDns } from './dns';
 import { registerFirewalls } from './firewalls';
-import { registerInstances } from './instances';
+import { registerInstances, stopAllMachines } from './instances';
 import { registerSnapshots } from './snapshots';
 import { registerSshKeys } from './sshKeys';
-import { createState, type VultrState } from './state';
+import { createState, type InstanceBacking, type VultrState } from './state';
 
 export const VULTR_SPEC = 'vultr-v2.openapi.json';
 export const VULTR_API_KEY = 'SIMULATORKEY0000000000000000000000000';
@@ -26,6 +26,8 @@ export interface VultrSimulatorOptions {
 	conformance?: boolean;
 	apiKey?: string;
 	maxPerPage?: number;
+	/** Boots a machine for every created instance (see test/support/twin/vultrTwins.ts). */
+	backing?: InstanceBacking;
 }
 
 export interface VultrSimulator extends Simulator {
@@ -60,7 +62,12 @@ export function createVultrSimulator(options: VultrSimulatorOptions = {}): Vultr
 				? undefined
 				: vultrError(401, 'Invalid API token.'),
 	}) as VultrSimulator;
-	sim.state = createState(sim.clock, options.bootMs ?? 90_000, options.maxPerPage);
+	sim.state = createState(sim.clock, options.bootMs ?? 90_000, options.maxPerPage, options.backing);
+	const close = sim.close.bind(sim);
+	sim.close = async () => {
+		await stopAllMachines(sim.state);
+		await close();
+	};
 	registerAccount(sim);
 	registerCatalog(sim);
 	registerInstances(sim, sim.state);

@@ -6,6 +6,7 @@ import {
 	paginate,
 	vultrDate,
 	type InstanceRecord,
+	type MachineState,
 	type VultrState,
 } from './state';
 
@@ -16,7 +17,12 @@ function view(state: VultrState, record: InstanceRecord): Record<string, unknown
 	const elapsed = state.clock.now() - record.bootStartedAt;
 	const fields = { ...record.fields };
 	const stopped = fields.power_status === 'stopped';
-	if (elapsed < record.bootMs * PENDING_SHARE && record.bootStartedAt === record.createdAt) {
+	// A backed instance has no address until its machine is up (one that failed to boot never gets one).
+	const machineDown = record.machine !== undefined && !record.machine.machine;
+	if (
+		machineDown ||
+		(elapsed < record.bootMs * PENDING_SHARE && record.bootStartedAt === record.createdAt)
+	) {
 		return {
 			...fields,
 			status: 'pending',
@@ -102,10 +108,50 @@ function createInstance(state: VultrState, request: SimRequest) {
 		},
 	};
 	state.instances.set(String(record.fields.id), record);
+	if (state.backing) record.machine = bootMachine(state, record, body);
 	return {
 		status: 202,
 		body: { instance: { ...view(state, record), default_password: 'Sim#Pass-0nly-once' } },
 	};
+}
+
+/** Starts the instance's machine in the background; the instance shows its address once it is up. */
+function bootMachine(
+	state: VultrState,
+	record: InstanceRecord,
+	body: Record<string, unknown>,
+): MachineState {
+	const machine: MachineState = { booted: Promise.resolve() };
+	const sshKeys = ((body.sshkey_id as string[] | undefined) ?? []).map((id) =>
+		String(state.sshKeys.get(id)?.ssh_key),
+	);
+	machine.booted = state.backing!({
+		id: String(record.fields.id),
+		hostname: String(record.fields.hostname),
+		userData: record.userData,
+		sshKeys,
+	}).then(
+		(up) => {
+			machine.machine = up;
+			record.fields.main_ip = up.address;
+		},
+		(error: Error) => {
+			machine.failure = error.message;
+		},
+	);
+	return machine;
+}
+
+/** Stops a backed instance's machine (after its boot, if it is still booting). */
+async function stopMachine(record: InstanceRecord): Promise<void> {
+	if (!record.machine) return;
+	await record.machine.booted;
+	await record.machine.machine?.stop();
+}
+
+/** Stops the machines of every backed instance: for the simulator's close. */
+export async function stopAllMachines(state: VultrState): Promise<void> {
+	for (const record of state.instances.values()) await stopMachine(record);
 }
 
 function powerAction(state: VultrState, action: 'start' | 'halt' | 'reboot') {
@@ -140,9 +186,10 @@ export function registerInstances(sim: Simulator, state: VultrState): void {
 		status: 200,
 		body: { user_data: { data: find(state, req).userData } },
 	}));
-	sim.route('DELETE', '/instances/{instance-id}', (req) => {
-		find(state, req);
+	sim.route('DELETE', '/instances/{instance-id}', async (req) => {
+		const record = find(state, req);
 		state.instances.delete(req.params['instance-id']);
+		await stopMachine(record);
 		return { status: 204 };
 	});
 	for (const action of ['start', 'halt', 'reboot'] as const) {

@@ -14,6 +14,33 @@ export interface VultrState {
 	nextIp: number;
 	/** Vultr caps `per_page` at 500; a smaller cap makes short lists span pages. */
 	maxPerPage: number;
+	/** Boots a machine for every created instance (e.g. a VPS twin); none: instances are records only. */
+	backing?: InstanceBacking;
+}
+
+/** What a backed instance's machine is told at creation: its user data and the keys Vultr installs. */
+export interface BackedInstance {
+	id: string;
+	hostname: string;
+	/** base64, as sent in `user_data`. */
+	userData: string;
+	/** Public keys of the instance's `sshkey_id` list, which Vultr authorizes for root. */
+	sshKeys: string[];
+}
+
+export interface InstanceMachine {
+	/** The machine's IPv4 address, reported as the instance's `main_ip`. */
+	address: string;
+	stop(): Promise<void>;
+}
+
+export type InstanceBacking = (instance: BackedInstance) => Promise<InstanceMachine>;
+
+/** A backed instance's machine: booting (no address yet), up, or failed to boot. */
+export interface MachineState {
+	booted: Promise<void>;
+	machine?: InstanceMachine;
+	failure?: string;
 }
 
 export interface InstanceRecord {
@@ -23,6 +50,7 @@ export interface InstanceRecord {
 	bootStartedAt: number;
 	bootMs: number;
 	userData: string;
+	machine?: MachineState;
 }
 
 export interface FirewallGroupRecord {
@@ -36,8 +64,14 @@ export interface SnapshotRecord {
 	readyAt: number;
 }
 
-export function createState(clock: Clock, bootMs: number, maxPerPage = 500): VultrState {
+export function createState(
+	clock: Clock,
+	bootMs: number,
+	maxPerPage = 500,
+	backing?: InstanceBacking,
+): VultrState {
 	return {
+		backing,
 		clock,
 		bootMs,
 		instances: new Map(),

@@ -12,6 +12,7 @@ import type { CaddyRoute } from '../../helpers/caddyJson';
 import { managedRoutesOf } from '../../helpers/routeBuckets';
 import { parseRoute } from '../../helpers/routeConfig';
 import { readServerRoutes } from '../../transport';
+import { tunnelHost } from '../../transport/adminAccess';
 import { checkPublicHost, type PublicCheck } from '../../transport/publicCheck';
 
 const displayOptions = { show: { resource: ['route'], operation: ['verify'] } };
@@ -24,9 +25,9 @@ export const description: INodeProperties[] = [
 		default: '127.0.0.1:443',
 		placeholder: '127.0.0.1:443',
 		noDataExpression: true,
-		hint: "Caddy's HTTPS listener as seen from n8n",
+		hint: "Caddy's HTTPS listener as seen from n8n; empty: the SSH host, :443",
 		description:
-			"Where the HTTPS listener answers (host:port). On the VPS itself, loopback port 443 checks Caddy's public side without leaving the machine.",
+			"Where the HTTPS listener answers (host:port). On the VPS itself, loopback port 443 checks Caddy's public side without leaving the machine. Empty with Admin API Access Through SSH: port 443 of the server the tunnel goes to (e.g. a VPS just created).",
 		displayOptions,
 	},
 	{
@@ -80,6 +81,17 @@ function problemsOf(check: PublicCheck, minDaysLeft: number): string[] {
 	return problems;
 }
 
+/** The Public Address, or (left empty, through SSH) port 443 of the server the tunnel goes to. */
+async function publicAddressAt(
+	this: IExecuteFunctions,
+	i: number,
+): Promise<{ host: string; port: number }> {
+	const given = String(this.getNodeParameter('publicAddress', i)).trim();
+	const sshHost = given ? undefined : await tunnelHost(this);
+	if (sshHost) return { host: sshHost, port: 443 };
+	return parseHostPort('Public Address', given);
+}
+
 /**
  * For every managed host of the server (wildcards cannot be requested and are skipped), an HTTPS request
  * through the public listener: status, latency, the certificate's issuer and days left, and whether the
@@ -88,10 +100,7 @@ function problemsOf(check: PublicCheck, minDaysLeft: number): string[] {
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await mapItems.call(this, async (i) => {
 		const server = serverAt.call(this, i);
-		const { host: address, port } = parseHostPort(
-			'Public Address',
-			String(this.getNodeParameter('publicAddress', i)),
-		);
+		const { host: address, port } = await publicAddressAt.call(this, i);
 		const minDaysLeft = this.getNodeParameter('minDaysLeft', i) as number;
 		const path = String(this.getNodeParameter('path', i) || '/');
 		if (!path.startsWith('/') || /[\s\0]/.test(path))

@@ -1,4 +1,4 @@
-import { formatCidr } from '../../../../lib/net';
+import { formatCidr, type Cidr } from '../../../../lib/net';
 import { commandLine } from '../../../../lib/shell';
 import { InputError } from '../../../../lib/validation';
 import type { SshSession } from '../../transport';
@@ -8,12 +8,20 @@ import { cidrContains, clientAddress } from '../net';
 import type { HardenProfile } from './profile';
 import type { ProfileState } from './state';
 
+/**
+ * A source as `ufw show added` prints it: one address (/32, /128) without its prefix. Written with the
+ * prefix, a rule never matched what ufw printed, so every run re-added it and reported a change.
+ */
+function ufwSource(cidr: Cidr): string {
+	return cidr.prefix === (cidr.version === 6 ? 128 : 32) ? cidr.address : formatCidr(cidr);
+}
+
 /** The ufw rules of a profile, as argv after `ufw` (the same form `ufw show added` prints). */
 export function firewallRules(profile: HardenProfile, sshPort: number): string[][] {
 	const { sshFrom, allow } = profile.firewall;
 	const rules = [
 		sshFrom
-			? ['allow', 'from', formatCidr(sshFrom), 'to', 'any', 'port', String(sshPort), 'proto', 'tcp']
+			? ['allow', 'from', ufwSource(sshFrom), 'to', 'any', 'port', String(sshPort), 'proto', 'tcp']
 			: ['allow', `${sshPort}/tcp`],
 	];
 	for (const rule of allow)

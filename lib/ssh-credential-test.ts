@@ -4,11 +4,14 @@ import type {
 	INodeCredentialTestResult,
 } from 'n8n-workflow';
 
-import { credentialSecrets, redactText } from '../../../lib/redact';
-import { targetFromCredential, type SshCredentialData } from '../helpers/connection';
-import { SshSession } from '../transport';
+import { credentialSecrets, redactText } from './redact';
+import { SshSession } from './ssh-session';
+import { targetFromCredential, type SshCredentialData } from './ssh-target';
 
-/** Connects with the credential (host key pin checked first), logs in and runs `true`. */
+/**
+ * The homelabSshApi credential's test, for every node that uses the credential: connects (host key pin
+ * checked first), logs in and runs `true`.
+ */
 export async function sshSetupConnectionTest(
 	this: ICredentialTestFunctions,
 	credential: ICredentialsDecrypted,
