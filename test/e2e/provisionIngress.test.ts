@@ -8,6 +8,7 @@
 import { request } from 'node:https';
 import { Resolver } from 'node:dns/promises';
 
+import { managedRoutesOf } from '../../nodes/CaddyRoute/helpers/routeBuckets';
 import { VULTR_API_KEY } from '../simulators/vultr';
 import { describeWithN8n } from '../support/n8n';
 import {
@@ -125,10 +126,11 @@ describeWithN8n('provision-ingress in a real n8n', () => {
 						"curl -fsS -H 'Origin: http://localhost:2019' http://localhost:2019/config/apps/http/servers/ingress/routes",
 					).stdout,
 				) as Out[];
-				expect(routes.map((route) => route['@id']).sort()).toEqual([
-					`homelab-ingress_app.${ZONE}@ingress`,
-					`homelab-ingress_wiki.${ZONE}@ingress`,
-				]);
+				expect(
+					managedRoutesOf(routes)
+						.map((route) => route['@id'])
+						.sort(),
+				).toEqual([`homelab-ingress_app.${ZONE}@ingress`, `homelab-ingress_wiki.${ZONE}@ingress`]);
 
 				const resolver = new Resolver({ timeout: 2_000, tries: 1 });
 				resolver.setServers([lab.pdns.dnsServer]);

@@ -8,6 +8,7 @@ import { request } from 'node:http';
 import type { IDataObject } from 'n8n-workflow';
 
 import { SshSession } from '../../lib/ssh-session';
+import { managedRoutesOf } from '../../nodes/CaddyRoute/helpers/routeBuckets';
 import { openTunnel, TUNNEL_KEY_HEADER } from '../../lib/ssh-tunnel';
 import { runNode } from '../support/engine';
 import { describeWithServer } from '../support/servers';
@@ -70,7 +71,7 @@ describeWithServer('twin', 'Caddy Route through an SSH tunnel to the VPS twin', 
 		expect(route.error).toBeUndefined();
 		expect(route.json[0]).toMatchObject({ action: 'created', changed: true });
 		const routes = JSON.parse(twin.exec(`${ADMIN}/config/apps/http/servers/ingress/routes`).stdout);
-		expect(routes.map((r: IDataObject) => r['@id'])).toEqual([
+		expect(managedRoutesOf(routes).map((r: IDataObject) => r['@id'])).toEqual([
 			'homelab-ingress_app.example.com@ingress',
 		]);
 		// Through the tunnel again: nothing to change.
