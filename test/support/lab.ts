@@ -23,9 +23,10 @@ export async function startLab(
 	projectDir: string,
 	env: NodeJS.ProcessEnv,
 	timeoutMs: number,
+	args: string[] = [],
 ): Promise<RunningLab> {
 	const startedAt = Date.now();
-	const child = spawn('npm', ['start'], {
+	const child = spawn('npm', ['start', ...(args.length ? ['--', ...args] : [])], {
 		cwd: projectDir,
 		env,
 		detached: true,

@@ -42,7 +42,7 @@ export const HOME_PUBLIC_IP = '198.51.100.20';
 export const HEADSCALE_USER = 'alice';
 const TAILSCALE_DOUBLE = readFileSync(join(__dirname, 'twin/tailscale-double.sh'), 'utf8');
 /** The form's fields in their order on the form (they are posted as field-0, field-1, …). */
-const FORM_ORDER = [
+export const FORM_ORDER = [
 	'region',
 	'plan',
 	'os',
@@ -112,6 +112,8 @@ export interface ProvisionLab {
 	ntfy: Ntfy;
 	twins: VultrTwins;
 	ca: LabCa;
+	/** The login of the provision form (its basic-auth credential). */
+	formLogin: { user: string; password: string };
 	/** The form's fields for a VPS serving two hosts from home and one excluded host. */
 	input(): Record<string, string>;
 	/** POSTs the form (with its basic-auth login unless `auth` is false); answers when the run is done. */
@@ -264,6 +266,7 @@ export async function startProvisionLab(): Promise<ProvisionLab> {
 		ntfy,
 		twins,
 		ca,
+		formLogin: { user: formUser, password: formPassword },
 		input: () => ({
 			region: 'fra',
 			plan: 'vhf-1c-1gb',
