@@ -7,7 +7,7 @@
  * process and its task runner), sampled several times, median taken.
  * Needs HLI_N8N_BIN (scripts/install-n8n.sh prints it) and a built dist/ (npm run build).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 
 import {
 	randomSecret,
@@ -19,6 +19,7 @@ import { withoutPackageNodes } from './support/webhookBaseline';
 import { startCaddy } from '../test/support/caddy';
 import { startUpstream } from '../test/support/http';
 import { startTestN8n, type TestN8n } from '../test/support/n8n';
+import { childrenOf } from './support/procfs';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
 const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 15_000);
@@ -29,20 +30,6 @@ function rssKiB(pid: number): number {
 		return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0);
 	} catch {
 		return 0;
-	}
-}
-
-function childrenOf(pid: number): number[] {
-	try {
-		return readdirSync(`/proc/${pid}/task`).flatMap((task) =>
-			readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8')
-				.trim()
-				.split(/\s+/)
-				.filter(Boolean)
-				.map(Number),
-		);
-	} catch {
-		return [];
 	}
 }
 

@@ -8,7 +8,7 @@
  * mode (its default) and PostgreSQL in queue mode (which needs it). Prints the numbers and the ratios.
  * Needs HLI_N8N_BIN (scripts/install-n8n.sh prints it) and a built dist/ (npm run build).
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 
 import { randomSecret, routeCredentials, type WorkflowJson } from '../scripts/n8n-instance';
 import { startCaddy, type CaddyServer } from '../test/support/caddy';
@@ -23,6 +23,7 @@ import {
 	storeCredential,
 } from '../test/support/queueModeWorkflows';
 import { webhookCall } from '../test/support/webhookCall';
+import { childrenOf } from './support/procfs';
 
 const RELAYS = Number(process.env.BENCH_RELAYS ?? 400);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
@@ -30,20 +31,6 @@ const PUBLISHES = Number(process.env.BENCH_PUBLISHES ?? 30);
 const CALL_TIMEOUT_MS = 60_000;
 const PUBLISH_ID = 'hliPublishRoute01';
 const RELAY_ID = 'hliOfflineRelay01';
-
-function childrenOf(pid: number): number[] {
-	try {
-		return readdirSync(`/proc/${pid}/task`).flatMap((task) =>
-			readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8')
-				.trim()
-				.split(/\s+/)
-				.filter(Boolean)
-				.map(Number),
-		);
-	} catch {
-		return [];
-	}
-}
 
 /**
  * CPU time (user + system) a process and its live children (PostgreSQL's backends, n8n's task runner)
