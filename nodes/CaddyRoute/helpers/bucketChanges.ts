@@ -4,6 +4,8 @@ import { sleep } from 'n8n-workflow';
 import { backoffDelay } from '../../../lib/http-retry';
 import {
 	readBucket,
+	readBucketHosts,
+	readBucketPath,
 	readById,
 	readTopLevelId,
 	readTopLevelMatchers,
@@ -44,11 +46,11 @@ const MAX_ATTEMPTS = 8;
 async function topLevelFor(
 	this: IExecuteFunctions,
 	server: string,
-	read: BucketSnapshot,
+	bucketPath: string | undefined,
 	location: Location,
 	hosts: string[],
 ): Promise<CaddyRoute[] | undefined> {
-	const from = read.path ? firstBucketIndex(read.path, location) : undefined;
+	const from = bucketPath ? firstBucketIndex(bucketPath, location) : undefined;
 	if (from === undefined) return undefined;
 	const topLevel = await readTopLevelMatchers.call(this, server, { from, count: BUCKET_COUNT });
 	if (!topLevel) return undefined;
@@ -90,7 +92,7 @@ export async function upsertInBucket(
 		const known = new Set(current ? hostsOf(current).map((h) => h.toLowerCase()) : []);
 		const newHosts = hostsOf(route).filter((h) => !known.has(h.toLowerCase()));
 		if (newHosts.length) {
-			const routes = await topLevelFor.call(this, server, bucket, location, newHosts);
+			const routes = await topLevelFor.call(this, server, bucket.path, location, newHosts);
 			if (!routes || claimHosts(routes, newHosts, adopt).length) return undefined;
 		}
 
@@ -145,9 +147,18 @@ export async function deleteInBucket(
 	host: string,
 	routeId: string,
 ): Promise<DeleteOutcome | undefined> {
-	const locations = bucketsServing(host);
+	const candidates = bucketsServing(host);
 	let lastEtags = '';
 	for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+		// First only the hosts each bucket matches: the routes are read from the buckets that serve the name.
+		const [hostLists, path] = await Promise.all([
+			Promise.all(candidates.map((location) => readBucketHosts.call(this, server, location))),
+			readBucketPath.call(this, server, candidates[0]),
+		]);
+		if (!path || hostLists.some((hosts) => hosts === undefined)) return undefined;
+		const locations = candidates.filter((_, k) =>
+			(hostLists[k] as string[]).some((pattern) => hostServes(pattern, host)),
+		);
 		const buckets = await Promise.all(
 			locations.map((location) => readBucket.call(this, server, location)),
 		);
@@ -158,7 +169,7 @@ export async function deleteInBucket(
 		const managed = others.find((r) => hostsOf(r).some((pattern) => hostServes(pattern, host)));
 		let servedBy = managed?.['@id'];
 		if (!servedBy) {
-			const routes = await topLevelFor.call(this, server, read[0], locations[0], [host]);
+			const routes = await topLevelFor.call(this, server, path, candidates[0], [host]);
 			if (!routes) return undefined;
 			if (unmanagedConflicts(routes, [host]).length) servedBy = 'unmanaged';
 		}

@@ -12,7 +12,13 @@ import { KindedError, quoted } from '../../../lib/errors';
 import { credentialSecretsOf, redactText, safeUrl } from '../../../lib/redact';
 import { backoffDelay } from '../../../lib/http-retry';
 import type { CaddyRoute } from '../helpers/caddyJson';
-import { bucketIdFor, parseBucket, type Bucket, type Location } from '../helpers/routeBuckets';
+import {
+	bucketIdFor,
+	hostsOf,
+	parseBucket,
+	type Bucket,
+	type Location,
+} from '../helpers/routeBuckets';
 import {
 	parseHealthGauges,
 	parseUpstreamCounts,
@@ -299,6 +305,46 @@ export async function readBucket(
 	if (response.status === 404) return undefined;
 	const bucket = parseBucket(JSON.parse(response.body.toString('utf8')));
 	return { ...bucket, etag: bucket.path ? computeEtag(bucket.path, response.body) : undefined };
+}
+
+/**
+ * The hosts a bucket matches (the hosts of its routes) without its routes: a few bytes, for finding
+ * which buckets hold routes serving a name. Undefined when the buckets do not exist yet.
+ */
+export async function readBucketHosts(
+	this: IExecuteFunctions,
+	server: string,
+	location: Location,
+): Promise<string[] | undefined> {
+	const response = await caddyRequest.call(
+		this,
+		'GET',
+		`/id/${encodeURIComponent(bucketIdFor(server, location))}/match`,
+		undefined,
+		{},
+		[404],
+	);
+	if (response.status === 404) return undefined;
+	const match: unknown = JSON.parse(response.body.toString('utf8') || 'null');
+	return Array.isArray(match) ? hostsOf({ match }) : [];
+}
+
+/** The config path a bucket recorded (its `vars` handler), without its routes. */
+export async function readBucketPath(
+	this: IExecuteFunctions,
+	server: string,
+	location: Location,
+): Promise<string | undefined> {
+	const response = await caddyRequest.call(
+		this,
+		'GET',
+		`/id/${encodeURIComponent(bucketIdFor(server, location))}/handle/0`,
+		undefined,
+		{},
+		[404],
+	);
+	if (response.status === 404) return undefined;
+	return parseBucket({ handle: [JSON.parse(response.body.toString('utf8') || 'null')] }).path;
 }
 
 /**
