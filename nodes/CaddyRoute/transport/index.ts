@@ -51,7 +51,20 @@ export function computeEtag(path: string, body: Buffer): string {
 	return `"${path} ${hash.toString(16).padStart(8, '0')}"`;
 }
 
+/** The admin URL per execution: n8n loads and decrypts a credential on every getCredentials call. */
+const baseUrls = new WeakMap<object, Promise<string>>();
+
 export async function adminBaseUrl(this: CaddyContext): Promise<string> {
+	let baseUrl = baseUrls.get(this);
+	if (!baseUrl) {
+		baseUrl = readAdminBaseUrl.call(this);
+		baseUrls.set(this, baseUrl);
+		baseUrl.catch(() => baseUrls.delete(this));
+	}
+	return await baseUrl;
+}
+
+async function readAdminBaseUrl(this: CaddyContext): Promise<string> {
 	const credentials = await this.getCredentials<{ baseUrl: string }>(CREDENTIAL);
 	const baseUrl = String(credentials.baseUrl || 'http://localhost:2019').replace(/\/+$/, '');
 	if (!URL.canParse(baseUrl) || !/^https?:$/.test(new URL(baseUrl).protocol)) {
@@ -375,12 +388,13 @@ export async function writeBucket(
 
 /** Top-level routes read one by one; past this many the whole server is read instead. */
 const MAX_TOP_LEVEL_READS = 64;
-const TOP_LEVEL_BATCH = 4;
 
 /**
  * The matchers of a server's top-level routes outside the buckets (where routes this package did not
  * create live), read route by route so the buckets are never transferred. Routes in `skip` (the
- * buckets) come back as empty objects. Undefined when there are more routes than is worth reading this way.
+ * buckets) come back as empty objects. Reads go out in parallel batches that double from one (most
+ * servers hold few routes besides the buckets). Undefined when there are more routes than is worth
+ * reading this way.
  */
 export async function readTopLevelMatchers(
 	this: IExecuteFunctions,
@@ -393,8 +407,8 @@ export async function readTopLevelMatchers(
 		for (let index = skip.from + skip.count; ; index++) yield index;
 	};
 	const next = indexes();
-	for (let reads = 0; reads < MAX_TOP_LEVEL_READS; reads += TOP_LEVEL_BATCH) {
-		const batch = Array.from({ length: TOP_LEVEL_BATCH }, () => next.next().value as number);
+	for (let reads = 0, size = 1; reads < MAX_TOP_LEVEL_READS; reads += size, size *= 2) {
+		const batch = Array.from({ length: size }, () => next.next().value as number);
 		const responses = await Promise.all(
 			batch.map((index) =>
 				caddyRequest.call(
