@@ -15,7 +15,7 @@ import {
 	type Seed,
 } from '../../scripts/n8n-instance';
 import { freePort } from './process';
-import { inCI } from './servers';
+import { describeUnavailable } from './servers';
 
 export const n8nBin = process.env.HLI_N8N_BIN;
 
@@ -26,24 +26,11 @@ function n8nUnavailableReason(): string | undefined {
 	return undefined;
 }
 
-/** `describe` that needs a real n8n: skipped visibly without one, and a failure under CI=true. */
+/** `describe` that needs a real n8n: see describeUnavailable for when there is none. */
 export function describeWithN8n(title: string, body: () => void): void {
 	const reason = n8nUnavailableReason();
-	if (!reason) {
-		describe(title, body);
-	} else if (inCI) {
-		describe(title, () => {
-			it('needs a real n8n', () => {
-				throw new Error(`CI needs n8n: ${reason}`);
-			});
-		});
-	} else {
-		// Jest does not print the titles of a fully skipped file, so say why here.
-		process.stderr.write(`\n[skip] ${title}: ${reason}\n`);
-		describe(`${title} [skipped: ${reason}]`, () => {
-			it.skip('needs a real n8n', () => undefined);
-		});
-	}
+	if (!reason) describe(title, body);
+	else describeUnavailable(title, 'a real n8n', reason);
 }
 
 export interface TestN8n {

@@ -71,14 +71,29 @@ export function serverAvailability(name: string): Availability {
 	return reason ? { available: false, reason } : { available: true };
 }
 
-/** `describe` that skips, visibly, when a server is unavailable (never under CI: global setup fails first). */
+/**
+ * What stands in for a block of tests whose prerequisite is missing: a skipped test whose title says
+ * why, and under CI=true a failing one instead, so CI never skips what it must prove.
+ */
+export function describeUnavailable(title: string, needs: string, reason: string): void {
+	if (inCI) {
+		describe(title, () =>
+			it(`needs ${needs}`, () => {
+				throw new Error(`CI needs ${needs}: ${reason}`);
+			}),
+		);
+		return;
+	}
+	// Jest does not print the titles of a fully skipped file, so say why here too.
+	process.stderr.write(`\n[skip] ${title}: ${reason}\n`);
+	describe(`${title} [skipped: ${reason}]`, () => {
+		it.skip(`needs ${needs}`, () => undefined);
+	});
+}
+
+/** `describe` that needs a real server: see describeUnavailable for when it is missing. */
 export function describeWithServer(name: string, title: string, body: () => void): void {
 	const availability = serverAvailability(name);
-	if (availability.available) {
-		describe(title, body);
-	} else {
-		describe(`${title} [skipped: ${availability.reason}]`, () => {
-			it.skip(`needs ${name}`, () => undefined);
-		});
-	}
+	if (availability.available) describe(title, body);
+	else describeUnavailable(title, name, availability.reason ?? 'unavailable');
 }

@@ -13,12 +13,7 @@ import { generateHostKey } from '../../nodes/VultrInstance/helpers/hostKey';
 import { pollUntilReady } from '../../nodes/VultrInstance/helpers/readiness';
 import { snapshotsToPrune } from '../../nodes/VultrInstance/helpers/snapshotPrune';
 import { buildUserData } from '../../nodes/VultrInstance/helpers/userData';
-import { serverAvailability } from '../support/servers';
-
-// Global setup installs openssh-client, or fails under CI=true; elsewhere the test is skipped with the reason.
-const sshKeygen = serverAvailability('ssh-keygen');
-const withSshKeygen = sshKeygen.available ? it : it.skip;
-const sshKeygenNote = sshKeygen.available ? '' : ` [skipped: ${sshKeygen.reason}]`;
+import { describeWithServer } from '../support/servers';
 
 describe('host key generation', () => {
 	it('never hands out a key that cannot be read back (ssh2 writes about 1 in 200 such keys)', () => {
@@ -36,9 +31,9 @@ describe('host key generation', () => {
 		expect(key.publicKey).toMatch(/^ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAA[A-Za-z0-9+/]+ edge$/);
 	});
 
-	withSshKeygen(
-		`produces a private key that ssh-keygen reads and fingerprints the same way${sshKeygenNote}`,
-		() => {
+	// Global setup installs openssh-client (see describeWithServer for when it cannot).
+	describeWithServer('ssh-keygen', 'checked by OpenSSH', () => {
+		it('produces a private key that ssh-keygen reads and fingerprints the same way', () => {
 			const dir = mkdtempSync(join(tmpdir(), 'hostkey-'));
 			try {
 				writeFileSync(join(dir, 'key'), key.privateKey, { mode: 0o600 });
@@ -57,8 +52,8 @@ describe('host key generation', () => {
 			} finally {
 				rmSync(dir, { recursive: true, force: true });
 			}
-		},
-	);
+		});
+	});
 
 	it('is an OpenSSH private key that ssh2 reads back as the same ed25519 key', () => {
 		expect(key.privateKey).toMatch(

@@ -2,23 +2,11 @@
 import { specsAvailable } from './conformance';
 import { missingSpecsMessage } from './specs';
 import type { Simulator } from './server';
+import { describeUnavailable } from '../../support/servers';
 
 export function describeWithSpecs(files: string[], title: string, body: () => void): void {
-	if (specsAvailable(...files)) {
-		describe(title, body);
-		return;
-	}
-	const reason = missingSpecsMessage(files);
-	if (process.env.CI === 'true') {
-		describe(title, () =>
-			it('needs the API descriptions', () => {
-				throw new Error(reason);
-			}),
-		);
-		return;
-	}
-	console.warn(`SKIPPED "${title}": ${reason}`);
-	describe.skip(`${title} (skipped: ${reason})`, body);
+	if (specsAvailable(...files)) describe(title, body);
+	else describeUnavailable(title, 'the API descriptions', missingSpecsMessage(files));
 }
 
 /** Every exchange of the test so far conformed to the spec; clears the list for the next test. */
