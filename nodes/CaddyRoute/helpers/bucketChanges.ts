@@ -2,16 +2,16 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 import { backoffDelay } from '../../../lib/http-retry';
+import { readById } from '../transport';
 import {
 	readBucket,
 	readBucketHosts,
 	readBucketPath,
-	readById,
 	readTopLevelId,
 	readTopLevelMatchers,
 	writeBucket,
 	type BucketSnapshot,
-} from '../transport';
+} from '../transport/buckets';
 import type { CaddyRoute } from './caddyJson';
 import {
 	BUCKET_COUNT,

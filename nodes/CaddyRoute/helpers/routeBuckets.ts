@@ -1,4 +1,5 @@
 import { asArray, asObject, type CaddyRoute } from './caddyJson';
+import { fnv1a } from './fnv1a';
 import { isManagedId, ROUTE_ID_PREFIX } from './routeSpec';
 
 /**
@@ -56,14 +57,9 @@ export function pathOf(route: CaddyRoute): string | undefined {
 	return Array.isArray(match.path) ? String(match.path[0]) : undefined;
 }
 
-/** FNV-1a of the lower-cased host: a stable bucket for a host name. */
+/** A host's bucket: FNV-1a of the lower-cased name (host names are ASCII, IDNs in punycode). */
 export function hostBucket(host: string): number {
-	let hash = 0x811c9dc5;
-	for (const char of host.toLowerCase()) {
-		hash ^= char.charCodeAt(0);
-		hash = Math.imul(hash, 0x01000193) >>> 0;
-	}
-	return hash % HOST_BUCKETS;
+	return fnv1a(Buffer.from(host.toLowerCase(), 'utf8')) % HOST_BUCKETS;
 }
 
 /** Tier: exact hosts before wildcards, path routes before whole-host routes. */

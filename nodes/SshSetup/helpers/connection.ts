@@ -3,8 +3,6 @@ import type { IExecuteFunctions } from 'n8n-workflow';
 import { CREDENTIAL, targetFromCredential, type SshCredentialData } from '../../../lib/ssh-target';
 import { SshSession, type SshTarget } from '../transport';
 
-export { CREDENTIAL, targetFromCredential, type SshCredentialData };
-
 export async function targetAt(this: IExecuteFunctions, itemIndex: number): Promise<SshTarget> {
 	const credentials = await this.getCredentials<SshCredentialData>(CREDENTIAL, itemIndex);
 	const connection = this.getNodeParameter('connection', itemIndex, {}) as {
