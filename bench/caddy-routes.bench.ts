@@ -15,6 +15,7 @@
  */
 import { performance } from 'node:perf_hooks';
 
+import { BUCKET_COUNT } from '../nodes/CaddyRoute/helpers/routeBuckets';
 import { buildRoute } from '../nodes/CaddyRoute/helpers/routeConfig';
 import { randomSecret, routeCredentials, shippedWorkflows } from '../scripts/n8n-instance';
 import { startTestN8n } from '../test/support/n8n';
@@ -261,16 +262,27 @@ async function webhookComparison(): Promise<void> {
 				upstreams: `127.0.0.1:${20_000 + i}`,
 			})),
 		);
+		// The baseline appends an unmanaged route after the buckets; it is removed (untimed) after each
+		// call, so every sample starts from the same config: managed routes and nothing else.
+		const appended = `/config/apps/http/servers/ingress/routes/${BUCKET_COUNT}`;
+		const removeBaselineRoute = async (host: string) => {
+			const match = await fetch(`${caddy.adminUrl}${appended}/match`).then((r) => r.text());
+			if (!match.includes(`"${host}"`))
+				throw new Error(`the baseline's route is not at ${appended}`);
+			await adminCall(caddy, 'DELETE', appended);
+		};
 		const viaNode: number[] = [];
 		const viaHttpRequest: number[] = [];
 		for (let i = 0; i < 3; i++) {
 			await call('ingress/routes', `warm-${i}.example.com`);
 			await call('ingress/baseline-routes', `warm-base-${i}.example.com`);
+			await removeBaselineRoute(`warm-base-${i}.example.com`);
 		}
 		for (let i = 0; i < SAMPLES; i++) {
 			viaHttpRequest.push(
 				await timed(() => call('ingress/baseline-routes', `base-${i}.example.com`)),
 			);
+			await removeBaselineRoute(`base-${i}.example.com`);
 			viaNode.push(await timed(() => call('ingress/routes', `hook-${i}.example.com`)));
 		}
 		console.log(`Publishing a new host through the webhook, ${WEBHOOK_ROUTES} managed routes:`);

@@ -2,11 +2,10 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { sleep } from 'n8n-workflow';
 
 import { backoffDelay } from '../../../lib/http-retry';
-import { readById } from '../transport';
+import { readById, readServerRoutes } from '../transport';
 import {
 	readBucket,
 	readBucketHosts,
-	readBucketPath,
 	readTopLevelId,
 	readTopLevelMatchers,
 	writeBucket,
@@ -22,6 +21,7 @@ import {
 	hostBucket,
 	hostsOf,
 	locationOf,
+	managedRoutesOf,
 	tierOf,
 	type Location,
 } from './routeBuckets';
@@ -41,17 +41,14 @@ const MAX_ATTEMPTS = 8;
 /**
  * The top-level routes outside the buckets, with the `@id`s of those whose matchers touch `hosts` (only
  * those are read: an unmanaged route is named in a conflict, and a managed one is not a conflict).
- * Undefined when the buckets' position is unknown or there are too many routes to read one by one.
+ * `from` is the index of the first bucket. Undefined when there are too many routes to read one by one.
  */
 async function topLevelFor(
 	this: IExecuteFunctions,
 	server: string,
-	bucketPath: string | undefined,
-	location: Location,
+	from: number,
 	hosts: string[],
 ): Promise<CaddyRoute[] | undefined> {
-	const from = bucketPath ? firstBucketIndex(bucketPath, location) : undefined;
-	if (from === undefined) return undefined;
 	const topLevel = await readTopLevelMatchers.call(this, server, { from, count: BUCKET_COUNT });
 	if (!topLevel) return undefined;
 	const touching = unmanagedConflicts(topLevel, hosts).map((conflict) => conflict.index);
@@ -61,6 +58,28 @@ async function topLevelFor(
 		routes[index] = { ...routes[index], '@id': ids[k] };
 	});
 	return routes;
+}
+
+/**
+ * Where the buckets start unless routes were inserted before them by hand: the top-level reads start
+ * from this guess alongside the bucket's own read, and are repeated only when the bucket's recorded
+ * path says otherwise. One round of reads, then the write.
+ */
+const USUAL_FIRST_BUCKET = 0;
+
+async function topLevelBeside(
+	this: IExecuteFunctions,
+	server: string,
+	bucket: BucketSnapshot,
+	location: Location,
+	hosts: string[],
+	guessed: Promise<CaddyRoute[] | undefined>,
+): Promise<CaddyRoute[] | undefined> {
+	const from = bucket.path ? firstBucketIndex(bucket.path, location) : undefined;
+	if (from === undefined) return undefined;
+	return from === USUAL_FIRST_BUCKET
+		? await guessed
+		: await topLevelFor.call(this, server, from, hosts);
 }
 
 async function retryPause(attempt: number): Promise<void> {
@@ -78,6 +97,9 @@ export async function upsertInBucket(
 	const location = locationOf(route);
 	let lastEtag: string | undefined;
 	for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+		const guessed = topLevelFor.call(this, server, USUAL_FIRST_BUCKET, hostsOf(route));
+		// Settled here too, so an early return leaves no unobserved rejection behind.
+		guessed.catch(() => undefined);
 		const [current, bucket] = await Promise.all([
 			readById.call(this, routeId) as Promise<CaddyRoute | undefined>,
 			readBucket.call(this, server, location),
@@ -92,7 +114,7 @@ export async function upsertInBucket(
 		const known = new Set(current ? hostsOf(current).map((h) => h.toLowerCase()) : []);
 		const newHosts = hostsOf(route).filter((h) => !known.has(h.toLowerCase()));
 		if (newHosts.length) {
-			const routes = await topLevelFor.call(this, server, bucket.path, location, newHosts);
+			const routes = await topLevelBeside.call(this, server, bucket, location, newHosts, guessed);
 			if (!routes || claimHosts(routes, newHosts, adopt).length) return undefined;
 		}
 
@@ -140,50 +162,113 @@ export interface DeleteOutcome {
 	servedBy?: string;
 }
 
-/** Removes one managed route and says what still serves its host. */
+/** Which route serves `host` in a server's routes (the deleted one already left out). */
+export function servedByIn(routes: CaddyRoute[], host: string): string | undefined {
+	const managed = managedRoutesOf(routes).find((r) =>
+		hostsOf(r).some((pattern) => hostServes(pattern, host)),
+	);
+	if (managed) return managed['@id'] as string;
+	return unmanagedConflicts(routes, [host]).length ? 'unmanaged' : undefined;
+}
+
+/**
+ * The buckets a route keyed by `host` (and a path or not) can sit in: the host's own, or the bucket of
+ * routes with several hosts in the exact and the wildcard tier (another of its hosts may be a wildcard).
+ */
+function holdersOf(host: string, hasPath: boolean): Location[] {
+	const wildcard = host.startsWith('*.');
+	const tiers = wildcard
+		? [tierOf(true, hasPath)]
+		: [tierOf(false, hasPath), tierOf(true, hasPath)];
+	return [
+		{ tier: tierOf(wildcard, hasPath), bucket: hostBucket(host) },
+		...tiers.map((tier) => ({ tier, bucket: SHARED_BUCKET })),
+	];
+}
+
+const sameLocation = (a: Location, b: Location) => a.tier === b.tier && a.bucket === b.bucket;
+
+/**
+ * What serves `host` besides the route `routeId`: a managed route in the buckets already `read`, else
+ * in the other buckets that match the name (their host lists first, then the routes of those that do),
+ * else an unmanaged top-level route. Undefined when the top-level routes are too many to read one by one.
+ */
+async function servedByOthers(
+	this: IExecuteFunctions,
+	server: string,
+	host: string,
+	routeId: string,
+	read: Array<{ location: Location; bucket: BucketSnapshot }>,
+): Promise<{ servedBy?: string } | undefined> {
+	const serves = (route: CaddyRoute) =>
+		route['@id'] !== routeId && hostsOf(route).some((pattern) => hostServes(pattern, host));
+	const inRead = read.flatMap(({ bucket }) => bucket.routes).find(serves);
+	if (inRead) return { servedBy: inRead['@id'] as string };
+
+	const rest = bucketsServing(host).filter((c) => !read.some((r) => sameLocation(r.location, c)));
+	const [first] = read;
+	const from = first.bucket.path ? firstBucketIndex(first.bucket.path, first.location) : undefined;
+	if (from === undefined) return undefined;
+	const [hostLists, topLevel] = await Promise.all([
+		Promise.all(rest.map((location) => readBucketHosts.call(this, server, location))),
+		topLevelFor.call(this, server, from, [host]),
+	]);
+	const serving = rest.filter((_, k) => hostLists[k]?.some((pattern) => hostServes(pattern, host)));
+	const buckets = await Promise.all(
+		serving.map((location) => readBucket.call(this, server, location)),
+	);
+	const managed = buckets.flatMap((bucket) => bucket?.routes ?? []).find(serves);
+	if (managed) return { servedBy: managed['@id'] as string };
+	if (!topLevel) return undefined;
+	return { servedBy: unmanagedConflicts(topLevel, [host]).length ? 'unmanaged' : undefined };
+}
+
+/**
+ * Removes one managed route and says what still serves its host: the route's possible buckets are
+ * read, then its bucket is written while the rest of the answer (what else serves the name) is read.
+ */
 export async function deleteInBucket(
 	this: IExecuteFunctions,
 	server: string,
 	host: string,
 	routeId: string,
+	hasPath: boolean,
 ): Promise<DeleteOutcome | undefined> {
-	const candidates = bucketsServing(host);
+	const holders = holdersOf(host, hasPath);
 	let lastEtags = '';
 	for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-		// First only the hosts each bucket matches: the routes are read from the buckets that serve the name.
-		const [hostLists, path] = await Promise.all([
-			Promise.all(candidates.map((location) => readBucketHosts.call(this, server, location))),
-			readBucketPath.call(this, server, candidates[0]),
-		]);
-		if (!path || hostLists.some((hosts) => hosts === undefined)) return undefined;
-		const locations = candidates.filter((_, k) =>
-			(hostLists[k] as string[]).some((pattern) => hostServes(pattern, host)),
-		);
 		const buckets = await Promise.all(
-			locations.map((location) => readBucket.call(this, server, location)),
+			holders.map((location) => readBucket.call(this, server, location)),
 		);
 		if (buckets.some((bucket) => !bucket?.etag)) return undefined;
-		const read = buckets as BucketSnapshot[];
-
-		const others = read.flatMap((bucket) => bucket.routes).filter((r) => r['@id'] !== routeId);
-		const managed = others.find((r) => hostsOf(r).some((pattern) => hostServes(pattern, host)));
-		let servedBy = managed?.['@id'];
-		if (!servedBy) {
-			const routes = await topLevelFor.call(this, server, path, candidates[0], [host]);
-			if (!routes) return undefined;
-			if (unmanagedConflicts(routes, [host]).length) servedBy = 'unmanaged';
+		const read = holders.map((location, k) => ({
+			location,
+			bucket: buckets[k] as BucketSnapshot,
+		}));
+		const holder = read.find(({ bucket }) => bucket.routes.some((r) => r['@id'] === routeId));
+		const others = servedByOthers.call(this, server, host, routeId, read);
+		if (!holder) {
+			const answer = await others;
+			return answer && { removed: false, servedBy: answer.servedBy };
 		}
 
-		const holder = read.findIndex((bucket) => bucket.routes.some((r) => r['@id'] === routeId));
-		if (holder < 0) return { removed: false, servedBy };
-		const remaining = read[holder].routes.filter((r) => r['@id'] !== routeId);
-		const write = await writeBucket.call(
-			this,
-			read[holder],
-			buildBucket(server, locations[holder], remaining, read[holder].path as string),
-		);
-		if (write === 'done') return { removed: true, servedBy };
-		const etags = read.map((bucket) => bucket.etag).join();
+		const remaining = holder.bucket.routes.filter((r) => r['@id'] !== routeId);
+		const [write, answer] = await Promise.all([
+			writeBucket.call(
+				this,
+				holder.bucket,
+				buildBucket(server, holder.location, remaining, holder.bucket.path as string),
+			),
+			others,
+		]);
+		if (write === 'done') {
+			// Too many top-level routes to read one by one: the removal stands, and the server is read once.
+			const servedBy = answer
+				? answer.servedBy
+				: servedByIn(await readServerRoutes.call(this, server), host);
+			return { removed: true, servedBy };
+		}
+		const etags = read.map(({ bucket }) => bucket.etag).join();
 		if (write === 'stale' || etags === lastEtags) return undefined;
 		lastEtags = etags;
 		await retryPause(attempt);

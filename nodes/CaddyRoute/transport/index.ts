@@ -1,6 +1,7 @@
 import type {
 	IDataObject,
 	IExecuteFunctions,
+	ICredentialsDecrypted,
 	IHttpRequestMethods,
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
@@ -39,22 +40,32 @@ export function computeEtag(path: string, body: Buffer): string {
 	return `"${path} ${fnv1a(body).toString(16).padStart(8, '0')}"`;
 }
 
-/** The admin URL per execution: n8n loads and decrypts a credential on every getCredentials call. */
-const baseUrls = new WeakMap<object, Promise<string>>();
-
-export async function adminBaseUrl(this: CaddyContext): Promise<string> {
-	let baseUrl = baseUrls.get(this);
-	if (!baseUrl) {
-		baseUrl = readAdminBaseUrl.call(this);
-		baseUrls.set(this, baseUrl);
-		baseUrl.catch(() => baseUrls.delete(this));
-	}
-	return await baseUrl;
+interface AdminCredential {
+	baseUrl: string;
+	/** Handed to httpRequestWithAuthentication, which otherwise loads and decrypts it per request. */
+	decrypted: ICredentialsDecrypted;
 }
 
-async function readAdminBaseUrl(this: CaddyContext): Promise<string> {
-	const credentials = await this.getCredentials<{ baseUrl: string }>(CREDENTIAL);
-	const baseUrl = String(credentials.baseUrl || 'http://localhost:2019').replace(/\/+$/, '');
+/** The credential per execution: n8n loads and decrypts a credential on every getCredentials call. */
+const adminCredentials = new WeakMap<object, Promise<AdminCredential>>();
+
+function adminCredential(this: CaddyContext): Promise<AdminCredential> {
+	let credential = adminCredentials.get(this);
+	if (!credential) {
+		credential = readAdminCredential.call(this);
+		adminCredentials.set(this, credential);
+		credential.catch(() => adminCredentials.delete(this));
+	}
+	return credential;
+}
+
+export async function adminBaseUrl(this: CaddyContext): Promise<string> {
+	return (await adminCredential.call(this)).baseUrl;
+}
+
+async function readAdminCredential(this: CaddyContext): Promise<AdminCredential> {
+	const data = await this.getCredentials(CREDENTIAL);
+	const baseUrl = String(data.baseUrl || 'http://localhost:2019').replace(/\/+$/, '');
 	if (!URL.canParse(baseUrl) || !/^https?:$/.test(new URL(baseUrl).protocol)) {
 		// Not echoed: a URL the user typed may carry a password.
 		throw new NodeOperationError(
@@ -62,7 +73,8 @@ async function readAdminBaseUrl(this: CaddyContext): Promise<string> {
 			"The Caddy Admin API credential's URL is not an http:// or https:// URL",
 		);
 	}
-	return baseUrl;
+	const { id, name } = this.getNode().credentials?.[CREDENTIAL] ?? { id: null, name: '' };
+	return { baseUrl, decrypted: { id: id ?? '', name, type: CREDENTIAL, data } };
 }
 
 /** `scheme://host:port` of the admin URL: what Caddy compares with its allowed origins (no userinfo). */
@@ -106,15 +118,14 @@ function safeToResend(options: IHttpRequestOptions): boolean {
 async function sendWithReconnect(
 	this: CaddyContext,
 	options: IHttpRequestOptions,
-	adminUrl: string,
+	credential: AdminCredential,
 ): Promise<RawResponse> {
+	const adminUrl = credential.baseUrl;
 	for (let attempt = 1; ; attempt++) {
 		try {
-			return (await this.helpers.httpRequestWithAuthentication.call(
-				this,
-				CREDENTIAL,
-				options,
-			)) as RawResponse;
+			return (await this.helpers.httpRequestWithAuthentication.call(this, CREDENTIAL, options, {
+				credentialsDecrypted: credential.decrypted,
+			})) as RawResponse;
 		} catch (error) {
 			const reason = (error as { cause?: { code?: string }; code?: string }) ?? {};
 			const code = reason.cause?.code ?? reason.code ?? '';
@@ -143,7 +154,8 @@ export async function caddyRequest(
 	headers: IDataObject = {},
 	allowStatus: number[] = [],
 ): Promise<CaddyResponse> {
-	const adminUrl = await adminBaseUrl.call(this);
+	const credential = await adminCredential.call(this);
+	const adminUrl = credential.baseUrl;
 	const { baseURL, headers: tunnelHeaders } = await adminTarget(this, adminUrl);
 	const options: IHttpRequestOptions = {
 		method,
@@ -169,7 +181,7 @@ export async function caddyRequest(
 	}
 	if ('getExecutionCancelSignal' in this) options.abortSignal = this.getExecutionCancelSignal();
 
-	const response = await sendWithReconnect.call(this, options, adminUrl);
+	const response = await sendWithReconnect.call(this, options, credential);
 	const raw = response.body;
 	const bytes = Buffer.isBuffer(raw)
 		? raw

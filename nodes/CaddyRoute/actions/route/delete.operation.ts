@@ -2,25 +2,16 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import { mapItems } from '../../../../lib/execute';
 import { parseHostname } from '../../../../lib/validation';
-import { deleteInBucket, type DeleteOutcome } from '../../helpers/bucketChanges';
+import { deleteInBucket, servedByIn, type DeleteOutcome } from '../../helpers/bucketChanges';
 import type { CaddyRoute } from '../../helpers/caddyJson';
-import { hostsOf, managedRoutesOf } from '../../helpers/routeBuckets';
+import { managedRoutesOf } from '../../helpers/routeBuckets';
 import { serverAt } from '../../helpers/parameters';
-import { hostServes, replaceManagedRoutes, unmanagedConflicts } from '../../helpers/routeConfig';
+import { replaceManagedRoutes } from '../../helpers/routeConfig';
 import { routeIdFor } from '../../helpers/routeSpec';
 import { changeRoutes, type RoutesChange } from '../../transport';
 import { routeKeyFields, routePathAt } from './routeKey';
 
 export const description: INodeProperties[] = routeKeyFields('delete');
-
-/** Which route still serves `host` once the change is made: a managed route's id, or "unmanaged". */
-function servedBy(routes: CaddyRoute[], host: string): string | undefined {
-	const managed = managedRoutesOf(routes).find((r) =>
-		hostsOf(r).some((pattern) => hostServes(pattern, host)),
-	);
-	if (managed) return managed['@id'];
-	return unmanagedConflicts(routes, [host]).length ? 'unmanaged' : undefined;
-}
 
 /** The read-modify-write of the server's routes, for when the bucket path does not apply. */
 async function deleteFromServer(
@@ -33,14 +24,14 @@ async function deleteFromServer(
 		const routes = current as CaddyRoute[];
 		const managed = managedRoutesOf(routes);
 		if (!managed.some((r) => r['@id'] === routeId)) {
-			return { result: { removed: false, servedBy: servedBy(routes, host) } };
+			return { result: { removed: false, servedBy: servedByIn(routes, host) } };
 		}
 		const next = replaceManagedRoutes(
 			server,
 			routes,
 			managed.filter((r) => r['@id'] !== routeId),
 		);
-		return { next, result: { removed: true, servedBy: servedBy(next, host) } };
+		return { next, result: { removed: true, servedBy: servedByIn(next, host) } };
 	});
 	return {
 		removed: outcome.removed === true,
@@ -58,9 +49,10 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	return await mapItems.call(this, async (i) => {
 		const server = serverAt.call(this, i);
 		const host = parseHostname('Hostname', this.getNodeParameter('host', i));
-		const routeId = routeIdFor(server, host, routePathAt.call(this, i));
+		const path = routePathAt.call(this, i);
+		const routeId = routeIdFor(server, host, path);
 		const outcome =
-			(await deleteInBucket.call(this, server, host, routeId)) ??
+			(await deleteInBucket.call(this, server, host, routeId, path !== undefined)) ??
 			(await deleteFromServer.call(this, server, host, routeId));
 		const by = outcome.servedBy;
 		return {
