@@ -10,7 +10,7 @@ import type { IDataObject } from 'n8n-workflow';
 import { SshSession } from '../../lib/ssh-session';
 import { managedRoutesOf } from '../../nodes/CaddyRoute/helpers/routeBuckets';
 import { openTunnel, TUNNEL_KEY_HEADER } from '../../lib/ssh-tunnel';
-import { runNode } from '../support/engine';
+import { listSearch, runNode } from '../support/engine';
 import { describeWithServer } from '../support/servers';
 import { startTwin, twinCredentials, type Twin } from '../support/twin';
 
@@ -189,6 +189,54 @@ describeWithServer('twin', 'Caddy Route through an SSH tunnel to the VPS twin', 
 			{ host: twin.address, hostKeyFingerprint: `SHA256:${'A'.repeat(43)}` },
 		);
 		expect(result.error?.message).toMatch(/^Caddy admin API through SSH: Host key mismatch/);
+	}, 60_000);
+
+	it('serves items that name the same server over one tunnel, and refuses items that name another', async () => {
+		const list = (vpsOfItems: string[]) =>
+			runNode(
+				'caddyRoute',
+				{
+					adminAccess: 'ssh',
+					sshConnection: { host: '={{ $json.vps }}', hostKeyFingerprint: twin.fingerprint },
+					resource: 'route',
+					operation: 'list',
+					server: { __rl: true, mode: 'name', value: 'ingress' },
+				},
+				{ credentials, input: vpsOfItems.map((vps) => ({ vps })) },
+			);
+		const same = await list([twin.address, twin.address]);
+		expect(same.error).toBeUndefined();
+		expect(same.json.length).toBeGreaterThanOrEqual(2);
+		// The second item would otherwise be answered by the first item's server.
+		const mixed = await list([twin.address, '192.0.2.7']);
+		expect(mixed.error?.message).toMatch(/item 2 names another server than item 1/);
+		expect(mixed.json).toEqual([]);
+	}, 60_000);
+
+	it('lists the servers for the editor’s Server dropdown through the tunnel, and closes it', async () => {
+		const parameters = {
+			resource: 'route',
+			operation: 'list',
+			adminAccess: 'ssh',
+			sshConnection: { host: twin.address, hostKeyFingerprint: twin.fingerprint },
+		};
+		const listed = await listSearch('caddyRoute', 'searchServers', parameters, { credentials });
+		expect(listed.results.map((server) => server.value)).toEqual(
+			expect.arrayContaining(['ingress', 'public']),
+		);
+		// The tunnel's SSH session is gone once the list is answered.
+		const sessions = () =>
+			Number(twin.exec("ss -Htn state established '( sport = :22 )' | wc -l").stdout.trim());
+		for (let i = 0; i < 50 && sessions() > 0; i++) await new Promise((r) => setTimeout(r, 100));
+		expect(sessions()).toBe(0);
+		// An override that needs item data cannot be resolved by the editor: said so, nothing opened.
+		const needsItem = listSearch(
+			'caddyRoute',
+			'searchServers',
+			{ ...parameters, sshConnection: { host: '={{ $json.mainIp }}' } },
+			{ credentials },
+		);
+		await expect(needsItem).rejects.toThrow(/SSH Connection: the overrides need item data/);
 	}, 60_000);
 
 	it('cannot reach the admin API directly: it listens on the twin’s localhost only', async () => {

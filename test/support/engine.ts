@@ -13,7 +13,7 @@ if (!process.env.N8N_USER_FOLDER) {
 	process.on('exit', () => rmSync(userFolder, { recursive: true, force: true }));
 }
 
-import { ExecutionLifecycleHooks, WorkflowExecute } from 'n8n-core';
+import { ExecutionLifecycleHooks, LoadOptionsContext, WorkflowExecute } from 'n8n-core';
 import type {
 	ICredentialDataDecryptedObject,
 	ICredentials,
@@ -24,6 +24,7 @@ import type {
 	INode,
 	INodeCredentialsDetails,
 	INodeExecutionData,
+	INodeListSearchResult,
 	INodeProperties,
 	INodeType,
 	INodeTypes,
@@ -208,7 +209,8 @@ export interface RunResult {
 
 let executionCounter = 0;
 
-export async function runWorkflow(options: RunOptions): Promise<RunResult> {
+/** The workflow, its nodes and the additional data n8n's engine hands to node contexts. */
+function engineSetup(options: RunOptions) {
 	const credentials = options.credentials ?? {};
 	const nodes: INode[] = options.nodes.map((node, index) => {
 		const type = node.type.includes('.') ? node.type : `${PACKAGE}.${node.type}`;
@@ -280,7 +282,11 @@ export async function runWorkflow(options: RunOptions): Promise<RunResult> {
 			throw new Error('task runners are not available in the harness');
 		},
 	} as unknown as IWorkflowExecuteAdditionalData;
+	return { nodes, workflow, additionalData };
+}
 
+export async function runWorkflow(options: RunOptions): Promise<RunResult> {
+	const { nodes, workflow, additionalData } = engineSetup(options);
 	const startNode = nodes[0];
 	const nodeExecutionStack: IExecuteData[] = [
 		{
@@ -319,4 +325,21 @@ export async function runNode(
 		nodes: [{ name: 'Node', type, parameters, onError: options.onError }],
 	});
 	return { ...result, json: result.output('Node') };
+}
+
+/** Calls a node's listSearch method as the editor does (n8n-core's LoadOptionsContext), for a list. */
+export async function listSearch(
+	type: string,
+	method: string,
+	parameters: IDataObject,
+	options: Pick<RunOptions, 'credentials'> & { filter?: string } = {},
+): Promise<INodeListSearchResult> {
+	const { nodes, workflow, additionalData } = engineSetup({
+		nodes: [{ name: 'Node', type, parameters }],
+		credentials: options.credentials,
+	});
+	const search = nodeTypeFor(nodes[0].type).methods?.listSearch?.[method];
+	if (!search) throw new Error(`${type} has no listSearch method ${method}`);
+	const context = new LoadOptionsContext(workflow, nodes[0], additionalData, 'parameters');
+	return await search.call(context, options.filter);
 }

@@ -335,7 +335,8 @@ export const adminAccessFields: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		displayOptions: { show: { adminAccess: ['ssh'] } },
-		description: 'Overrides of the SSH credential, taken from the first item',
+		description:
+			'Overrides of the SSH credential; all items of one execution must name the same server',
 		options: [
 			{
 				displayName: 'Host',

@@ -22,28 +22,71 @@ export interface AdminTarget {
 	headers: Record<string, string>;
 }
 
+/** An execution, or the editor asking for a list (load options), which has no items. */
+type AdminContext = IExecuteFunctions | ILoadOptionsFunctions;
+
 const tunnels = new WeakMap<object, Promise<Tunnel>>();
 
 function isExecution(context: object): context is IExecuteFunctions {
 	return 'getInputData' in context;
 }
 
-/** The SSH target of the tunnel: the credential with the node's overrides, from the first item. */
-async function sshTargetOf(context: IExecuteFunctions): Promise<SshTarget> {
-	const credentials = await context.getCredentials<SshCredentialData>(SSH_CREDENTIAL, 0);
-	const overrides = context.getNodeParameter('sshConnection', 0, {}) as {
-		host?: string;
-		hostKeyFingerprint?: string;
+interface SshOverrides {
+	host?: string;
+	hostKeyFingerprint?: string;
+}
+
+function overridesAt(context: AdminContext, itemIndex: number): SshOverrides {
+	let given: SshOverrides | undefined;
+	try {
+		given = (
+			isExecution(context)
+				? context.getNodeParameter('sshConnection', itemIndex, {})
+				: context.getNodeParameter('sshConnection', {})
+		) as SshOverrides;
+	} catch {
+		// In the editor an override like {{ $json.mainIp }} has no item to read.
+		given = undefined;
+	}
+	if (!given)
+		throw new InputError(
+			'SSH Connection',
+			'the overrides need item data the editor does not have; type the server name instead of picking it from the list',
+		);
+	return {
+		host: String(given.host ?? '').trim() || undefined,
+		hostKeyFingerprint: String(given.hostKeyFingerprint ?? '').trim() || undefined,
 	};
+}
+
+/**
+ * The SSH target of the tunnel: the credential with the node's overrides. One execution opens one tunnel,
+ * so items whose overrides name another server are refused rather than sent to the first item's.
+ */
+async function sshTargetOf(context: AdminContext): Promise<SshTarget> {
+	const credentials = await context.getCredentials<SshCredentialData>(SSH_CREDENTIAL, 0);
+	const first = overridesAt(context, 0);
+	const items = isExecution(context) ? context.getInputData().length : 1;
+	for (let itemIndex = 1; itemIndex < items; itemIndex++) {
+		const other = overridesAt(context, itemIndex);
+		if (other.host !== first.host || other.hostKeyFingerprint !== first.hostKeyFingerprint)
+			throw new InputError(
+				'SSH Connection',
+				`item ${itemIndex + 1} names another server than item 1; one execution reaches one VPS through SSH, so split the items per server (Loop Over Items)`,
+			);
+	}
 	return targetFromCredential(credentials, {
-		host: overrides.host?.trim() || undefined,
-		fingerprint: overrides.hostKeyFingerprint?.trim() || undefined,
-		signal: context.getExecutionCancelSignal?.(),
+		host: first.host,
+		fingerprint: first.hostKeyFingerprint,
+		signal: isExecution(context) ? context.getExecutionCancelSignal?.() : undefined,
 	});
 }
 
-function throughSsh(context: IExecuteFunctions): boolean {
-	return context.getNodeParameter('adminAccess', 0, 'direct') === 'ssh';
+function throughSsh(context: AdminContext): boolean {
+	const access = isExecution(context)
+		? context.getNodeParameter('adminAccess', 0, 'direct')
+		: context.getNodeParameter('adminAccess', 'direct');
+	return access === 'ssh';
 }
 
 /** The server the tunnel goes to (its public address), or undefined when the API is reached directly. */
@@ -51,7 +94,7 @@ export async function tunnelHost(context: IExecuteFunctions): Promise<string | u
 	return throughSsh(context) ? (await sshTargetOf(context)).host : undefined;
 }
 
-async function openAdminTunnel(context: IExecuteFunctions, adminUrl: URL): Promise<Tunnel> {
+async function openAdminTunnel(context: AdminContext, adminUrl: URL): Promise<Tunnel> {
 	if (adminUrl.protocol !== 'http:')
 		throw new InputError(
 			'Admin API Access',
@@ -80,12 +123,12 @@ async function openAdminTunnel(context: IExecuteFunctions, adminUrl: URL): Promi
 	};
 }
 
-/** Where an admin request goes. Lists in the editor (load options) always connect directly. */
-export async function adminTarget(
-	context: IExecuteFunctions | ILoadOptionsFunctions,
-	adminUrl: string,
-): Promise<AdminTarget> {
-	if (!isExecution(context) || !throughSsh(context)) return { baseURL: adminUrl, headers: {} };
+/**
+ * Where an admin request goes. The tunnel is opened by the first request of an execution (or of a list
+ * the editor asks for) and closed by closeAdminTunnel when that ends.
+ */
+export async function adminTarget(context: AdminContext, adminUrl: string): Promise<AdminTarget> {
+	if (!throughSsh(context)) return { baseURL: adminUrl, headers: {} };
 	let tunnel = tunnels.get(context);
 	if (!tunnel) {
 		tunnel = openAdminTunnel(context, new URL(adminUrl));
@@ -100,8 +143,8 @@ export async function adminTarget(
 	};
 }
 
-/** Closes the execution's tunnel, if one was opened. */
-export async function closeAdminTunnel(context: IExecuteFunctions): Promise<void> {
+/** Closes the execution's (or the list's) tunnel, if one was opened. */
+export async function closeAdminTunnel(context: AdminContext): Promise<void> {
 	const tunnel = tunnels.get(context);
 	tunnels.delete(context);
 	await (await tunnel?.catch(() => undefined))?.close();
