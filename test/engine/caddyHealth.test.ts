@@ -52,7 +52,7 @@ describeWithServer('caddy', 'Caddy Route Health against a real Caddy', () => {
 				`localhost:${checked.port}`,
 				{ healthCheckUri: '/health', healthCheckInterval: '1s', healthCheckTimeout: '1s' },
 			],
-			['plain.example.com', `127.0.0.1:${unchecked.port}`, {}],
+			['plain.example.com, plain-alias.example.com', `127.0.0.1:${unchecked.port}`, {}],
 		] as const) {
 			const published = await runNode(
 				'caddyRoute',
@@ -98,6 +98,19 @@ describeWithServer('caddy', 'Caddy Route Health against a real Caddy', () => {
 		});
 		expect(typeof upstream.numRequests).toBe('number');
 		expect(typeof upstream.fails).toBe('number');
+	});
+
+	it('answers per host: every name a route serves gets its own item', async () => {
+		const items = await health();
+		expect(items.map((item) => item.host).sort()).toEqual([
+			'plain-alias.example.com',
+			'plain.example.com',
+			'watched.example.com',
+		]);
+		expect(byHost(items, 'plain-alias.example.com')).toMatchObject({
+			hosts: ['plain.example.com', 'plain-alias.example.com'],
+			routeId: byHost(items, 'plain.example.com')?.routeId,
+		});
 	});
 
 	it('says nothing about health for a route without an active check', async () => {

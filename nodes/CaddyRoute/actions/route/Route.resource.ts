@@ -40,7 +40,7 @@ export const operations: Operations = {
 	health: operation(health, {
 		name: 'Health',
 		description:
-			"Caddy's view of every managed route's upstreams: healthy or not (active health check), requests and failures",
+			"Caddy's view, per host, of every managed route's upstreams: healthy or not (active health check), requests and failures",
 		action: 'Check the health of route upstreams',
 	}),
 	sync: operation(sync, {

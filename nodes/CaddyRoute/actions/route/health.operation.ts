@@ -12,8 +12,9 @@ export const description: INodeProperties[] = [];
 
 /**
  * For every managed route of the server, its upstreams with the counts Caddy keeps and whether each
- * passed its last active health check. One item per route; `healthy` is null for a route without an
- * active health check (Caddy then has no health to report).
+ * passed its last active health check. One item per host a route serves (a route with several hosts
+ * answers for each); `healthy` is null for a route without an active health check (Caddy then has no
+ * health to report).
  */
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await mapItems.call(this, async (i) => {
@@ -23,16 +24,15 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		return managedRoutesOf(routes).flatMap((route) => {
 			const spec = parseRoute(route);
 			if (!spec) return [];
-			return [
-				{
-					server,
-					host: spec.hosts[0],
-					hosts: spec.hosts,
-					...(spec.path ? { path: spec.path } : {}),
-					routeId: spec.routeId,
-					...routeHealth(route, spec, counts, gauges),
-				},
-			];
+			const health = routeHealth(route, spec, counts, gauges);
+			return spec.hosts.map((host) => ({
+				server,
+				host,
+				hosts: spec.hosts,
+				...(spec.path ? { path: spec.path } : {}),
+				routeId: spec.routeId,
+				...health,
+			}));
 		});
 	});
 }
