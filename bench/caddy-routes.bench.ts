@@ -4,7 +4,8 @@
  * One change at any size (issue 14 §3): with 100, 1,000 and 5,000 managed routes, creating a new host,
  * updating it and deleting it through the node in n8n's engine, each against one raw admin-API call
  * doing the same (POST to the server's routes, PATCH /id/<id>, DELETE /id/<id>), alternated sample by
- * sample. Target: node ≤ 1.1× raw for each. With HLI_N8N_BIN set (and a built dist/), also publishing a
+ * sample. Target: node ≤ 1.1× raw for each. Also the floor under any node: n8n's engine and HTTP stack
+ * around one small admin request (Route → Get) against the same bare request. With HLI_N8N_BIN set (and a built dist/), also publishing a
  * new host through the shipped publish-route webhook in a real n8n against the same webhook driving
  * n8n's HTTP Request node with one raw admin POST (target ≤ 1.1×).
  *
@@ -137,6 +138,7 @@ function nodeOperations(adminUrl: string) {
 				routeOptions: {},
 			}),
 		remove: (host: string) => run({ operation: 'delete', host, path: '' }),
+		get: (host: string) => run({ operation: 'get', host, path: '' }),
 	};
 }
 
@@ -152,6 +154,8 @@ async function adminCall(caddy: CaddyServer, method: string, path: string, body?
 
 interface ScaleResult {
 	size: number;
+	/** n8n's own cost for one admin request (engine + HTTP stack), over a bare request: no node goes below it. */
+	floor: number;
 	rows: Array<{ label: string; raw: number; node: number }>;
 }
 
@@ -169,6 +173,8 @@ async function measureAtSize(size: number): Promise<ScaleResult> {
 		updateNode: [] as number[],
 		deleteRaw: [] as number[],
 		deleteNode: [] as number[],
+		readRaw: [] as number[],
+		readNode: [] as number[],
 	};
 	try {
 		await ops.sync(
@@ -178,25 +184,41 @@ async function measureAtSize(size: number): Promise<ScaleResult> {
 			})),
 		);
 		const serverRoutes = '/config/apps/http/servers/ingress/routes';
+		const siteId = 'homelab-ingress_site-1.example.com@ingress';
 		for (let i = 0; i < SAMPLES; i++) {
 			const rawHost = `raw-${i}.example.com`;
 			const rawId = `homelab-ingress_${rawHost}@ingress`;
 			const route = (port: number) => rawRoute({ hosts: rawHost, upstreams: `127.0.0.1:${port}` });
+			// The raw route's whole life first, then the node's: each starts from the same config (the
+			// managed routes and nothing else), and drift still hits both sides of every sample.
 			times.createRaw.push(
 				await timed(() => adminCall(caddy, 'POST', serverRoutes, route(30_001))),
 			);
-			times.createNode.push(await timed(() => ops.upsert(`new-${i}.example.com`, 30_001)));
 			times.updateRaw.push(
 				await timed(() => adminCall(caddy, 'PATCH', `/id/${rawId}`, route(30_002))),
 			);
-			times.updateNode.push(await timed(() => ops.upsert(`new-${i}.example.com`, 30_002)));
 			times.deleteRaw.push(await timed(() => adminCall(caddy, 'DELETE', `/id/${rawId}`)));
+			times.createNode.push(await timed(() => ops.upsert(`new-${i}.example.com`, 30_001)));
+			times.updateNode.push(await timed(() => ops.upsert(`new-${i}.example.com`, 30_002)));
 			times.deleteNode.push(
 				await timed(async () => {
 					const outcome = await ops.remove(`new-${i}.example.com`);
 					if (outcome.removed !== true) throw new Error('the node removed nothing');
 				}),
 			);
+			// The floor: what n8n's engine and HTTP stack add to one small admin request (Route → Get),
+			// in alternating order, as the first request after a change waits for Caddy to settle.
+			const reads = [
+				async () => times.readRaw.push(await timed(() => adminCall(caddy, 'GET', `/id/${siteId}`))),
+				async () =>
+					times.readNode.push(
+						await timed(async () => {
+							if ((await ops.get('site-1.example.com')).found !== true)
+								throw new Error('no site-1');
+						}),
+					),
+			];
+			for (const read of i % 2 ? reads : reads.reverse()) await read();
 		}
 	} finally {
 		await caddy.stop();
@@ -207,8 +229,12 @@ async function measureAtSize(size: number): Promise<ScaleResult> {
 		raw: summary(`  raw admin call: ${label}`, raw).p50,
 		node: summary(`  node: ${label}`, node).p50,
 	});
+	const floor =
+		summary('  node: get a route (one small GET)', times.readNode).p50 -
+		summary('  raw admin call: the same GET', times.readRaw).p50;
 	return {
 		size,
+		floor,
 		rows: [
 			row('create a new host', times.createRaw, times.createNode),
 			row('update its upstream', times.updateRaw, times.updateNode),
@@ -309,6 +335,15 @@ async function main(): Promise<void> {
 			return `${label} ${ratio.toFixed(2)} ${ratio <= 1.1 ? 'MET' : 'MISSED'}`;
 		});
 		console.log(`  ${String(size).padStart(5)} routes: ${cells.join('   ')}`);
+	}
+	console.log(
+		"The floor: n8n's engine and HTTP stack around one admin request, over a bare request",
+	);
+	for (const { size, floor, rows } of scale) {
+		const raw = rows[0].raw;
+		console.log(
+			`  ${String(size).padStart(5)} routes: +${floor.toFixed(1)} ms, so one request through n8n is at best ${((raw + floor) / raw).toFixed(2)}× a raw create`,
+		);
 	}
 	console.log('');
 	await webhookComparison();

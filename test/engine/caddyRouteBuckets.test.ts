@@ -240,6 +240,42 @@ describeWithServer('caddy', 'Caddy Route: one admin request per change at any si
 		});
 	});
 
+	it('moves a route between its own bucket and the shared ones as its hosts change, never doubling it', async () => {
+		const id = 'homelab-ingress_mover.example.com@ingress';
+		const steps = [
+			'mover.example.com',
+			'mover.example.com, alias.mover.example.com',
+			'mover.example.com, *.wild-mover.example.com',
+			'mover.example.com',
+		];
+		for (const hosts of steps) {
+			const result = await run({
+				operation: 'upsert',
+				hosts,
+				upstreams: `127.0.0.1:${home.port}`,
+				routeOptions: {},
+			});
+			expect(result.error).toBeUndefined();
+			expect(await idCount(id)).toBe(1);
+			for (const host of hosts.split(', '))
+				expect((await caddy.get(host.replace('*', 'any'))).body).toBe('home /');
+		}
+		expect((await caddy.get('alias.mover.example.com')).body).toBe('');
+
+		// A route with several hosts (one a wildcard) is found in the shared bucket and removed.
+		await run({
+			operation: 'upsert',
+			hosts: 'mover.example.com, *.wild-mover.example.com',
+			upstreams: `127.0.0.1:${home.port}`,
+			routeOptions: {},
+		});
+		const removed = await traffic(() => remove('mover.example.com'));
+		expect(removed.result).toMatchObject({ removed: true, stillServed: false });
+		expect(removed.writes).toHaveLength(1);
+		expect(await idCount(id)).toBe(0);
+		expect((await caddy.get('any.wild-mover.example.com')).body).toBe('');
+	});
+
 	it('loses and doubles nothing under concurrent changes, of one host or of many', async () => {
 		const same = await Promise.all(
 			Array.from({ length: 12 }, (_, i) =>

@@ -60,26 +60,16 @@ async function topLevelFor(
 	return routes;
 }
 
-/**
- * Where the buckets start unless routes were inserted before them by hand: the top-level reads start
- * from this guess alongside the bucket's own read, and are repeated only when the bucket's recorded
- * path says otherwise. One round of reads, then the write.
- */
-const USUAL_FIRST_BUCKET = 0;
-
+/** The top-level routes beside the buckets, located by the path `bucket` recorded. */
 async function topLevelBeside(
 	this: IExecuteFunctions,
 	server: string,
 	bucket: BucketSnapshot,
 	location: Location,
 	hosts: string[],
-	guessed: Promise<CaddyRoute[] | undefined>,
 ): Promise<CaddyRoute[] | undefined> {
 	const from = bucket.path ? firstBucketIndex(bucket.path, location) : undefined;
-	if (from === undefined) return undefined;
-	return from === USUAL_FIRST_BUCKET
-		? await guessed
-		: await topLevelFor.call(this, server, from, hosts);
+	return from === undefined ? undefined : await topLevelFor.call(this, server, from, hosts);
 }
 
 async function retryPause(attempt: number): Promise<void> {
@@ -97,25 +87,26 @@ export async function upsertInBucket(
 	const location = locationOf(route);
 	let lastEtag: string | undefined;
 	for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-		const guessed = topLevelFor.call(this, server, USUAL_FIRST_BUCKET, hostsOf(route));
-		// Settled here too, so an early return leaves no unobserved rejection behind.
-		guessed.catch(() => undefined);
-		const [current, bucket] = await Promise.all([
-			readById.call(this, routeId) as Promise<CaddyRoute | undefined>,
-			readBucket.call(this, server, location),
-		]);
+		const bucket = await readBucket.call(this, server, location);
+		if (!bucket?.etag) return undefined;
+		const index = bucket.routes.findIndex((r) => r['@id'] === routeId);
+		const current = index >= 0 ? bucket.routes[index] : undefined;
 		if (current && canonicalJson(current) === canonicalJson(route)) {
 			return { action: 'unchanged', changed: false };
 		}
-		if (!bucket?.etag) return undefined;
-		const index = bucket.routes.findIndex((r) => r['@id'] === routeId);
-		if (current && index < 0) return undefined;
-
+		// An update keeps its hosts' ownership; a route new to its bucket must not sit elsewhere
+		// (another bucket, an earlier layout) and must not take a host a hand-made route serves.
 		const known = new Set(current ? hostsOf(current).map((h) => h.toLowerCase()) : []);
 		const newHosts = hostsOf(route).filter((h) => !known.has(h.toLowerCase()));
 		if (newHosts.length) {
-			const routes = await topLevelBeside.call(this, server, bucket, location, newHosts, guessed);
-			if (!routes || claimHosts(routes, newHosts, adopt).length) return undefined;
+			const [elsewhere, routes] = await Promise.all([
+				current ? undefined : (readById.call(this, routeId) as Promise<CaddyRoute | undefined>),
+				topLevelBeside.call(this, server, bucket, location, newHosts),
+			]);
+			if (elsewhere && canonicalJson(elsewhere) === canonicalJson(route)) {
+				return { action: 'unchanged', changed: false };
+			}
+			if (elsewhere || !routes || claimHosts(routes, newHosts, adopt).length) return undefined;
 		}
 
 		const others = bucket.routes.filter((r) => r['@id'] !== routeId);
@@ -234,32 +225,43 @@ export async function deleteInBucket(
 	routeId: string,
 	hasPath: boolean,
 ): Promise<DeleteOutcome | undefined> {
-	const holders = holdersOf(host, hasPath);
+	const [own, ...shared] = holdersOf(host, hasPath);
+	const readAll = async (locations: Location[]) => {
+		const buckets = await Promise.all(
+			locations.map((location) => readBucket.call(this, server, location)),
+		);
+		return buckets.every((bucket) => bucket?.etag)
+			? locations.map((location, k) => ({ location, bucket: buckets[k] as BucketSnapshot }))
+			: undefined;
+	};
+	const holds = ({ bucket }: { bucket: BucketSnapshot }) =>
+		bucket.routes.some((r) => r['@id'] === routeId);
 	let lastEtags = '';
 	for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-		const buckets = await Promise.all(
-			holders.map((location) => readBucket.call(this, server, location)),
-		);
-		if (buckets.some((bucket) => !bucket?.etag)) return undefined;
-		const read = holders.map((location, k) => ({
-			location,
-			bucket: buckets[k] as BucketSnapshot,
-		}));
-		const holder = read.find(({ bucket }) => bucket.routes.some((r) => r['@id'] === routeId));
-		const others = servedByOthers.call(this, server, host, routeId, read);
+		// The host's own bucket first: the shared ones only hold routes with several hosts.
+		const read = await readAll([own]);
+		if (!read) return undefined;
+		if (!read.some(holds)) {
+			const more = await readAll(shared);
+			if (!more) return undefined;
+			read.push(...more);
+		}
+		const holder = read.find(holds);
 		if (!holder) {
-			const answer = await others;
+			const answer = await servedByOthers.call(this, server, host, routeId, read);
 			return answer && { removed: false, servedBy: answer.servedBy };
 		}
 
 		const remaining = holder.bucket.routes.filter((r) => r['@id'] !== routeId);
+		const writing = writeBucket.call(
+			this,
+			holder.bucket,
+			buildBucket(server, holder.location, remaining, holder.bucket.path as string),
+		);
+		// What else serves the name is read while Caddy applies the change.
 		const [write, answer] = await Promise.all([
-			writeBucket.call(
-				this,
-				holder.bucket,
-				buildBucket(server, holder.location, remaining, holder.bucket.path as string),
-			),
-			others,
+			writing,
+			servedByOthers.call(this, server, host, routeId, read),
 		]);
 		if (write === 'done') {
 			// Too many top-level routes to read one by one: the removal stands, and the server is read once.
