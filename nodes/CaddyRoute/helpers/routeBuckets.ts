@@ -121,14 +121,19 @@ export function buildBuckets(
 	managed: CaddyRoute[],
 	firstIndex: number,
 ): CaddyRoute[] {
+	const byLocation = new Map<number, CaddyRoute[]>();
+	for (const route of managed) {
+		const { tier, bucket } = locationOf(route);
+		const key = tier * BUCKETS_PER_TIER + bucket;
+		const routes = byLocation.get(key);
+		if (routes) routes.push(route);
+		else byLocation.set(key, [route]);
+	}
 	const buckets: CaddyRoute[] = [];
 	for (let tier = 0; tier < TIER_COUNT; tier++) {
 		for (let bucket = 0; bucket < BUCKETS_PER_TIER; bucket++) {
 			const location = { tier, bucket };
-			const routes = managed.filter((route) => {
-				const at = locationOf(route);
-				return at.tier === tier && at.bucket === bucket;
-			});
+			const routes = byLocation.get(tier * BUCKETS_PER_TIER + bucket) ?? [];
 			buckets.push(buildBucket(server, location, routes, bucketPath(server, firstIndex, location)));
 		}
 	}

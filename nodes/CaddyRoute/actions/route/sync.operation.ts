@@ -156,7 +156,13 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 				const precede = claimHosts(routes, desiredHosts, adopt);
 				const diff = diffRoutes(routes, desired);
 				const next = replaceManagedRoutes(server, routes, desired, precede);
-				if (canonicalJson(next) === canonicalJson(routes)) return { result: { ...diff } };
+				// With no route to change, only a layout change (older routes moving into the buckets) writes.
+				const same =
+					!diff.added.length &&
+					!diff.updated.length &&
+					!diff.removed.length &&
+					canonicalJson(next) === canonicalJson(routes);
+				if (same) return { result: { ...diff } };
 				return { next, result: { ...diff } };
 			});
 		}
