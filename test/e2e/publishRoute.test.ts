@@ -237,7 +237,7 @@ describeWithServer('caddy', 'publish/unpublish route workflows', () => {
 			expect(config).toContain('"username":"family"');
 			expect(config).toContain('"interval":"10s"');
 			expect((await caddy.get('login.example.test', '/private')).status).toBe(401);
-			expect((await caddy.get('login.example.test', '/public/x')).body).toBe('home-app /public/x');
+			await caddy.expectServed('login.example.test', '/public/x', 'home-app /public/x');
 			const again = await publish(payload);
 			expect(JSON.parse(again.text)).toMatchObject({ action: 'unchanged' });
 			// its health checks would otherwise keep reaching the shared upstream
@@ -298,7 +298,7 @@ describeWithServer('caddy', 'publish/unpublish route workflows', () => {
 				errorKind: 'conflict',
 			});
 			expect(await caddy.config()).toBe(before);
-			expect((await caddy.get('handmade2.example.test')).body).toBe('hand made 2');
+			await caddy.expectServed('handmade2.example.test', '/', 'hand made 2');
 		});
 
 		it('answers 400 for an upstream name that resolves to the admin API, even with loopback allowed', async () => {
@@ -350,7 +350,7 @@ describeWithServer('caddy', 'publish/unpublish route workflows', () => {
 			);
 			expect([401, 403]).toContain(response.status);
 			expect(await caddy.config()).toBe(before);
-			expect((await caddy.get(host, '/still')).body).toBe('home-app /still');
+			await caddy.expectServed(host, '/still', 'home-app /still');
 		});
 
 		it('unpublishes the route, after which Caddy no longer reaches the upstream', async () => {
@@ -373,7 +373,7 @@ describeWithServer('caddy', 'publish/unpublish route workflows', () => {
 			expect(response.status).toBe(200);
 			expect(JSON.parse(response.text)).toMatchObject({ host: dnsHost, dns: true });
 			expect(dnsRecords()).toContainEqual({ name: dnsHost, type: 'A', content: VPS_IPV4 });
-			expect((await caddy.get(dnsHost, '/')).body).toBe('home-app /');
+			await caddy.expectServed(dnsHost, '/', 'home-app /');
 
 			const removed = await callRoutes(
 				'DELETE',

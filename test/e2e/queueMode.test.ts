@@ -291,7 +291,7 @@ describeWithServer('caddy', 'n8n queue mode', () => {
 					expect(served).toHaveLength(200);
 					expect(new Set(served)).toEqual(new Set(hosts));
 					for (const host of [hosts[0], hosts[199]])
-						expect((await caddy.get(host, '/x')).body).toBe('home-app /x');
+						await caddy.expectServed(host, '/x', 'home-app /x');
 					// Both workers ran publish executions; the main and the webhook processor ran none.
 					const executions = await executionsOf(PUBLISH_ID, since);
 					expect(executions).toHaveLength(200);
@@ -314,7 +314,7 @@ describeWithServer('caddy', 'n8n queue mode', () => {
 					);
 					expect(routes).toHaveLength(1);
 					expect(JSON.stringify(routes[0])).toContain(`127.0.0.1:${upstream.port}`);
-					expect((await caddy.get(host, '/last')).body).toBe('home-app /last');
+					await caddy.expectServed(host, '/last', 'home-app /last');
 				});
 
 				it('relays 1,000 requests of 8 sources while home flaps, each delivered once and in order per source', async () => {

@@ -116,7 +116,7 @@ describeWithServer('caddy', 'Caddy Route when Caddy resets admin connections', (
 		expect(updated.json[0]).toMatchObject({ action: 'updated' });
 		expect(proxy.resetWhen.resets).toBe(0);
 		expect(proxy.seen.filter((line) => line.startsWith('PATCH /id/'))).toHaveLength(3);
-		expect((await caddy.get('reset.example.test', '/r')).body).toBe('beta /r');
+		await caddy.expectServed('reset.example.test', '/r', 'beta /r');
 	});
 
 	it('never sends a POST again: it may have landed, and Caddy would append it twice', async () => {

@@ -159,7 +159,7 @@ describeWithServer('caddy', 'Caddy Route edge safety against a real Caddy', () =
 			expect((await upsert('loop.example.com', upstream, settings)).json[0]).toMatchObject({
 				action: 'created',
 			});
-			expect((await caddy.get('loop.example.com', '/ok')).body).toBe('home /ok');
+			await caddy.expectServed('loop.example.com', '/ok', 'home /ok');
 			await refusedUnchanged(
 				() => upsert('loop2.example.com', `127.0.0.2:${home.port}`, settings),
 				'input',
@@ -327,7 +327,7 @@ describeWithServer('caddy', 'Caddy Route edge safety against a real Caddy', () =
 				/hand-made-2/,
 			);
 			expect(refused.details).toMatchObject({ httpStatus: 409 });
-			expect((await caddy.get('handmade2.example.com')).body).toBe('hand made 2');
+			await caddy.expectServed('handmade2.example.com', '/', 'hand made 2');
 			await refusedUnchanged(
 				() => upsert('x.wild-hand.example.com', '100.64.0.5:80'),
 				'conflict',
@@ -345,7 +345,7 @@ describeWithServer('caddy', 'Caddy Route edge safety against a real Caddy', () =
 				adoptUnmanaged: true,
 			});
 			expect(adopted.json[0]).toMatchObject({ action: 'created' });
-			expect((await caddy.get('handmade2.example.com', '/x')).body).toBe('home /x');
+			await caddy.expectServed('handmade2.example.com', '/x', 'home /x');
 			// the hand-made route itself is left as it was
 			expect(await caddy.config()).toContain('"@id":"hand-made-2"');
 		});

@@ -81,7 +81,7 @@ describeWithServer('caddy', 'Caddy Route node against a real Caddy', () => {
 
 		const switched = await upsert('app.example.com', `127.0.0.1:${beta.port}`);
 		expect(switched.json[0]).toMatchObject({ action: 'updated', changed: true });
-		expect((await caddy.get('app.example.com')).body).toBe('beta /');
+		await caddy.expectServed('app.example.com', '/', 'beta /');
 
 		const deleted = await runNode(
 			'caddyRoute',
@@ -91,7 +91,7 @@ describeWithServer('caddy', 'Caddy Route node against a real Caddy', () => {
 		expect(deleted.json[0]).toMatchObject({ removed: true, host: 'app.example.com' });
 		const after = await caddy.get('app.example.com');
 		expect(after.body).not.toContain('beta');
-		expect((await caddy.get('manual.example.com')).body).toBe('hand made');
+		await caddy.expectServed('manual.example.com', '/', 'hand made');
 
 		const deletedAgain = await runNode(
 			'caddyRoute',
@@ -121,7 +121,7 @@ describeWithServer('caddy', 'Caddy Route node against a real Caddy', () => {
 		);
 		expect(result.error).toBeUndefined();
 		expect(result.json[0].host).toBe('expr.example.com');
-		expect((await caddy.get('expr.example.com')).body).toBe('alpha /');
+		await caddy.expectServed('expr.example.com', '/', 'alpha /');
 	});
 
 	it('gets and lists only managed routes, with their settings', async () => {
@@ -211,11 +211,11 @@ describeWithServer('caddy', 'Caddy Route node against a real Caddy', () => {
 
 		const applied = await sync(false);
 		expect(applied.json[0]).toMatchObject({ changed: true });
-		expect((await caddy.get('one.example.com')).body).toBe('alpha /');
-		expect((await caddy.get('two.example.com')).body).toBe('beta /');
-		expect((await caddy.get('x.wild.example.com')).body).toBe('beta /');
-		expect((await caddy.get('stale.example.com')).body).toBe('');
-		expect((await caddy.get('manual.example.com')).body).toBe('hand made');
+		await caddy.expectServed('one.example.com', '/', 'alpha /');
+		await caddy.expectServed('two.example.com', '/', 'beta /');
+		await caddy.expectServed('x.wild.example.com', '/', 'beta /');
+		await caddy.expectServed('stale.example.com', '/', '');
+		await caddy.expectServed('manual.example.com', '/', 'hand made');
 
 		const settled = await caddy.config();
 		const repeat = await sync(false);
@@ -248,14 +248,14 @@ describeWithServer('caddy', 'Caddy Route node against a real Caddy', () => {
 		);
 		expect(result.error).toBeUndefined();
 		expect(result.json).toHaveLength(1);
-		expect((await caddy.get('item-b.example.com')).body).toBe('beta /');
+		await caddy.expectServed('item-b.example.com', '/', 'beta /');
 	});
 
 	it('lands 10 parallel upserts of different hosts (If-Match conflicts are retried)', async () => {
 		const hosts = Array.from({ length: 10 }, (_, i) => `parallel-${i}.example.com`);
 		const results = await Promise.all(hosts.map((host) => upsert(host, `127.0.0.1:${alpha.port}`)));
 		for (const result of results) expect(result.error).toBeUndefined();
-		for (const host of hosts) expect((await caddy.get(host)).body).toBe('alpha /');
+		for (const host of hosts) await caddy.expectServed(host, '/', 'alpha /');
 	});
 
 	it('speaks TLS to the upstream with the right SNI name and refuses a wrong one', async () => {

@@ -158,13 +158,13 @@ describeWithServer('caddy', 'Caddy Route: one admin request per change at any si
 		expect(created.result).toMatchObject({ action: 'created', changed: true });
 		expect(created.writes).toHaveLength(1);
 		expect(created.largestRead).toBeLessThan(small);
-		expect((await caddy.get('fresh.example.com', '/x')).body).toBe('home /x');
+		await caddy.expectServed('fresh.example.com', '/x', 'home /x');
 
 		const updated = await traffic(() => upsert('fresh.example.com', other.port));
 		expect(updated.result).toMatchObject({ action: 'updated', changed: true });
 		expect(updated.writes).toHaveLength(1);
 		expect(updated.largestRead).toBeLessThan(small);
-		expect((await caddy.get('fresh.example.com', '/y')).body).toBe('other /y');
+		await caddy.expectServed('fresh.example.com', '/y', 'other /y');
 
 		const unchanged = await traffic(() => upsert('fresh.example.com', other.port));
 		expect(unchanged.result).toMatchObject({ action: 'unchanged', changed: false });
@@ -175,14 +175,14 @@ describeWithServer('caddy', 'Caddy Route: one admin request per change at any si
 		expect(removed.writes).toHaveLength(1);
 		expect(removed.largestRead).toBeLessThan(small);
 		// nothing routes it any more: Caddy answers an unrouted host with an empty 200
-		expect((await caddy.get('fresh.example.com')).body).toBe('');
+		await caddy.expectServed('fresh.example.com', '/', '');
 
 		const absent = await traffic(() => remove('fresh.example.com'));
 		expect(absent.result).toMatchObject({ removed: false, stillServed: false });
 		expect(absent.writes).toHaveLength(0);
 		// every route synced before is still there, the hand-made one untouched
 		expect(managedRoutesOf(await serverRoutes())).toHaveLength(ROUTES);
-		expect((await caddy.get('manual.example.com')).body).toBe('hand made');
+		await caddy.expectServed('manual.example.com', '/', 'hand made');
 	});
 
 	it('still refuses a host a hand-made route serves, without writing', async () => {
@@ -213,16 +213,16 @@ describeWithServer('caddy', 'Caddy Route: one admin request per change at any si
 		expect(
 			(await upsert('app.order.example.com', home.port, { path: '/api/v2/*' })).error,
 		).toBeUndefined();
-		expect((await caddy.get('app.order.example.com', '/')).body).toBe('home /');
-		expect((await caddy.get('x.order.example.com', '/')).body).toBe('other /');
-		expect((await caddy.get('app.order.example.com', '/api/v1')).body).toBe('other /api/v1');
-		expect((await caddy.get('app.order.example.com', '/api/v2/z')).body).toBe('home /api/v2/z');
+		await caddy.expectServed('app.order.example.com', '/', 'home /');
+		await caddy.expectServed('x.order.example.com', '/', 'other /');
+		await caddy.expectServed('app.order.example.com', '/api/v1', 'other /api/v1');
+		await caddy.expectServed('app.order.example.com', '/api/v2/z', 'home /api/v2/z');
 
 		// removing the whole-host route leaves the path routes: the host is still served
 		const removed = await remove('app.order.example.com');
 		expect(removed.json[0]).toMatchObject({ removed: true, stillServed: true });
 		// the wildcard serves the name now
-		expect((await caddy.get('app.order.example.com', '/')).body).toBe('other /');
+		await caddy.expectServed('app.order.example.com', '/', 'other /');
 	});
 
 	it('says which route still serves an extra name or a name under a wildcard', async () => {
@@ -258,9 +258,9 @@ describeWithServer('caddy', 'Caddy Route: one admin request per change at any si
 			expect(result.error).toBeUndefined();
 			expect(await idCount(id)).toBe(1);
 			for (const host of hosts.split(', '))
-				expect((await caddy.get(host.replace('*', 'any'))).body).toBe('home /');
+				await caddy.expectServed(host.replace('*', 'any'), '/', 'home /');
 		}
-		expect((await caddy.get('alias.mover.example.com')).body).toBe('');
+		await caddy.expectServed('alias.mover.example.com', '/', '');
 
 		// A route with several hosts (one a wildcard) is found in the shared bucket and removed.
 		await run({
@@ -273,7 +273,7 @@ describeWithServer('caddy', 'Caddy Route: one admin request per change at any si
 		expect(removed.result).toMatchObject({ removed: true, stillServed: false });
 		expect(removed.writes).toHaveLength(1);
 		expect(await idCount(id)).toBe(0);
-		expect((await caddy.get('any.wild-mover.example.com')).body).toBe('');
+		await caddy.expectServed('any.wild-mover.example.com', '/', '');
 	});
 
 	it('loses and doubles nothing under concurrent changes, of one host or of many', async () => {
@@ -289,7 +289,7 @@ describeWithServer('caddy', 'Caddy Route: one admin request per change at any si
 		const many = await Promise.all(hosts.map((host) => upsert(host, home.port)));
 		for (const result of many) expect(result.error).toBeUndefined();
 		for (const host of hosts) expect(await idCount(`homelab-ingress_${host}@ingress`)).toBe(1);
-		for (const host of hosts.slice(0, 4)) expect((await caddy.get(host)).body).toBe('home /');
+		for (const host of hosts.slice(0, 4)) await caddy.expectServed(host, '/', 'home /');
 
 		const interleaved = await Promise.all(
 			Array.from({ length: 16 }, (_, i) =>
@@ -299,7 +299,7 @@ describeWithServer('caddy', 'Caddy Route: one admin request per change at any si
 		for (const result of interleaved) expect(result.error).toBeUndefined();
 		await upsert('flip.example.com', other.port);
 		expect(await idCount('homelab-ingress_flip.example.com@ingress')).toBe(1);
-		expect((await caddy.get('flip.example.com')).body).toBe('other /');
+		await caddy.expectServed('flip.example.com', '/', 'other /');
 	});
 
 	it('follows its buckets when a hand-made route is inserted before them', async () => {
@@ -312,11 +312,11 @@ describeWithServer('caddy', 'Caddy Route: one admin request per change at any si
 		expect(inserted.status).toBe(200);
 		const moved = await traffic(() => upsert('after-move.example.com', home.port));
 		expect(moved.result).toMatchObject({ action: 'created' });
-		expect((await caddy.get('after-move.example.com')).body).toBe('home /');
+		await caddy.expectServed('after-move.example.com', '/', 'home /');
 		// the buckets record where they are again, so the next change is one request
 		const next = await traffic(() => upsert('after-move-2.example.com', home.port));
 		expect(next.writes).toHaveLength(1);
-		expect((await caddy.get('first.example.com')).body).toBe('first');
+		await caddy.expectServed('first.example.com', '/', 'first');
 	});
 });
 
@@ -380,9 +380,9 @@ describeWithServer('caddy', 'Caddy Route: routes of the earlier layout move into
 					old[1]['@id'],
 				].sort(),
 			);
-			expect((await caddy.get('old-b.example.com', '/api/x')).body).toBe('home /api/x');
-			expect((await caddy.get('new.example.com')).body).toBe('home /');
-			expect((await caddy.get('elsewhere.example.com')).body).toBe('fallback');
+			await caddy.expectServed('old-b.example.com', '/api/x', 'home /api/x');
+			await caddy.expectServed('new.example.com', '/', 'home /');
+			await caddy.expectServed('elsewhere.example.com', '/', 'fallback');
 		} finally {
 			await caddy.stop();
 			await home.close();

@@ -12,6 +12,12 @@ export interface CaddyServer {
 	pid: number;
 	/** GET through Caddy's HTTP listener with a Host header. */
 	get(host: string, path?: string): Promise<SimpleResponse>;
+	/**
+	 * Asserts that `host` + `path` is answered with `body`, asking again for up to 3 s: right after a
+	 * reload Caddy 2.6 can still hand the odd new connection to the server it is retiring, which
+	 * answers from the previous config. Throws with what was served when it never matches.
+	 */
+	expectServed(host: string, path: string, body: string): Promise<void>;
 	config(): Promise<string>;
 	/** A raw admin-API call, as the operator would make it by hand (with the admin origin). */
 	admin(method: string, path: string, body?: unknown): Promise<SimpleResponse>;
@@ -68,26 +74,55 @@ export async function startCaddy(
 		await stopProcess(started);
 		throw new Error(`${(error as Error).message}\n${output}`);
 	}
+	/**
+	 * Caddy 2.6 resets the odd connection that arrives while a reload swaps its servers (the HTTP
+	 * listener's and the admin API's): a GET is idempotent, so it is sent again, as a browser would
+	 * (RFC 9110 §9.2.2).
+	 */
+	const getAgain = async (port: number, options: Parameters<typeof httpCall>[1]) => {
+		for (let attempt = 1; ; attempt++) {
+			try {
+				return await httpCall(port, options);
+			} catch (error) {
+				const code = (error as NodeJS.ErrnoException).code;
+				if (attempt >= 3 || (code !== 'ECONNRESET' && code !== 'EPIPE')) throw error;
+				await new Promise((resolve) => setTimeout(resolve, 50));
+			}
+		}
+	};
+	const get = async (host: string, path = '/') => await getAgain(httpPort, { host, path });
+	const adminGet = async (path: string) =>
+		await getAgain(adminPort, { path, headers: { Origin: adminUrl } });
 	const pid = started.pid;
 	return {
 		adminUrl,
 		adminPort,
 		httpPort,
 		pid,
-		async get(host, path = '/') {
-			return await httpCall(httpPort, { host, path });
+		get,
+		async expectServed(host, path, body) {
+			const deadline = Date.now() + 3_000;
+			let served = await get(host, path);
+			while (served.body !== body && Date.now() < deadline) {
+				await new Promise((resolve) => setTimeout(resolve, 100));
+				served = await get(host, path);
+			}
+			if (served.body !== body)
+				throw new Error(
+					`${host}${path} answered ${served.status} ${JSON.stringify(served.body.slice(0, 200))}, expected ${JSON.stringify(body)}`,
+				);
 		},
 		async config() {
 			// Not fetch: its pooled connection may be one the admin server closes on a config change.
-			const response = await httpCall(adminPort, {
-				path: '/config/',
-				headers: { Origin: adminUrl },
-			});
+			const response = await adminGet('/config/');
 			if (response.status !== 200)
 				throw new Error(`GET /config/ answered ${response.status}: ${response.body}`);
 			return response.body;
 		},
 		async admin(method, path, body) {
+			if (method === 'GET') return await adminGet(path);
+			// Not sent again (it may have landed): a GET first waits out an admin server being swapped.
+			await adminGet('/config/admin');
 			return await httpCall(adminPort, {
 				method,
 				path,

@@ -70,6 +70,9 @@ export async function startUpstream(
 		res.end(`${name} ${req.url ?? ''}`);
 	};
 	const server: Server = tls ? createHttpsServer(tls, handler) : createServer(handler);
+	// Longer than Caddy keeps idle upstream connections (2 min): Node's 5 s default would close a
+	// connection just as Caddy reuses it, and the visitor would get a 502.
+	server.keepAliveTimeout = 150_000;
 	await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 	return {
 		port: (server.address() as AddressInfo).port,
