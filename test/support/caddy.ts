@@ -74,25 +74,9 @@ export async function startCaddy(
 		await stopProcess(started);
 		throw new Error(`${(error as Error).message}\n${output}`);
 	}
-	/**
-	 * Caddy 2.6 resets the odd connection that arrives while a reload swaps its servers (the HTTP
-	 * listener's and the admin API's): a GET is idempotent, so it is sent again, as a browser would
-	 * (RFC 9110 §9.2.2).
-	 */
-	const getAgain = async (port: number, options: Parameters<typeof httpCall>[1]) => {
-		for (let attempt = 1; ; attempt++) {
-			try {
-				return await httpCall(port, options);
-			} catch (error) {
-				const code = (error as NodeJS.ErrnoException).code;
-				if (attempt >= 3 || (code !== 'ECONNRESET' && code !== 'EPIPE')) throw error;
-				await new Promise((resolve) => setTimeout(resolve, 50));
-			}
-		}
-	};
-	const get = async (host: string, path = '/') => await getAgain(httpPort, { host, path });
+	const get = async (host: string, path = '/') => await httpCall(httpPort, { host, path });
 	const adminGet = async (path: string) =>
-		await getAgain(adminPort, { path, headers: { Origin: adminUrl } });
+		await httpCall(adminPort, { path, headers: { Origin: adminUrl } });
 	const pid = started.pid;
 	return {
 		adminUrl,

@@ -13,8 +13,8 @@ export interface SimpleResponse {
 	headers: IncomingHttpHeaders;
 }
 
-/** A plain HTTP request with any Host header (fetch refuses to set Host). Times out after 10 s. */
-export async function httpCall(
+/** One plain HTTP request with any Host header (fetch refuses to set Host). Times out after 10 s. */
+async function httpCallOnce(
 	port: number,
 	options: {
 		host?: string;
@@ -47,6 +47,27 @@ export async function httpCall(
 		req.on('error', reject);
 		req.end(options.body);
 	});
+}
+
+/**
+ * A plain HTTP request with any Host header. Caddy 2.6 resets the odd connection that arrives while a
+ * reload swaps its servers (the HTTP listener's and the admin API's): a GET or HEAD is idempotent, so
+ * it is sent again, as a browser would (RFC 9110 §9.2.2); other methods may have landed and are not.
+ */
+export async function httpCall(
+	port: number,
+	options: Parameters<typeof httpCallOnce>[1] = {},
+): Promise<SimpleResponse> {
+	const idempotent = ['GET', 'HEAD'].includes(options.method ?? 'GET');
+	for (let attempt = 1; ; attempt++) {
+		try {
+			return await httpCallOnce(port, options);
+		} catch (error) {
+			const code = (error as NodeJS.ErrnoException).code;
+			if (!idempotent || attempt >= 3 || (code !== 'ECONNRESET' && code !== 'EPIPE')) throw error;
+			await new Promise((resolve) => setTimeout(resolve, 50));
+		}
+	}
 }
 
 export interface Upstream {
