@@ -19,6 +19,7 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 
+import { freePort } from '../test/support/process';
 import { run, withTempDir } from './command';
 import { installPackage, sha256 } from './n8n-package';
 
@@ -121,6 +122,23 @@ export interface InstanceConfig {
 	extraEnv?: Record<string, string>;
 	/** Sees every chunk of n8n's log as it arrives (when not inherited). */
 	onOutput?: (text: string) => void;
+}
+
+/** An instance on free loopback ports with a fresh encryption key: for tests and tools, never kept. */
+export async function throwawayInstanceConfig(
+	n8nBin: string,
+	userFolder: string,
+	owner: Owner,
+): Promise<InstanceConfig> {
+	return {
+		n8nBin,
+		userFolder,
+		encryptionKey: randomSecret(),
+		owner,
+		listenAddress: '127.0.0.1',
+		port: await freePort(),
+		runnerBrokerPort: await freePort(),
+	};
 }
 
 export function randomSecret(bytes = 24): string {

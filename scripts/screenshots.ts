@@ -25,7 +25,7 @@ import {
 	routeCredentials,
 	shippedWorkflows,
 	type CredentialSeed,
-	type InstanceConfig,
+	throwawayInstanceConfig,
 	type WorkflowJson,
 } from './n8n-instance';
 import { CREDENTIAL_FORMS, panelCredentials, panelWorkflow, PANELS } from './screenshot-panels';
@@ -100,15 +100,7 @@ async function main(): Promise<void> {
 			firstName: 'Homelab',
 			lastName: 'Owner',
 		};
-		const config: InstanceConfig = {
-			n8nBin,
-			userFolder,
-			encryptionKey: randomSecret(),
-			owner,
-			listenAddress: '127.0.0.1',
-			port: await freePort(),
-			runnerBrokerPort: await freePort(),
-		};
+		const config = await throwawayInstanceConfig(n8nBin, userFolder, owner);
 		// Loopback ports nothing listens on: the editor never makes these credentials call out.
 		const closedPort = `http://127.0.0.1:${await freePort()}`;
 		const credentials: CredentialSeed[] = [

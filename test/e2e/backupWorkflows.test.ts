@@ -17,7 +17,7 @@ import { describeWithN8n, startTestN8n, type TestN8n } from '../support/n8n';
 import { callerWorkflow } from '../support/n8nCaller';
 import { startNtfy, type Ntfy } from '../support/ntfy';
 import { describeWithServer } from '../support/servers';
-import { startTwin, type Twin } from '../support/twin';
+import { startTwin, twinSshCredentialSeed, type Twin } from '../support/twin';
 import { databaseDigest, HEADSCALE_DB, seedHeadscale } from '../support/twin/vpsState';
 
 jest.setTimeout(120_000);
@@ -72,18 +72,7 @@ describeWithN8n('backup and restore workflows in a real n8n', () => {
 					...routeCredentials('http://127.0.0.1:1', token).filter(
 						(c) => c.type === 'httpHeaderAuth',
 					),
-					{
-						id: 'hliVpsSsh01',
-						name: 'VPS SSH (root)',
-						type: 'homelabSshApi',
-						data: {
-							host: twin.address,
-							port: '22',
-							username: 'root',
-							privateKey: twin.privateKey,
-							hostKeyFingerprint: twin.fingerprint,
-						},
-					},
+					twinSshCredentialSeed(twin),
 					{
 						id: 'hliResticRepo01',
 						name: 'Backup repository (restic)',

@@ -9,7 +9,7 @@ import { describeWithN8n, startTestN8n, type TestN8n } from '../support/n8n';
 import { callerWorkflow } from '../support/n8nCaller';
 import { startNtfy, type Ntfy } from '../support/ntfy';
 import { describeWithServer } from '../support/servers';
-import { startTwin, type Twin } from '../support/twin';
+import { startTwin, twinSshCredentialSeed, type Twin } from '../support/twin';
 
 jest.setTimeout(180_000);
 
@@ -65,18 +65,7 @@ describeWithN8n('harden-ingress in a real n8n', () => {
 						type: 'httpHeaderAuth',
 						data: { name: 'Authorization', value: `Bearer ${token}` },
 					},
-					{
-						id: 'hliVpsSsh01',
-						name: 'VPS SSH (root)',
-						type: 'homelabSshApi',
-						data: {
-							host: twin.address,
-							port: '22',
-							username: 'root',
-							privateKey: twin.privateKey,
-							hostKeyFingerprint: twin.fingerprint,
-						},
-					},
+					twinSshCredentialSeed(twin),
 				],
 				workflows: [
 					labCopy(ntfy.url, `${twin.hostAddress}/32`),

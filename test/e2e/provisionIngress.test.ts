@@ -60,6 +60,16 @@ describeWithN8n('provision-ingress in a real n8n', () => {
 				expect(lab.twins.twins.size).toBe(1);
 				return [...lab.twins.twins.values()][0];
 			};
+			/** Deletes the one VPS through the cloud API (its twin stops with it), as a user would. */
+			const deleteOnlyVps = async () => {
+				const [id] = lab.twins.twins.keys();
+				const deleted = await fetch(`${lab.vultr.url}/instances/${id}`, {
+					method: 'DELETE',
+					headers: { Authorization: `Bearer ${VULTR_API_KEY}` },
+					signal: AbortSignal.timeout(60_000),
+				});
+				expect(deleted.status).toBe(204);
+			};
 
 			beforeAll(async () => {
 				lab = await startProvisionLab();
@@ -169,14 +179,8 @@ describeWithN8n('provision-ingress in a real n8n', () => {
 			});
 
 			it('converges when a run is cut off in the middle: the SSH connection dropped during Harden', async () => {
-				// One twin at a time: the first VPS goes (its twin stops with it).
-				const [first] = lab.twins.twins.keys();
-				const deleted = await fetch(`${lab.vultr.url}/instances/${first}`, {
-					method: 'DELETE',
-					headers: { Authorization: `Bearer ${VULTR_API_KEY}` },
-					signal: AbortSignal.timeout(60_000),
-				});
-				expect(deleted.status).toBe(204);
+				// One twin at a time: the first VPS goes.
+				await deleteOnlyVps();
 				expect(lab.twins.twins.size).toBe(0);
 				const values = { ...lab.input(), label: 'edge-resume' };
 				const bought = () =>
@@ -220,13 +224,7 @@ describeWithN8n('provision-ingress in a real n8n', () => {
 			});
 
 			it('joins through Headscale when the form says so: key minted inside the step, login server set', async () => {
-				const [previous] = lab.twins.twins.keys();
-				const deleted = await fetch(`${lab.vultr.url}/instances/${previous}`, {
-					method: 'DELETE',
-					headers: { Authorization: `Bearer ${VULTR_API_KEY}` },
-					signal: AbortSignal.timeout(60_000),
-				});
-				expect(deleted.status).toBe(204);
+				await deleteOnlyVps();
 				const minted = lab.headscale.preAuthKeys.length;
 				const { status, json } = await lab.callProvision({
 					...lab.input(),
@@ -246,13 +244,7 @@ describeWithN8n('provision-ingress in a real n8n', () => {
 			});
 
 			it('converges when n8n is killed during Harden and the form is sent again', async () => {
-				const [previous] = lab.twins.twins.keys();
-				const deleted = await fetch(`${lab.vultr.url}/instances/${previous}`, {
-					method: 'DELETE',
-					headers: { Authorization: `Bearer ${VULTR_API_KEY}` },
-					signal: AbortSignal.timeout(60_000),
-				});
-				expect(deleted.status).toBe(204);
+				await deleteOnlyVps();
 				const values = { ...lab.input(), label: 'edge-crash' };
 				const bought = () =>
 					lab.purchases().filter((entry) => (entry.body as Out).label === 'edge-crash');

@@ -26,6 +26,19 @@ describeWithServer('twin', 'Caddy Route through an SSH tunnel to the VPS twin', 
 			{ credentials },
 		);
 
+	/** Publishes `hosts` (home on the tailnet) in `server`, through the tunnel pinned to the twin. */
+	const publish = (server: string, hosts: string) =>
+		caddy(
+			{
+				resource: 'route',
+				operation: 'upsert',
+				server: { __rl: true, mode: 'name', value: server },
+				hosts,
+				upstreams: '100.64.0.5:8080',
+			},
+			{ host: twin.address, hostKeyFingerprint: twin.fingerprint },
+		);
+
 	beforeAll(async () => {
 		twin = await startTwin();
 		credentials = {
@@ -58,16 +71,7 @@ describeWithServer('twin', 'Caddy Route through an SSH tunnel to the VPS twin', 
 			tunnel,
 		);
 		expect(ensured.error).toBeUndefined();
-		const route = await caddy(
-			{
-				resource: 'route',
-				operation: 'upsert',
-				server: { __rl: true, mode: 'name', value: 'ingress' },
-				hosts: 'app.example.com',
-				upstreams: '100.64.0.5:8080',
-			},
-			tunnel,
-		);
+		const route = await publish('ingress', 'app.example.com');
 		expect(route.error).toBeUndefined();
 		expect(route.json[0]).toMatchObject({ action: 'created', changed: true });
 		const routes = JSON.parse(twin.exec(`${ADMIN}/config/apps/http/servers/ingress/routes`).stdout);
@@ -75,16 +79,7 @@ describeWithServer('twin', 'Caddy Route through an SSH tunnel to the VPS twin', 
 			'homelab-ingress_app.example.com@ingress',
 		]);
 		// Through the tunnel again: nothing to change.
-		const again = await caddy(
-			{
-				resource: 'route',
-				operation: 'upsert',
-				server: { __rl: true, mode: 'name', value: 'ingress' },
-				hosts: 'app.example.com',
-				upstreams: '100.64.0.5:8080',
-			},
-			tunnel,
-		);
+		const again = await publish('ingress', 'app.example.com');
 		expect(again.json[0]).toMatchObject({ action: 'unchanged', changed: false });
 	}, 60_000);
 
@@ -110,16 +105,7 @@ describeWithServer('twin', 'Caddy Route through an SSH tunnel to the VPS twin', 
 			tunnel,
 		);
 		expect(ensured.error).toBeUndefined();
-		const synced = await caddy(
-			{
-				resource: 'route',
-				operation: 'upsert',
-				server: { __rl: true, mode: 'name', value: 'public' },
-				hosts: 'web.example.com',
-				upstreams: '100.64.0.5:8080',
-			},
-			tunnel,
-		);
+		const synced = await publish('public', 'web.example.com');
 		expect(synced.error).toBeUndefined();
 		const root = () =>
 			twin.exec('cat /var/lib/caddy/.local/share/caddy/pki/authorities/local/root.crt').stdout;

@@ -10,11 +10,11 @@ import { join } from 'node:path';
 import {
 	launchN8n,
 	randomSecret,
+	throwawayInstanceConfig,
 	type Owner,
 	type RunningN8n,
 	type Seed,
 } from '../../scripts/n8n-instance';
-import { freePort } from './process';
 import { describeUnavailable } from './servers';
 
 export const n8nBin = process.env.HLI_N8N_BIN;
@@ -55,15 +55,7 @@ export async function startTestN8n(seed: Seed): Promise<TestN8n> {
 		firstName: 'Test',
 		lastName: 'Owner',
 	};
-	const config = {
-		n8nBin,
-		userFolder,
-		encryptionKey: randomSecret(),
-		owner,
-		listenAddress: '127.0.0.1',
-		port: await freePort(),
-		runnerBrokerPort: await freePort(),
-	};
+	const config = await throwawayInstanceConfig(n8nBin, userFolder, owner);
 	try {
 		const first = await launchN8n(config, seed);
 		const test: TestN8n = {

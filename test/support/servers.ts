@@ -87,7 +87,7 @@ export function describeUnavailable(title: string, needs: string, reason: string
 	// Jest does not print the titles of a fully skipped file, so say why here too.
 	process.stderr.write(`\n[skip] ${title}: ${reason}\n`);
 	describe(`${title} [skipped: ${reason}]`, () => {
-		it.skip(`needs ${needs}`, () => undefined);
+		it.skip(`needs ${needs}: ${reason}`, () => undefined);
 	});
 }
 

@@ -19,6 +19,7 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
+import type { CredentialSeed } from '../../scripts/n8n-instance';
 import { waitFor } from './process';
 import { markUnavailable } from './servers';
 import { ensureTwinRootfs } from './twin/rootfs';
@@ -315,6 +316,22 @@ export function twinCredentials(twin: Twin): Record<string, Record<string, strin
 		homelabSshApi: {
 			host: twin.address,
 			port: 22,
+			username: 'root',
+			privateKey: twin.privateKey,
+			hostKeyFingerprint: twin.fingerprint,
+		},
+	};
+}
+
+/** The shipped workflows' "VPS SSH (root)" credential, for seeding a real n8n that reaches `twin`. */
+export function twinSshCredentialSeed(twin: Twin): CredentialSeed {
+	return {
+		id: 'hliVpsSsh01',
+		name: 'VPS SSH (root)',
+		type: 'homelabSshApi',
+		data: {
+			host: twin.address,
+			port: '22',
 			username: 'root',
 			privateKey: twin.privateKey,
 			hostKeyFingerprint: twin.fingerprint,

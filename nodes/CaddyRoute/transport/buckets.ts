@@ -1,6 +1,6 @@
 /**
  * The admin requests of the bucket layout (helpers/routeBuckets.ts): reading one bucket, or only its
- * hosts or recorded path, replacing it under If-Match, and reading the top-level routes beside the
+ * hosts, replacing it under If-Match, and reading the top-level routes beside the
  * buckets one by one, so a change never reads the whole config.
  */
 import type { IExecuteFunctions } from 'n8n-workflow';
@@ -13,7 +13,7 @@ import {
 	type Bucket,
 	type Location,
 } from '../helpers/routeBuckets';
-import { caddyRequest, computeEtag, serverPath } from './index';
+import { caddyRequest, computeEtag, readByIdRaw, serverPath } from './index';
 
 /** A bucket of managed routes, with the ETag that guards a change to it (none: path not recorded). */
 export interface BucketSnapshot extends Bucket {
@@ -26,17 +26,10 @@ export async function readBucket(
 	server: string,
 	location: Location,
 ): Promise<BucketSnapshot | undefined> {
-	const response = await caddyRequest.call(
-		this,
-		'GET',
-		`/id/${encodeURIComponent(bucketIdFor(server, location))}`,
-		undefined,
-		{},
-		[404],
-	);
-	if (response.status === 404) return undefined;
-	const bucket = parseBucket(JSON.parse(response.body.toString('utf8')));
-	return { ...bucket, etag: bucket.path ? computeEtag(bucket.path, response.body) : undefined };
+	const body = await readByIdRaw.call(this, bucketIdFor(server, location));
+	if (!body) return undefined;
+	const bucket = parseBucket(JSON.parse(body.toString('utf8')));
+	return { ...bucket, etag: bucket.path ? computeEtag(bucket.path, body) : undefined };
 }
 
 /**
@@ -48,35 +41,10 @@ export async function readBucketHosts(
 	server: string,
 	location: Location,
 ): Promise<string[] | undefined> {
-	const response = await caddyRequest.call(
-		this,
-		'GET',
-		`/id/${encodeURIComponent(bucketIdFor(server, location))}/match`,
-		undefined,
-		{},
-		[404],
-	);
-	if (response.status === 404) return undefined;
-	const match: unknown = JSON.parse(response.body.toString('utf8') || 'null');
+	const body = await readByIdRaw.call(this, bucketIdFor(server, location), '/match');
+	if (!body) return undefined;
+	const match: unknown = JSON.parse(body.toString('utf8') || 'null');
 	return Array.isArray(match) ? hostsOf({ match }) : [];
-}
-
-/** The config path a bucket recorded (its `vars` handler), without its routes. */
-export async function readBucketPath(
-	this: IExecuteFunctions,
-	server: string,
-	location: Location,
-): Promise<string | undefined> {
-	const response = await caddyRequest.call(
-		this,
-		'GET',
-		`/id/${encodeURIComponent(bucketIdFor(server, location))}/handle/0`,
-		undefined,
-		{},
-		[404],
-	);
-	if (response.status === 404) return undefined;
-	return parseBucket({ handle: [JSON.parse(response.body.toString('utf8') || 'null')] }).path;
 }
 
 /**

@@ -279,21 +279,30 @@ export async function changeRoutes(
 	}
 }
 
+/** The bytes Caddy answers for `/id/<id><below>`, or undefined when it knows no such id. */
+export async function readByIdRaw(
+	this: IExecuteFunctions,
+	id: string,
+	below = '',
+): Promise<Buffer | undefined> {
+	const response = await caddyRequest.call(
+		this,
+		'GET',
+		`/id/${encodeURIComponent(id)}${below}`,
+		undefined,
+		{},
+		[404],
+	);
+	return response.status === 404 ? undefined : response.body;
+}
+
 /** The object carrying `"@id": id`, or undefined when Caddy knows no such id. */
 export async function readById(
 	this: IExecuteFunctions,
 	id: string,
 ): Promise<IDataObject | undefined> {
-	const response = await caddyRequest.call(
-		this,
-		'GET',
-		`/id/${encodeURIComponent(id)}`,
-		undefined,
-		{},
-		[404],
-	);
-	if (response.status === 404) return undefined;
-	return JSON.parse(response.body.toString('utf8')) as IDataObject;
+	const body = await readByIdRaw.call(this, id);
+	return body && (JSON.parse(body.toString('utf8')) as IDataObject);
 }
 
 /**
