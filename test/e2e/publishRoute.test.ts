@@ -152,7 +152,7 @@ describeWithServer('caddy', 'publish/unpublish route workflows', () => {
 				dns: false,
 			});
 			expect(await caddy.config()).toContain(`"@id":"${published.routeId}"`);
-			const proxied = await caddy.get(host, '/hello');
+			const proxied = await caddy.getWhen(host, '/hello', (r) => r.status === 200);
 			expect(proxied.status).toBe(200);
 			expect(proxied.body).toBe('home-app /hello');
 		});
@@ -236,7 +236,8 @@ describeWithServer('caddy', 'publish/unpublish route workflows', () => {
 			expect(config).not.toContain(password);
 			expect(config).toContain('"username":"family"');
 			expect(config).toContain('"interval":"10s"');
-			expect((await caddy.get('login.example.test', '/private')).status).toBe(401);
+			const login = await caddy.getWhen('login.example.test', '/private', (r) => r.status === 401);
+			expect(login.status).toBe(401);
 			await caddy.expectServed('login.example.test', '/public/x', 'home-app /public/x');
 			const again = await publish(payload);
 			expect(JSON.parse(again.text)).toMatchObject({ action: 'unchanged' });
@@ -359,7 +360,7 @@ describeWithServer('caddy', 'publish/unpublish route workflows', () => {
 			expect(response.status).toBe(200);
 			expect(JSON.parse(response.text)).toMatchObject({ host, removed: true });
 			expect(await caddy.config()).not.toContain(host);
-			const after = await caddy.get(host, '/hello');
+			const after = await caddy.getWhen(host, '/hello', (r) => !r.body.includes('home-app'));
 			expect(after.body).not.toContain('home-app');
 			expect(upstream.hits).toBe(hitsBefore);
 		});

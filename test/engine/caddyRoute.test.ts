@@ -70,7 +70,7 @@ describeWithServer('caddy', 'Caddy Route node against a real Caddy', () => {
 			host: 'app.example.com',
 			routeId: 'homelab-ingress_app.example.com@ingress',
 		});
-		const first = await caddy.get('app.example.com', '/hello');
+		const first = await caddy.getWhen('app.example.com', '/hello', (r) => r.status === 200);
 		expect(first.status).toBe(200);
 		expect(first.body).toBe('alpha /hello');
 		expect(first.headers['strict-transport-security']).toContain('max-age=31536000');
@@ -89,7 +89,7 @@ describeWithServer('caddy', 'Caddy Route node against a real Caddy', () => {
 			{ credentials: credentials() },
 		);
 		expect(deleted.json[0]).toMatchObject({ removed: true, host: 'app.example.com' });
-		const after = await caddy.get('app.example.com');
+		const after = await caddy.getWhen('app.example.com', '/', (r) => !r.body.includes('beta'));
 		expect(after.body).not.toContain('beta');
 		await caddy.expectServed('manual.example.com', '/', 'hand made');
 
@@ -268,7 +268,7 @@ describeWithServer('caddy', 'Caddy Route node against a real Caddy', () => {
 				{},
 				{ tlsServerName: 'app.home.arpa', tlsCaPem: pki.caPem },
 			);
-			const good = await caddy.get('tls.example.com');
+			const good = await caddy.getWhen('tls.example.com', '/', (r) => r.status === 200);
 			expect(good.status).toBe(200);
 			expect(good.body).toBe('secure /');
 
@@ -278,7 +278,7 @@ describeWithServer('caddy', 'Caddy Route node against a real Caddy', () => {
 				{},
 				{ tlsServerName: 'wrong.home.arpa', tlsCaPem: pki.caPem },
 			);
-			const bad = await caddy.get('tls.example.com');
+			const bad = await caddy.getWhen('tls.example.com', '/', (r) => r.status === 502);
 			expect(bad.status).toBe(502);
 			expect(bad.body).not.toContain('secure');
 		} finally {
@@ -289,7 +289,9 @@ describeWithServer('caddy', 'Caddy Route node against a real Caddy', () => {
 	it('answers a clear 503 page when home is offline, instead of a bare 502', async () => {
 		const closedPort = await freePort();
 		await upsert('bare.example.com', `127.0.0.1:${closedPort}`);
-		expect((await caddy.get('bare.example.com')).status).toBe(502);
+		expect((await caddy.getWhen('bare.example.com', '/', (r) => r.status === 502)).status).toBe(
+			502,
+		);
 
 		await upsert(
 			'offline.example.com',
@@ -297,7 +299,7 @@ describeWithServer('caddy', 'Caddy Route node against a real Caddy', () => {
 			{},
 			{ offlinePage: true, offlineMessage: 'Home <is> away' },
 		);
-		const page = await caddy.get('offline.example.com');
+		const page = await caddy.getWhen('offline.example.com', '/', (r) => r.status === 503);
 		expect(page.status).toBe(503);
 		expect(page.headers['content-type']).toContain('text/html');
 		expect(page.headers['retry-after']).toBe('60');

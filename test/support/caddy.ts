@@ -13,10 +13,16 @@ export interface CaddyServer {
 	/** GET through Caddy's HTTP listener with a Host header. */
 	get(host: string, path?: string): Promise<SimpleResponse>;
 	/**
-	 * Asserts that `host` + `path` is answered with `body`, asking again for up to 3 s: right after a
-	 * reload Caddy 2.6 can still hand the odd new connection to the server it is retiring, which
-	 * answers from the previous config. Throws with what was served when it never matches.
+	 * GET, asked again for up to 3 s until `settled` holds, then the last answer (for the caller's
+	 * expects): right after a reload Caddy 2.6 can still hand the odd new connection to the server
+	 * it is retiring, which answers from the previous config.
 	 */
+	getWhen(
+		host: string,
+		path: string,
+		settled: (response: SimpleResponse) => boolean,
+	): Promise<SimpleResponse>;
+	/** Asserts that `host` + `path` is answered with `body` (asked as getWhen does). */
 	expectServed(host: string, path: string, body: string): Promise<void>;
 	config(): Promise<string>;
 	/** A raw admin-API call, as the operator would make it by hand (with the admin origin). */
@@ -75,6 +81,19 @@ export async function startCaddy(
 		throw new Error(`${(error as Error).message}\n${output}`);
 	}
 	const get = async (host: string, path = '/') => await httpCall(httpPort, { host, path });
+	const getWhen = async (
+		host: string,
+		path: string,
+		settled: (response: SimpleResponse) => boolean,
+	) => {
+		const deadline = Date.now() + 3_000;
+		let served = await get(host, path);
+		while (!settled(served) && Date.now() < deadline) {
+			await new Promise((resolve) => setTimeout(resolve, 100));
+			served = await get(host, path);
+		}
+		return served;
+	};
 	const adminGet = async (path: string) =>
 		await httpCall(adminPort, { path, headers: { Origin: adminUrl } });
 	const pid = started.pid;
@@ -84,13 +103,9 @@ export async function startCaddy(
 		httpPort,
 		pid,
 		get,
+		getWhen,
 		async expectServed(host, path, body) {
-			const deadline = Date.now() + 3_000;
-			let served = await get(host, path);
-			while (served.body !== body && Date.now() < deadline) {
-				await new Promise((resolve) => setTimeout(resolve, 100));
-				served = await get(host, path);
-			}
+			const served = await getWhen(host, path, (response) => response.body === body);
 			if (served.body !== body)
 				throw new Error(
 					`${host}${path} answered ${served.status} ${JSON.stringify(served.body.slice(0, 200))}, expected ${JSON.stringify(body)}`,
