@@ -101,10 +101,10 @@ describeWithServer('caddy', 'Caddy Route access control against a real Caddy', (
 			offlinePage: true,
 		});
 		const homeBefore = home.seen.length;
-		const denied = await httpCall(caddy.httpPort, {
-			host: 'sso.example.com',
-			path: '/private?x=1',
-		});
+		const denied = await caddy.requestWhen(
+			{ host: 'sso.example.com', path: '/private?x=1' },
+			(r) => r.status === 401,
+		);
 		expect(denied.status).toBe(401);
 		expect(denied.body).toBe('login required');
 		expect(home.seen.length).toBe(homeBefore);
@@ -141,12 +141,13 @@ describeWithServer('caddy', 'Caddy Route access control against a real Caddy', (
 
 	it('answers 403 to denied addresses and to addresses outside an allow list', async () => {
 		await publish('denied.example.com', { ipDeny: '127.0.0.1' });
-		const denied = await httpCall(caddy.httpPort, { host: 'denied.example.com' });
+		const denied = await caddy.getWhen('denied.example.com', '/', (r) => r.status === 403);
 		expect(denied.status).toBe(403);
 		await publish('allow-other.example.com', { ipAllow: '100.64.0.0/10' });
-		expect((await httpCall(caddy.httpPort, { host: 'allow-other.example.com' })).status).toBe(403);
+		const other = await caddy.getWhen('allow-other.example.com', '/', (r) => r.status === 403);
+		expect(other.status).toBe(403);
 		await publish('allow-me.example.com', { ipAllow: '127.0.0.0/8', ipDeny: '127.0.0.2' });
-		const ok = await httpCall(caddy.httpPort, { host: 'allow-me.example.com' });
+		const ok = await caddy.getWhen('allow-me.example.com', '/', (r) => r.status === 200);
 		expect(ok.status).toBe(200);
 		expect(ok.body).toContain('home');
 	});

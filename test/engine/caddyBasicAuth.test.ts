@@ -75,7 +75,7 @@ describeWithServer('caddy', 'Caddy Route basic auth against a real Caddy', () =>
 		expect(result.error).toBeUndefined();
 		expect(result.json[0]).toMatchObject({ action: 'created', changed: true });
 
-		const anonymous = await httpCall(caddy.httpPort, { host: 'family.example.com' });
+		const anonymous = await caddy.getWhen('family.example.com', '/', (r) => r.status === 401);
 		expect(anonymous.status).toBe(401);
 		expect(anonymous.headers['www-authenticate']).toMatch(/^Basic realm=/);
 		const wrong = await httpCall(caddy.httpPort, {
@@ -154,10 +154,10 @@ describeWithServer('caddy', 'Caddy Route basic auth against a real Caddy', () =>
 			basicAuthPassword: 'a-new-password',
 		});
 		expect(changed.json[0]).toMatchObject({ action: 'updated', changed: true });
-		const old = await httpCall(caddy.httpPort, {
-			host: 'family.example.com',
-			headers: { Authorization: basic('family', PASSWORD) },
-		});
+		const old = await caddy.requestWhen(
+			{ host: 'family.example.com', headers: { Authorization: basic('family', PASSWORD) } },
+			(r) => r.status === 401,
+		);
 		expect(old.status).toBe(401);
 		const renewed = await httpCall(caddy.httpPort, {
 			host: 'family.example.com',
@@ -174,10 +174,13 @@ describeWithServer('caddy', 'Caddy Route basic auth against a real Caddy', () =>
 		});
 		expect(result.error).toBeUndefined();
 		expect(await caddy.config()).toContain(hash);
-		const ok = await httpCall(caddy.httpPort, {
-			host: 'hashed.example.com',
-			headers: { Authorization: basic('ops@example.com', 'hashed-elsewhere') },
-		});
+		const ok = await caddy.requestWhen(
+			{
+				host: 'hashed.example.com',
+				headers: { Authorization: basic('ops@example.com', 'hashed-elsewhere') },
+			},
+			(r) => r.status === 200,
+		);
 		expect(ok.status).toBe(200);
 	});
 
@@ -203,10 +206,10 @@ describeWithServer('caddy', 'Caddy Route basic auth against a real Caddy', () =>
 		const second = await sync();
 		expect(second.json[0]).toMatchObject({ changed: false, unchanged: [expect.any(String)] });
 		expect(await caddy.config()).toBe(config);
-		const ok = await httpCall(caddy.httpPort, {
-			host: 'synced.example.com',
-			headers: { Authorization: basic('family', PASSWORD) },
-		});
+		const ok = await caddy.requestWhen(
+			{ host: 'synced.example.com', headers: { Authorization: basic('family', PASSWORD) } },
+			(r) => r.status === 200,
+		);
 		expect(ok.status).toBe(200);
 	});
 

@@ -22,6 +22,11 @@ export interface CaddyServer {
 		path: string,
 		settled: (response: SimpleResponse) => boolean,
 	): Promise<SimpleResponse>;
+	/** requestWhen: getWhen with any request through the HTTP listener (headers, method). */
+	requestWhen(
+		request: Parameters<typeof httpCall>[1],
+		settled: (response: SimpleResponse) => boolean,
+	): Promise<SimpleResponse>;
 	/** Asserts that `host` + `path` is answered with `body` (asked as getWhen does). */
 	expectServed(host: string, path: string, body: string): Promise<void>;
 	config(): Promise<string>;
@@ -81,19 +86,23 @@ export async function startCaddy(
 		throw new Error(`${(error as Error).message}\n${output}`);
 	}
 	const get = async (host: string, path = '/') => await httpCall(httpPort, { host, path });
+	const requestWhen = async (
+		request: Parameters<typeof httpCall>[1],
+		settled: (response: SimpleResponse) => boolean,
+	) => {
+		const deadline = Date.now() + 3_000;
+		let served = await httpCall(httpPort, request);
+		while (!settled(served) && Date.now() < deadline) {
+			await new Promise((resolve) => setTimeout(resolve, 100));
+			served = await httpCall(httpPort, request);
+		}
+		return served;
+	};
 	const getWhen = async (
 		host: string,
 		path: string,
 		settled: (response: SimpleResponse) => boolean,
-	) => {
-		const deadline = Date.now() + 3_000;
-		let served = await get(host, path);
-		while (!settled(served) && Date.now() < deadline) {
-			await new Promise((resolve) => setTimeout(resolve, 100));
-			served = await get(host, path);
-		}
-		return served;
-	};
+	) => await requestWhen({ host, path }, settled);
 	const adminGet = async (path: string) =>
 		await httpCall(adminPort, { path, headers: { Origin: adminUrl } });
 	const pid = started.pid;
@@ -104,6 +113,7 @@ export async function startCaddy(
 		pid,
 		get,
 		getWhen,
+		requestWhen,
 		async expectServed(host, path, body) {
 			const served = await getWhen(host, path, (response) => response.body === body);
 			if (served.body !== body)

@@ -1,17 +1,36 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 
-/** A free TCP port on 127.0.0.1, chosen by the kernel. */
-export async function freePort(): Promise<number> {
-	return await new Promise((resolve, reject) => {
+/**
+ * Listener ports come from below the kernel's ephemeral range (32768 and up), which every outgoing
+ * connection draws its local port from: a port picked there can be taken by a client socket before the
+ * server binds it. Each Jest worker draws from its own slice, so parallel test files never pick the
+ * same port, and a port is handed out once per process.
+ */
+const PORT_RANGE = { first: 10_000, size: 10_000, slices: 8 };
+const handedOut = new Set<number>();
+
+function canListen(port: number): Promise<boolean> {
+	return new Promise((resolve) => {
 		const server = createServer();
 		server.unref();
-		server.on('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const address = server.address();
-			server.close(() => resolve(typeof address === 'object' && address ? address.port : 0));
-		});
+		server.once('error', () => resolve(false));
+		server.listen(port, '127.0.0.1', () => server.close(() => resolve(true)));
 	});
+}
+
+/** A free TCP port on 127.0.0.1 for a server a test starts (see PORT_RANGE). */
+export async function freePort(): Promise<number> {
+	const sliceSize = PORT_RANGE.size / PORT_RANGE.slices;
+	const slice = Number(process.env.JEST_WORKER_ID ?? 0) % PORT_RANGE.slices;
+	const start = Math.floor(Math.random() * sliceSize);
+	for (let k = 0; k < sliceSize; k++) {
+		const port = PORT_RANGE.first + slice * sliceSize + ((start + k) % sliceSize);
+		if (handedOut.has(port) || !(await canListen(port))) continue;
+		handedOut.add(port);
+		return port;
+	}
+	throw new Error(`no free port left in 127.0.0.1:${PORT_RANGE.first}+ slice ${slice}`);
 }
 
 export async function waitFor(
