@@ -7,6 +7,7 @@ import type {
 	INodeProperties,
 } from 'n8n-workflow';
 
+import { RequestNotSentError } from '../lib/errors';
 import { credentialSecrets, errorCodeOf, redactText, safeUrl } from '../lib/redact';
 
 const TOKEN_TIMEOUT_MS = 15_000;
@@ -44,7 +45,7 @@ async function oauthToken(credentials: ICredentialDataDecryptedObject): Promise<
 	} catch (error) {
 		// fetch's own message can quote the whole URL, userinfo included.
 		const code = errorCodeOf(error);
-		throw new Error(
+		throw new RequestNotSentError(
 			`Tailscale OAuth token request to ${safeUrl(url)} failed${code ? ` (${code})` : ''}`,
 		);
 	}
@@ -53,10 +54,13 @@ async function oauthToken(credentials: ICredentialDataDecryptedObject): Promise<
 		expires_in?: number;
 		message?: string;
 	};
-	if (!response.ok || !body.access_token) {
+	if (!response.ok || typeof body.access_token !== 'string' || !body.access_token) {
 		// Tailscale's own words and the status, without the client secret a proxy may echo.
 		const reason = redactText(body.message ?? 'no access token', credentialSecrets(credentials));
-		throw new Error(`Tailscale OAuth token request failed (HTTP ${response.status}): ${reason}`);
+		throw new RequestNotSentError(
+			`Tailscale OAuth token request failed (HTTP ${response.status}): ${reason}`,
+			response.status,
+		);
 	}
 	tokenCache.set(key, {
 		token: body.access_token,

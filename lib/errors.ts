@@ -63,3 +63,28 @@ export function errorKindOf(error: unknown): ErrorKind {
 	}
 	return 'internal';
 }
+
+/**
+ * A request that failed before it left: its credential could not authenticate it (an OAuth token
+ * exchange failed). Nothing reached the service, so even a change is known not to have happened.
+ */
+export class RequestNotSentError extends Error {
+	constructor(
+		message: string,
+		/** The token endpoint's HTTP status, when it answered. */
+		readonly status?: number,
+	) {
+		super(message);
+		this.name = 'RequestNotSentError';
+	}
+}
+
+/** The RequestNotSentError behind `error`, when n8n's request helper wrapped one. */
+export function notSentCause(error: unknown): RequestNotSentError | undefined {
+	let current: unknown = error;
+	for (let depth = 0; depth < 5 && current; depth++) {
+		if (current instanceof RequestNotSentError) return current;
+		current = (current as { cause?: unknown }).cause;
+	}
+	return undefined;
+}

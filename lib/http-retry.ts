@@ -1,5 +1,6 @@
 import { sleep } from 'n8n-workflow';
 
+import { notSentCause } from './errors';
 import type { RateLimiter } from './rate-limiter';
 
 /** The parts of a full HTTP response (n8n's `returnFullResponse`) the retry logic looks at. */
@@ -104,7 +105,7 @@ export async function sendWithRetry<T extends StatusResponse>(
 			response = await send();
 		} catch (error) {
 			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- no node here; callers wrap it
-			if (options.signal?.aborted) throw error;
+			if (options.signal?.aborted || notSentCause(error)) throw error;
 			if (!safe) {
 				// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- resolved or wrapped by the caller
 				throw new UncertainOutcomeError('The connection failed before the answer arrived', error);

@@ -8,6 +8,7 @@ import type {
 } from 'n8n-workflow';
 import { NodeApiError } from 'n8n-workflow';
 
+import { notSentCause } from './errors';
 import { sendWithRetry, UncertainOutcomeError } from './http-retry';
 import type { RateLimiter } from './rate-limiter';
 import { credentialSecretsOf, errorCodeOf, redactText, safeUrl } from './redact';
@@ -102,6 +103,14 @@ export async function restResponse(this: RestContext, request: RestRequest): Pro
 	} catch (error) {
 		// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- the caller decides (look up, or restRequestOrFail)
 		if (error instanceof UncertainOutcomeError) throw error;
+		const notSent = notSentCause(error);
+		if (notSent) {
+			throw new NodeApiError(this.getNode(), { error: notSent.message } as JsonObject, {
+				message: notSent.message,
+				description: `Nothing was sent to ${request.service}: check the credential.`,
+				httpCode: notSent.status ? String(notSent.status) : undefined,
+			});
+		}
 		throw networkFailure(this, request, error);
 	}
 	if (response.statusCode >= 400 && !request.allowedStatuses?.includes(response.statusCode)) {
@@ -126,8 +135,54 @@ export async function restResponse(this: RestContext, request: RestRequest): Pro
 			},
 		);
 	}
-	const body = response.body && typeof response.body === 'object' ? response.body : {};
-	return { status: response.statusCode, body: body as IDataObject };
+	const { body } = response;
+	if (body && typeof body === 'object')
+		return { status: response.statusCode, body: body as IDataObject };
+	// An empty answer is a bodiless success (204 to a change); a read must answer JSON.
+	if ((body === undefined || body === null || body === '') && request.method !== 'GET')
+		return { status: response.statusCode, body: {} };
+	throw unexpectedAnswer(this, request, 'something that is not JSON');
+}
+
+/**
+ * A success whose body is not what the API documents: the credential's URL leads somewhere else (a
+ * login page, a proxy) or the service misbehaves. An upstream error, never a crash or an empty list.
+ */
+export function unexpectedAnswer(
+	context: RestContext,
+	request: Pick<RestRequest, 'service' | 'method' | 'url'>,
+	what: string,
+): NodeApiError {
+	return new NodeApiError(context.getNode(), { error: 'unexpected answer' } as JsonObject, {
+		message: `${request.service} answered ${request.method} ${safeUrl(request.url)} with ${what}`,
+		description: `Check that the credential's URL points at the ${request.service} API.`,
+	});
+}
+
+/** The list `key` of an answer (absent: none). Anything but a list of objects is an unexpected answer. */
+export function listIn(
+	context: RestContext,
+	request: Pick<RestRequest, 'service' | 'method' | 'url'>,
+	body: unknown,
+	key?: string,
+): IDataObject[] {
+	const value = key === undefined ? body : (body as IDataObject | undefined)?.[key];
+	if (key !== undefined && (value === undefined || value === null)) return [];
+	const isObject = (item: unknown) => !!item && typeof item === 'object' && !Array.isArray(item);
+	if (Array.isArray(value) && value.every(isObject)) return value as IDataObject[];
+	throw unexpectedAnswer(context, request, key === undefined ? 'no list' : `no "${key}" list`);
+}
+
+/** The object `key` of an answer; anything else is an unexpected answer. */
+export function objectIn(
+	context: RestContext,
+	request: Pick<RestRequest, 'service' | 'method' | 'url'>,
+	body: unknown,
+	key: string,
+): IDataObject {
+	const value = (body as IDataObject | undefined)?.[key];
+	if (value && typeof value === 'object' && !Array.isArray(value)) return value as IDataObject;
+	throw unexpectedAnswer(context, request, `no "${key}" object`);
 }
 
 /** `restResponse` for callers that need only the body. */

@@ -4,7 +4,14 @@
  */
 import type { IDataObject, IExecuteFunctions, IHttpRequestMethods } from 'n8n-workflow';
 
-import { restRequest, restRequestOrFail } from './rest-request';
+import {
+	listIn,
+	objectIn,
+	restRequest,
+	restRequestOrFail,
+	unexpectedAnswer,
+	type RestContext,
+} from './rest-request';
 import { InputError, toList } from './validation';
 import { quoted } from './errors';
 
@@ -51,6 +58,16 @@ export async function tailscaleRequest(
 	});
 }
 
+/** The list `key` of a Tailscale GET (`{"devices": […]}`). */
+export async function tailscaleList(
+	this: IExecuteFunctions,
+	path: string,
+	key: string,
+): Promise<IDataObject[]> {
+	const body = await tailscaleRequest.call(this, 'GET', path);
+	return listIn(this, { service: 'Tailscale', method: 'GET', url: path }, body, key);
+}
+
 export async function headscaleServerUrl(this: IExecuteFunctions): Promise<string> {
 	const credentials = await this.getCredentials<{ serverUrl?: string }>('headscaleApi');
 	return String(credentials.serverUrl ?? '').replace(/\/+$/, '');
@@ -73,6 +90,17 @@ export async function headscaleRequest(
 		...options,
 		errorMessage: messageOf,
 	});
+}
+
+/** The list `key` of a Headscale GET (`{"nodes": […]}`). */
+export async function headscaleList(
+	this: IExecuteFunctions,
+	path: string,
+	key: string,
+	qs?: IDataObject,
+): Promise<IDataObject[]> {
+	const body = await headscaleRequest.call(this, 'GET', path, { qs });
+	return listIn(this, { service: 'Headscale', method: 'GET', url: path }, body, key);
 }
 
 const TAG = /^tag:[a-z0-9][a-z0-9-]{0,62}$/i;
@@ -105,7 +133,19 @@ export async function createTailscaleAuthKey(
 	const { tailnet } = await tailscaleSettings.call(this);
 	const body: IDataObject = { capabilities: { devices: { create: { ...create } } }, expirySeconds };
 	if (description) body.description = description;
-	return await tailscaleRequest.call(this, 'POST', `/tailnet/${tailnet}/keys`, { body });
+	const path = `/tailnet/${tailnet}/keys`;
+	const answer = await tailscaleRequest.call(this, 'POST', path, { body });
+	return withKey(this, { service: 'Tailscale', method: 'POST', url: path }, answer);
+}
+
+/** A minted key as answered; without its value the answer is of no use to anyone. */
+function withKey(
+	context: RestContext,
+	request: { service: string; method: 'POST'; url: string },
+	key: IDataObject,
+): IDataObject {
+	if (typeof key.key === 'string' && key.key) return key;
+	throw unexpectedAnswer(context, request, 'no key value');
 }
 
 const HEADSCALE_USER = /^[A-Za-z0-9][A-Za-z0-9._@+-]{0,62}$/;
@@ -119,9 +159,7 @@ export function parseHeadscaleUserName(field: string, raw: unknown): string {
 
 /** Headscale v0.26+ takes the numeric user id where people use the user's name. */
 export async function headscaleUserId(this: IExecuteFunctions, name: string): Promise<string> {
-	const { users = [] } = (await headscaleRequest.call(this, 'GET', '/api/v1/user', {
-		qs: { name },
-	})) as { users?: IDataObject[] };
+	const users = await headscaleList.call(this, '/api/v1/user', 'users', { name });
 	const user = users.find((u) => u.name === name);
 	if (!user) throw new InputError('User', `no Headscale user is called ${quoted(name)}`);
 	return String(user.id);
@@ -148,8 +186,7 @@ export async function createHeadscalePreAuthKey(
 		aclTags: options.aclTags,
 	};
 	if (options.userName) body.user = await headscaleUserId.call(this, options.userName);
-	const { preAuthKey } = (await headscaleRequest.call(this, 'POST', '/api/v1/preauthkey', {
-		body,
-	})) as { preAuthKey: IDataObject };
-	return preAuthKey;
+	const request = { service: 'Headscale', method: 'POST' as const, url: '/api/v1/preauthkey' };
+	const answer = await headscaleRequest.call(this, 'POST', request.url, { body });
+	return withKey(this, request, objectIn(this, request, answer, 'preAuthKey'));
 }

@@ -7,6 +7,8 @@ import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
 import { sharedRateLimiter } from './rate-limiter';
 import {
 	errorField,
+	listIn,
+	objectIn,
 	restRequestOrFail,
 	restResponse,
 	type RestContext,
@@ -77,6 +79,18 @@ export async function vultrRequest(
 	return await restRequestOrFail.call(this, await describeCall.call(this, method, path, call));
 }
 
+/** One Vultr call whose answer holds the object `key` (`{"instance": {…}}`): that object. */
+export async function vultrObject(
+	this: VultrContext,
+	method: IHttpRequestMethods,
+	path: string,
+	key: string,
+	call: VultrCall = {},
+): Promise<IDataObject> {
+	const body = await vultrRequest.call(this, method, path, call);
+	return objectIn(this, { service: 'Vultr', method, url: path }, body, key);
+}
+
 /** Every item of a paginated list, following `meta.links.next` until it is empty. */
 export async function vultrListAll(
 	this: VultrContext,
@@ -90,7 +104,7 @@ export async function vultrListAll(
 		const body = await vultrRequest.call(this, 'GET', path, {
 			qs: { ...qs, per_page: PAGE_SIZE, ...(cursor ? { cursor } : {}) },
 		});
-		items.push(...((body[key] as IDataObject[] | undefined) ?? []));
+		items.push(...listIn(this, { service: 'Vultr', method: 'GET', url: path }, body, key));
 		cursor = String(
 			((body.meta as IDataObject | undefined)?.links as IDataObject | undefined)?.next ?? '',
 		);

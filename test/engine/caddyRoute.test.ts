@@ -579,6 +579,52 @@ describe('Caddy Route node with Caddy unreachable or behind an authenticating pr
 		expect(result.error?.description).toContain('ECONNREFUSED');
 	});
 
+	it('a web page at the admin URL is an upstream error naming what was asked, for every route operation', async () => {
+		const server = createServer((_req, res) => {
+			res.setHeader('Content-Type', 'text/html');
+			res.end('<html><body>Sign in</body></html>');
+		});
+		await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+		try {
+			const port = (server.address() as AddressInfo).port;
+			const operations: IDataObject[] = [
+				{ operation: 'upsert', hosts: 'a.example.com', upstreams: '127.0.0.1:9', routeOptions: {} },
+				{ operation: 'delete', host: 'a.example.com', path: '' },
+				{ operation: 'get', host: 'a.example.com', path: '' },
+				{ operation: 'list' },
+				{ operation: 'health' },
+				{
+					operation: 'sync',
+					source: 'json',
+					routesJson: '[{"hosts":"a.example.com","upstreams":"127.0.0.1:9"}]',
+					dryRun: false,
+				},
+			];
+			for (const parameters of operations) {
+				const result = await runNode(
+					'caddyRoute',
+					{
+						resource: 'route',
+						server: INGRESS,
+						allowLoopback: true,
+						allowedNetworks: LOOPBACK_NETWORK,
+						...parameters,
+					},
+					{
+						credentials: { caddyAdminApi: { baseUrl: `http://127.0.0.1:${port}` } },
+						onError: 'continueRegularOutput',
+					},
+				);
+				expect(result.json[0]).toMatchObject({
+					error: expect.stringMatching(/^Caddy answered \/\S+ with something that is not JSON$/),
+					details: { errorKind: 'upstream' },
+				});
+			}
+		} finally {
+			await new Promise<void>((resolve) => server.close(() => resolve()));
+		}
+	});
+
 	it("sends the credential's auth header through the credential type's authenticate", async () => {
 		const seen: IncomingHttpHeaders[] = [];
 		const server = createServer((req, res) => {

@@ -13,7 +13,7 @@ import {
 	type Bucket,
 	type Location,
 } from '../helpers/routeBuckets';
-import { caddyRequest, computeEtag, readByIdRaw, serverPath } from './index';
+import { adminJson, caddyRequest, computeEtag, readByIdRaw, serverPath } from './index';
 
 /** A bucket of managed routes, with the ETag that guards a change to it (none: path not recorded). */
 export interface BucketSnapshot extends Bucket {
@@ -26,9 +26,10 @@ export async function readBucket(
 	server: string,
 	location: Location,
 ): Promise<BucketSnapshot | undefined> {
-	const body = await readByIdRaw.call(this, bucketIdFor(server, location));
+	const id = bucketIdFor(server, location);
+	const body = await readByIdRaw.call(this, id);
 	if (!body) return undefined;
-	const bucket = parseBucket(JSON.parse(body.toString('utf8')));
+	const bucket = parseBucket(adminJson.call(this, body, `/id/${id}`));
 	return { ...bucket, etag: bucket.path ? computeEtag(bucket.path, body) : undefined };
 }
 
@@ -41,9 +42,10 @@ export async function readBucketHosts(
 	server: string,
 	location: Location,
 ): Promise<string[] | undefined> {
-	const body = await readByIdRaw.call(this, bucketIdFor(server, location), '/match');
+	const id = bucketIdFor(server, location);
+	const body = await readByIdRaw.call(this, id, '/match');
 	if (!body) return undefined;
-	const match: unknown = JSON.parse(body.toString('utf8') || 'null');
+	const match = adminJson.call(this, body, `/id/${id}/match`);
 	return Array.isArray(match) ? hostsOf({ match }) : [];
 }
 
@@ -96,22 +98,14 @@ export async function readTopLevelMatchers(
 	const next = indexes();
 	for (let reads = 0, size = 1; reads < MAX_TOP_LEVEL_READS; reads += size, size *= 2) {
 		const batch = Array.from({ length: size }, () => next.next().value as number);
+		const matchPath = (index: number) => `/config/${serverPath(server)}/routes/${index}/match`;
 		const responses = await Promise.all(
-			batch.map((index) =>
-				caddyRequest.call(
-					this,
-					'GET',
-					`/config/${serverPath(server)}/routes/${index}/match`,
-					undefined,
-					{},
-					[400],
-				),
-			),
+			batch.map((index) => caddyRequest.call(this, 'GET', matchPath(index), undefined, {}, [400])),
 		);
 		for (const [k, response] of responses.entries()) {
 			// 400: past the last route ("array index out of bounds"), or no such server
 			if (response.status === 400) return Array.from(routes, (route) => route ?? {});
-			const match: unknown = JSON.parse(response.body.toString('utf8') || 'null');
+			const match = adminJson.call(this, response.body, matchPath(batch[k]));
 			routes[batch[k]] = Array.isArray(match) ? { match } : {};
 		}
 	}
@@ -124,15 +118,9 @@ export async function readTopLevelId(
 	server: string,
 	index: number,
 ): Promise<string | undefined> {
-	const response = await caddyRequest.call(
-		this,
-		'GET',
-		`/config/${serverPath(server)}/routes/${index}/@id`,
-		undefined,
-		{},
-		[400],
-	);
+	const path = `/config/${serverPath(server)}/routes/${index}/@id`;
+	const response = await caddyRequest.call(this, 'GET', path, undefined, {}, [400]);
 	if (response.status === 400) return undefined;
-	const id: unknown = JSON.parse(response.body.toString('utf8') || 'null');
+	const id = adminJson.call(this, response.body, path);
 	return typeof id === 'string' ? id : undefined;
 }

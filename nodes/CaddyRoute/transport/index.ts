@@ -200,6 +200,22 @@ export async function caddyRequest(
 	return { status, body: bytes, etag: typeof etagHeader === 'string' ? etagHeader : undefined };
 }
 
+/**
+ * A body of the admin API as JSON. Anything else means the credential's URL leads somewhere that is
+ * not Caddy's admin API (a site, or a login page in front of it): an upstream error, not a crash.
+ */
+export function adminJson(this: CaddyContext, body: Buffer, path: string): unknown {
+	try {
+		return JSON.parse(body.toString('utf8') || 'null');
+	} catch {
+		throw new NodeApiError(this.getNode(), { error: 'not JSON' } as JsonObject, {
+			message: `Caddy answered ${path} with something that is not JSON`,
+			description:
+				"Check that the credential URL points at Caddy's admin API, not at a site or a proxy in front of it.",
+		});
+	}
+}
+
 export interface ConfigSnapshot {
 	value: IDataObject | null;
 	etag: string;
@@ -210,8 +226,9 @@ export async function readConfig(this: CaddyContext, path: string): Promise<Conf
 	const url = `/config/${path}`;
 	// A GET answers 400 only when a parent of the path is missing ("invalid traversal path"): absent.
 	const response = await caddyRequest.call(this, 'GET', url, undefined, {}, [400]);
-	const text = response.status === 400 ? 'null' : response.body.toString('utf8');
-	const value = JSON.parse(text || 'null') as IDataObject | null;
+	const value = (
+		response.status === 400 ? null : adminJson.call(this, response.body, url)
+	) as IDataObject | null;
 	return { value, etag: response.etag ?? computeEtag(url, response.body) };
 }
 
@@ -302,7 +319,7 @@ export async function readById(
 	id: string,
 ): Promise<IDataObject | undefined> {
 	const body = await readByIdRaw.call(this, id);
-	return body && (JSON.parse(body.toString('utf8')) as IDataObject);
+	return body && (adminJson.call(this, body, `/id/${id}`) as IDataObject | undefined);
 }
 
 /**
@@ -314,16 +331,8 @@ export async function readUpstreamStatus(
 ): Promise<{ counts: Map<string, UpstreamCounts>; gauges: Map<string, boolean> }> {
 	const upstreams = await caddyRequest.call(this, 'GET', '/reverse_proxy/upstreams');
 	const metrics = await caddyRequest.call(this, 'GET', '/metrics');
-	let body: unknown;
-	try {
-		body = JSON.parse(upstreams.body.toString('utf8'));
-	} catch {
-		throw new NodeApiError(this.getNode(), { error: 'not JSON' } as JsonObject, {
-			message: 'Caddy answered /reverse_proxy/upstreams with something that is not JSON',
-		});
-	}
 	return {
-		counts: parseUpstreamCounts(body),
+		counts: parseUpstreamCounts(adminJson.call(this, upstreams.body, '/reverse_proxy/upstreams')),
 		gauges: parseHealthGauges(metrics.body.toString('utf8')),
 	};
 }

@@ -1,11 +1,11 @@
 import type { IDataObject } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { KindedError } from '../../../lib/errors';
 
 import { sharedRateLimiter } from '../../../lib/rate-limiter';
 import { fromProviderName } from '../helpers/names';
 import { ownerComment, ownerFromComment } from '../helpers/ownership';
 import { pairRecords } from '../helpers/pairing';
-import { httpCall, type DnsContext, type HttpApi, type HttpCall } from './http';
+import { httpCall, listInAnswer, type DnsContext, type HttpApi, type HttpCall } from './http';
 import type { DnsProvider, RecordValue, RRset, RRsetFilter, ZoneChange, ZoneRef } from './types';
 
 export const CLOUDFLARE_CREDENTIAL = 'cloudflareDnsApi';
@@ -14,6 +14,8 @@ const RATE_LIMIT = 1_200;
 const RATE_WINDOW_MS = 300_000;
 const RECORDS_PAGE = 1_000;
 const ZONES_PAGE = 50;
+/** A stop for a server whose page count never ends; far beyond any zone. */
+const MAX_PAGES = 1_000;
 /** Changes per batch request (the smallest per-plan batch limit, so it works on every plan). */
 export const BATCH_SIZE = 200;
 
@@ -122,11 +124,13 @@ export async function createCloudflareProvider(this: DnsContext): Promise<DnsPro
 	const call = async (request: HttpCall) => (await httpCall.call(this, api, request)) as Envelope;
 	const listAll = async <T>(url: string, qs: IDataObject, perPage: number): Promise<T[]> => {
 		const items: T[] = [];
-		for (let page = 1; ; page++) {
-			const envelope = await call({ method: 'GET', url, qs: { ...qs, page, per_page: perPage } });
-			items.push(...((envelope.result as T[]) ?? []));
-			if (page >= (envelope.result_info?.total_pages ?? 1)) return items;
+		for (let page = 1; page <= MAX_PAGES; page++) {
+			const request: HttpCall = { method: 'GET', url, qs: { ...qs, page, per_page: perPage } };
+			const envelope = await call(request);
+			items.push(...(listInAnswer.call(this, api, request, envelope, 'result') as T[]));
+			if (page >= Number(envelope.result_info?.total_pages ?? 1)) break;
 		}
+		return items;
 	};
 	const recordsPath = (zone: ZoneRef) => `/zones/${encodeURIComponent(zone.id)}/dns_records`;
 
@@ -140,13 +144,10 @@ export async function createCloudflareProvider(this: DnsContext): Promise<DnsPro
 		},
 
 		findZone: async (name) => {
-			const envelope = await call({ method: 'GET', url: '/zones', qs: { name } });
-			const zone = ((envelope.result as IDataObject[]) ?? [])[0];
+			const request: HttpCall = { method: 'GET', url: '/zones', qs: { name } };
+			const [zone] = listInAnswer.call(this, api, request, await call(request), 'result');
 			if (!zone)
-				throw new NodeOperationError(
-					this.getNode(),
-					`The Cloudflare token sees no zone named ${name}`,
-				);
+				throw new KindedError('upstream', `The Cloudflare token sees no zone named ${name}`);
 			return { id: String(zone.id), name };
 		},
 

@@ -6,7 +6,7 @@ import type {
 } from 'n8n-workflow';
 
 import type { RateLimiter } from '../../../lib/rate-limiter';
-import { restRequestOrFail } from '../../../lib/rest-request';
+import { listIn, restRequestOrFail } from '../../../lib/rest-request';
 
 export type DnsContext = IExecuteFunctions | ILoadOptionsFunctions;
 
@@ -52,4 +52,15 @@ export async function httpCall(this: DnsContext, api: HttpApi, call: HttpCall): 
 		limiter: api.limiter,
 		errorMessage: (body) => api.message(body),
 	});
+}
+
+/** The list `key` of the answer to `call` (without a key: the answer itself); see lib/rest-request.ts. */
+export function listInAnswer(
+	this: DnsContext,
+	api: HttpApi,
+	call: HttpCall,
+	body: unknown,
+	key?: string,
+): IDataObject[] {
+	return listIn(this, { service: api.service, method: call.method, url: call.url }, body, key);
 }

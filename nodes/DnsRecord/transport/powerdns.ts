@@ -1,11 +1,11 @@
 import type { IDataObject } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { KindedError } from '../../../lib/errors';
 
 import { sharedRateLimiter } from '../../../lib/rate-limiter';
 import { errorField } from '../../../lib/rest-request';
 import { fromProviderName } from '../helpers/names';
 import { HERITAGE, ownerComment, ownerFromComment } from '../helpers/ownership';
-import { httpCall, type DnsContext, type HttpApi, type HttpCall } from './http';
+import { httpCall, listInAnswer, type DnsContext, type HttpApi, type HttpCall } from './http';
 import {
 	RECORD_TYPES,
 	type DnsProvider,
@@ -113,19 +113,19 @@ export async function createPowerDnsProvider(this: DnsContext): Promise<DnsProvi
 		capabilities: { types: RECORD_TYPES, proxied: false },
 
 		listZones: async () => {
-			const body = await call({ method: 'GET', url: '/zones' });
-			return ((body as IDataObject[]) ?? []).map((zone) => ({
+			const request: HttpCall = { method: 'GET', url: '/zones' };
+			return listInAnswer.call(this, api, request, await call(request)).map((zone) => ({
 				id: String(zone.id),
 				name: undot(String(zone.name)),
 			}));
 		},
 
 		findZone: async (name) => {
-			const body = await call({ method: 'GET', url: '/zones', qs: { zone: `${name}.` } });
-			const zone = ((body as IDataObject[]) ?? [])[0];
+			const request: HttpCall = { method: 'GET', url: '/zones', qs: { zone: `${name}.` } };
+			const [zone] = listInAnswer.call(this, api, request, await call(request));
 			if (!zone)
-				throw new NodeOperationError(
-					this.getNode(),
+				throw new KindedError(
+					'upstream',
 					`PowerDNS server "${decodeURIComponent(serverId)}" has no zone ${name}`,
 				);
 			return { id: String(zone.id), name };
@@ -137,8 +137,9 @@ export async function createPowerDnsProvider(this: DnsContext): Promise<DnsProvi
 				qs.rrset_name = `${filter.name}.`;
 				if (filter.type) qs.rrset_type = filter.type;
 			}
-			const body = await call({ method: 'GET', url: zonePath(zone), qs });
-			return (((body as IDataObject).rrsets as PdnsRRset[]) ?? []).map((rrset): RRset => ({
+			const request: HttpCall = { method: 'GET', url: zonePath(zone), qs };
+			const rrsets = listInAnswer.call(this, api, request, await call(request), 'rrsets');
+			return (rrsets as unknown as PdnsRRset[]).map((rrset): RRset => ({
 				name: fromProviderName(rrset.name, zone.name),
 				type: rrset.type,
 				ttl: rrset.ttl,

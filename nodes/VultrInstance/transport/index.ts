@@ -1,2 +1,8 @@
 /** The Vultr API calls live in lib/ because the DNS Record node (Vultr DNS) makes them too. */
-export { vultrCall, vultrListAll, vultrRequest, type VultrContext } from '../../../lib/vultr-api';
+export {
+	vultrCall,
+	vultrListAll,
+	vultrObject,
+	vultrRequest,
+	type VultrContext,
+} from '../../../lib/vultr-api';

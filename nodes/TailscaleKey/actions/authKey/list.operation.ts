@@ -1,23 +1,14 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { mapItems } from '../../../../lib/execute';
-import { tailscaleRequest, tailscaleSettings } from '../../transport';
+import { tailscaleList, tailscaleSettings } from '../../transport';
 
 export const description: INodeProperties[] = [];
 
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	const { tailnet } = await tailscaleSettings.call(this);
-	return await mapItems.call(this, async () => {
-		const { keys = [] } = (await tailscaleRequest.call(
-			this,
-			'GET',
-			`/tailnet/${tailnet}/keys`,
-		)) as { keys?: IDataObject[] };
-		return keys;
-	});
+	return await mapItems.call(
+		this,
+		async () => await tailscaleList.call(this, `/tailnet/${tailnet}/keys`, 'keys'),
+	);
 }

@@ -1,16 +1,11 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import { parseId } from '../../helpers/inputs';
-import { tailscaleRequest, tailscaleSettings } from '../../transport';
+import { tailscaleList, tailscaleSettings } from '../../transport';
 
 export async function listDevices(this: IExecuteFunctions): Promise<IDataObject[]> {
 	const { tailnet } = await tailscaleSettings.call(this);
-	const { devices = [] } = (await tailscaleRequest.call(
-		this,
-		'GET',
-		`/tailnet/${tailnet}/devices`,
-	)) as { devices?: IDataObject[] };
-	return devices;
+	return await tailscaleList.call(this, `/tailnet/${tailnet}/devices`, 'devices');
 }
 
 export function deviceIdAt(this: IExecuteFunctions, i: number): string {

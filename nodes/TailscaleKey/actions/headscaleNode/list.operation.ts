@@ -1,13 +1,8 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { mapItems } from '../../../../lib/execute';
 import { summarizeHeadscaleNode } from '../../helpers/devices';
-import { headscaleRequest } from '../../transport';
+import { headscaleList } from '../../transport';
 import { show } from '../fields';
 import { parseUserName } from '../preAuthKey/shared';
 
@@ -26,9 +21,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 	return await mapItems.call(this, async (i) => {
 		const raw = String(this.getNodeParameter('user', i, '')).trim();
 		const qs = raw ? { user: parseUserName('User', raw) } : undefined;
-		const { nodes = [] } = (await headscaleRequest.call(this, 'GET', '/api/v1/node', { qs })) as {
-			nodes?: IDataObject[];
-		};
+		const nodes = await headscaleList.call(this, '/api/v1/node', 'nodes', qs);
 		return nodes.map(summarizeHeadscaleNode);
 	});
 }

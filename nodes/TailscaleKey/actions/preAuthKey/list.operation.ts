@@ -7,7 +7,7 @@ import type {
 
 import { mapItems } from '../../../../lib/execute';
 import { InputError } from '../../../../lib/validation';
-import { headscaleRequest } from '../../transport';
+import { headscaleList } from '../../transport';
 import { apiLevel, parseUserName, summarizePreAuthKey, userField, userIdFor } from './shared';
 
 export const description: INodeProperties[] = [
@@ -26,9 +26,7 @@ export async function listKeys(this: IExecuteFunctions, i: number): Promise<IDat
 	const userName = rawUser ? parseUserName('User', rawUser) : undefined;
 	const qs =
 		userName && level === 'legacy' ? { user: await userIdFor.call(this, userName) } : undefined;
-	const { preAuthKeys = [] } = (await headscaleRequest.call(this, 'GET', '/api/v1/preauthkey', {
-		qs,
-	})) as { preAuthKeys?: IDataObject[] };
+	const preAuthKeys = await headscaleList.call(this, '/api/v1/preauthkey', 'preAuthKeys', qs);
 	const owner = (key: IDataObject) =>
 		typeof key.user === 'object' ? (key.user as IDataObject)?.name : key.user;
 	return preAuthKeys.filter((key) => !userName || owner(key) === userName);

@@ -1,15 +1,10 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
 import { mapItems } from '../../../../lib/execute';
 import { parseFirewallGroupId } from '../../helpers/inputs';
 import { MANAGED_FIREWALL_PREFIX } from '../../helpers/managed';
-import { vultrRequest } from '../../transport';
+import { vultrObject, vultrRequest } from '../../transport';
 
 export const description: INodeProperties[] = [
 	{
@@ -27,8 +22,7 @@ export const description: INodeProperties[] = [
 export async function execute(this: IExecuteFunctions): Promise<INodeExecutionData[]> {
 	return await mapItems.call(this, async (i) => {
 		const id = parseFirewallGroupId('Group ID', this.getNodeParameter('groupId', i));
-		const group = (await vultrRequest.call(this, 'GET', `/firewalls/${id}`))
-			.firewall_group as IDataObject;
+		const group = await vultrObject.call(this, 'GET', `/firewalls/${id}`, 'firewall_group');
 		if (!String(group.description).startsWith(MANAGED_FIREWALL_PREFIX)) {
 			throw new NodeOperationError(
 				this.getNode(),

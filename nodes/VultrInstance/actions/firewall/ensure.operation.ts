@@ -10,7 +10,7 @@ import { InputError, assertNoControlChars } from '../../../../lib/validation';
 import { desiredRules, planRules, ruleKey } from '../../helpers/firewallRules';
 import { parseFirewallGroupId } from '../../helpers/inputs';
 import { MANAGED_FIREWALL_PREFIX } from '../../helpers/managed';
-import { vultrListAll, vultrRequest } from '../../transport';
+import { vultrListAll, vultrObject, vultrRequest } from '../../transport';
 import { quoted } from '../../../../lib/errors';
 
 const show = { resource: ['firewall'], operation: ['ensure'] };
@@ -101,8 +101,9 @@ async function findOrCreateGroup(
 	const groups = await vultrListAll.call(this, '/firewalls', 'firewall_groups');
 	const found = groups.find((group) => group.description === description);
 	if (found) return { id: String(found.id), created: false };
-	const created = (await vultrRequest.call(this, 'POST', '/firewalls', { body: { description } }))
-		.firewall_group as IDataObject;
+	const created = await vultrObject.call(this, 'POST', '/firewalls', 'firewall_group', {
+		body: { description },
+	});
 	return { id: String(created.id), created: true };
 }
 

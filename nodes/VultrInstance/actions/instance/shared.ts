@@ -5,7 +5,7 @@ import { DEFAULT_READINESS, pollUntilReady, type ReadinessPlan } from '../../hel
 import { isManagedInstance } from '../../helpers/managed';
 import { parseResourceId } from '../../helpers/inputs';
 import { summarizeInstance } from '../../helpers/instanceSummary';
-import { vultrListAll, vultrRequest } from '../../transport';
+import { vultrListAll, vultrObject } from '../../transport';
 import { InputError } from '../../../../lib/validation';
 
 export function instanceIdField(operations: string[]): INodeProperties {
@@ -64,7 +64,7 @@ export function readinessPlanAt(this: IExecuteFunctions, itemIndex: number): Rea
 }
 
 export async function getInstance(this: IExecuteFunctions, id: string): Promise<IDataObject> {
-	return (await vultrRequest.call(this, 'GET', `/instances/${id}`)).instance as IDataObject;
+	return await vultrObject.call(this, 'GET', `/instances/${id}`, 'instance');
 }
 
 /** The managed instances carrying exactly this label (Vultr's filter is the first cut; we re-check). */

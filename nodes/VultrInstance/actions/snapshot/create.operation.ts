@@ -1,14 +1,9 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { mapItems } from '../../../../lib/execute';
 import { assertNoControlChars, InputError } from '../../../../lib/validation';
 import { parseResourceId } from '../../helpers/inputs';
-import { vultrRequest } from '../../transport';
+import { vultrObject } from '../../transport';
 
 const show = { resource: ['snapshot'], operation: ['create'] };
 
@@ -41,8 +36,7 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 		).trim();
 		if (text.length > 200) throw new InputError('Description', 'is longer than 200 characters');
 		const body = { instance_id: instanceId, description: text };
-		const snapshot = (await vultrRequest.call(this, 'POST', '/snapshots', { body }))
-			.snapshot as IDataObject;
+		const snapshot = await vultrObject.call(this, 'POST', '/snapshots', 'snapshot', { body });
 		return { ...snapshot, instanceId };
 	});
 }

@@ -1,13 +1,8 @@
-import type {
-	IDataObject,
-	IExecuteFunctions,
-	INodeExecutionData,
-	INodeProperties,
-} from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
 import { mapItems } from '../../../../lib/execute';
 import { InputError, assertNoControlChars } from '../../../../lib/validation';
-import { vultrListAll, vultrRequest } from '../../transport';
+import { vultrListAll, vultrObject, vultrRequest } from '../../transport';
 import { quoted } from '../../../../lib/errors';
 
 const show = { resource: ['sshKey'], operation: ['ensure'] };
@@ -62,9 +57,9 @@ export async function execute(this: IExecuteFunctions): Promise<INodeExecutionDa
 			(key) => key.name === name,
 		);
 		if (!existing) {
-			const created = (
-				await vultrRequest.call(this, 'POST', '/ssh-keys', { body: { name, ssh_key: sshKey } })
-			).ssh_key as IDataObject;
+			const created = await vultrObject.call(this, 'POST', '/ssh-keys', 'ssh_key', {
+				body: { name, ssh_key: sshKey },
+			});
 			return { id: created.id, name, action: 'created', changed: true };
 		}
 		if (String(existing.ssh_key).trim() === sshKey)
