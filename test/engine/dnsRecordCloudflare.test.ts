@@ -169,7 +169,10 @@ describe('DNS Record node against the Cloudflare simulator', () => {
 		})('list');
 		expect(wrong.error?.message).toMatch(/Cloudflare: Invalid API Token \(code 1000\)/);
 		expect(wrong.error?.httpCode).toBe('401');
-		const missing = await dnsNode({ ...fixture, zone: 'absent.example.com' })('list');
-		expect(missing.error?.message).toMatch(/no zone named absent\.example\.com/);
+		const absent = { ...fixture, zone: 'absent.example.com' };
+		expect((await dnsNode(absent, 'continueRegularOutput')('list')).json[0]).toMatchObject({
+			error: expect.stringMatching(/no zone named absent\.example\.com/),
+			details: { errorKind: 'upstream' },
+		});
 	});
 });

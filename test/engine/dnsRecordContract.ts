@@ -19,7 +19,7 @@ export interface DnsFixture {
 	mutations(): Promise<number>;
 }
 
-export function dnsNode(fixture: DnsFixture) {
+export function dnsNode(fixture: DnsFixture, onError?: 'continueRegularOutput') {
 	return async (operation: string, parameters: IDataObject = {}) =>
 		await runNode(
 			'dnsRecord',
@@ -31,7 +31,7 @@ export function dnsNode(fixture: DnsFixture) {
 				ownerId: 'lab-a',
 				...parameters,
 			},
-			{ credentials: fixture.credentials() },
+			{ credentials: fixture.credentials(), onError },
 		);
 }
 

@@ -140,8 +140,12 @@ describe('DNS Record node against the Vultr DNS simulator', () => {
 	});
 
 	it('reports Vultr errors with the HTTP status', async () => {
-		const missing = await dnsNode({ ...fixture, zone: 'absent.example.net' })('list');
-		expect(missing.error?.message).toMatch(/no DNS domain absent\.example\.net/);
+		const absent = { ...fixture, zone: 'absent.example.net' };
+		// the zone is the workflow's setting, not the caller's input: a webhook answers 502
+		expect((await dnsNode(absent, 'continueRegularOutput')('list')).json[0]).toMatchObject({
+			error: expect.stringMatching(/no DNS domain absent\.example\.net/),
+			details: { errorKind: 'upstream' },
+		});
 		const wrong = await dnsNode({
 			...fixture,
 			credentials: () => ({ vultrApi: { apiKey: 'wrong', baseUrl: sim.url } }),

@@ -1,5 +1,5 @@
 import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
-import { NodeOperationError } from 'n8n-workflow';
+import { KindedError } from '../../../lib/errors';
 
 import { vultrCall, vultrListAll, vultrRequest, type VultrCall } from '../../../lib/vultr-api';
 import { fromProviderName, relativeName } from '../helpers/names';
@@ -93,7 +93,7 @@ export async function createVultrProvider(this: DnsContext): Promise<DnsProvider
 				allowedStatuses: [404],
 			});
 			if (status === 404)
-				throw new NodeOperationError(this.getNode(), `The Vultr account has no DNS domain ${name}`);
+				throw new KindedError('upstream', `The Vultr account has no DNS domain ${name}`);
 			return { id: name, name };
 		},
 
