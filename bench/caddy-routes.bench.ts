@@ -5,9 +5,11 @@
  * updating it and deleting it through the node in n8n's engine, each against one raw admin-API call
  * doing the same (POST to the server's routes, PATCH /id/<id>, DELETE /id/<id>), alternated sample by
  * sample. Target: node ≤ 1.1× raw for each. Also the floor under any node: n8n's engine and HTTP stack
- * around one small admin request (Route → Get) against the same bare request. With HLI_N8N_BIN set (and a built dist/), also publishing a
- * new host through the shipped publish-route webhook in a real n8n against the same webhook driving
- * n8n's HTTP Request node with one raw admin POST (target ≤ 1.1×).
+ * around one small admin request (Route → Get) against the same bare request; and the guard alone,
+ * without n8n: a change that first reads its ETag for If-Match against the same change sent blind.
+ * With HLI_N8N_BIN set (and a built dist/), also publishing a new host through the shipped
+ * publish-route webhook in a real n8n against the same webhook driving n8n's HTTP Request node with
+ * one raw admin POST (target ≤ 1.1×).
  *
  * At 1,000 routes also (issue 2 §7):
  *   c) a full Caddyfile regenerate + POST /load (what editing a Caddyfile and reloading does)
@@ -16,7 +18,14 @@
  */
 import { performance } from 'node:perf_hooks';
 
-import { BUCKET_COUNT } from '../nodes/CaddyRoute/helpers/routeBuckets';
+import {
+	BUCKET_COUNT,
+	bucketIdFor,
+	hostBucket,
+	parseBucket,
+	tierOf,
+} from '../nodes/CaddyRoute/helpers/routeBuckets';
+import { computeEtag } from '../nodes/CaddyRoute/transport';
 import { buildRoute } from '../nodes/CaddyRoute/helpers/routeConfig';
 import { randomSecret, routeCredentials, shippedWorkflows } from '../scripts/n8n-instance';
 import { startTestN8n } from '../test/support/n8n';
@@ -142,10 +151,16 @@ function nodeOperations(adminUrl: string) {
 	};
 }
 
-async function adminCall(caddy: CaddyServer, method: string, path: string, body?: object) {
+async function adminCall(
+	caddy: CaddyServer,
+	method: string,
+	path: string,
+	body?: object,
+	headers: Record<string, string> = {},
+) {
 	const response = await fetch(`${caddy.adminUrl}${path}`, {
 		method,
-		headers: body ? { 'Content-Type': 'application/json' } : {},
+		headers: body ? { 'Content-Type': 'application/json', ...headers } : headers,
 		body: body ? JSON.stringify(body) : undefined,
 	});
 	if (!response.ok)
@@ -156,6 +171,8 @@ interface ScaleResult {
 	size: number;
 	/** n8n's own cost for one admin request (engine + HTTP stack), over a bare request: no node goes below it. */
 	floor: number;
+	/** Without n8n: a change guarded by If-Match (read the ETag, then write) over the same change sent blind. */
+	guard: number;
 	rows: Array<{ label: string; raw: number; node: number }>;
 }
 
@@ -175,6 +192,8 @@ async function measureAtSize(size: number): Promise<ScaleResult> {
 		deleteNode: [] as number[],
 		readRaw: [] as number[],
 		readNode: [] as number[],
+		blindWrite: [] as number[],
+		guardedWrite: [] as number[],
 	};
 	try {
 		await ops.sync(
@@ -185,6 +204,14 @@ async function measureAtSize(size: number): Promise<ScaleResult> {
 		);
 		const serverRoutes = '/config/apps/http/servers/ingress/routes';
 		const siteId = 'homelab-ingress_site-1.example.com@ingress';
+		const siteBucket = `/id/${bucketIdFor('ingress', { tier: tierOf(false, false), bucket: hostBucket('site-1.example.com') })}`;
+		// The same bucket with a marker var (the vars handler takes any), so every write changes it.
+		const marked = async (sample: number) => {
+			const body = Buffer.from(await (await fetch(`${caddy.adminUrl}${siteBucket}`)).arrayBuffer());
+			const bucket = JSON.parse(body.toString('utf8'));
+			bucket.handle[0].bench_sample = sample;
+			return { bucket, etag: computeEtag(parseBucket(bucket).path as string, body) };
+		};
 		for (let i = 0; i < SAMPLES; i++) {
 			const rawHost = `raw-${i}.example.com`;
 			const rawId = `homelab-ingress_${rawHost}@ingress`;
@@ -219,6 +246,16 @@ async function measureAtSize(size: number): Promise<ScaleResult> {
 					),
 			];
 			for (const read of i % 2 ? reads : reads.reverse()) await read();
+			// What "concurrent changes never lost" costs by itself, with no n8n: the read that yields the
+			// ETag, then the write under If-Match, against the same write sent blind.
+			const blind = await marked(2 * i);
+			times.blindWrite.push(await timed(() => adminCall(caddy, 'PATCH', siteBucket, blind.bucket)));
+			times.guardedWrite.push(
+				await timed(async () => {
+					const { bucket, etag } = await marked(2 * i + 1);
+					await adminCall(caddy, 'PATCH', siteBucket, bucket, { 'If-Match': etag });
+				}),
+			);
 		}
 	} finally {
 		await caddy.stop();
@@ -232,9 +269,13 @@ async function measureAtSize(size: number): Promise<ScaleResult> {
 	const floor =
 		summary('  node: get a route (one small GET)', times.readNode).p50 -
 		summary('  raw admin call: the same GET', times.readRaw).p50;
+	const guard =
+		summary('  raw: read the ETag, then PATCH under If-Match', times.guardedWrite).p50 /
+		summary('  raw: the same PATCH sent blind', times.blindWrite).p50;
 	return {
 		size,
 		floor,
+		guard,
 		rows: [
 			row('create a new host', times.createRaw, times.createNode),
 			row('update its upstream', times.updateRaw, times.updateNode),
@@ -345,6 +386,11 @@ async function main(): Promise<void> {
 			`  ${String(size).padStart(5)} routes: +${floor.toFixed(1)} ms, so one request through n8n is at best ${((raw + floor) / raw).toFixed(2)}× a raw create`,
 		);
 	}
+	console.log(
+		'The guard alone, no n8n: a change read first for If-Match, over the same change sent blind',
+	);
+	for (const { size, guard } of scale)
+		console.log(`  ${String(size).padStart(5)} routes: ${guard.toFixed(2)}×`);
 	console.log('');
 	await webhookComparison();
 	console.log('');
