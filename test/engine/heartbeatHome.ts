@@ -1,5 +1,5 @@
 /** A loopback HTTP server that plays "home" for the Heartbeat tests: records and counts what arrives. */
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 export interface Received {
@@ -16,13 +16,32 @@ export interface Home {
 	received: Received[];
 	/** Idempotency keys a deduplicating receiver acted on: each at most once. */
 	processed: string[];
-	/** Status to answer with (default 200), per request, optionally with response headers. */
-	respond: (request: Received) => number | { status: number; headers: Record<string, string> };
+	/**
+	 * Status to answer with (default 200), per request, optionally with response headers, or with a body
+	 * that never ends (sent until the client goes away; `endlessBytes` counts what was sent).
+	 */
+	respond: (
+		request: Received,
+	) => number | { status: number; headers: Record<string, string>; endless?: boolean };
+	endlessBytes: number;
 	delayMs: number;
 	/** Stop listening: connections are refused until `up()`. */
 	down(): Promise<void>;
 	up(): Promise<void>;
 	close(): Promise<void>;
+}
+
+/** Writes 64 KiB chunks as fast as the client reads them, until it goes away. */
+function sendForever(res: ServerResponse, sent: (bytes: number) => void): void {
+	const chunk = Buffer.alloc(64 * 1024, 'x');
+	const more = () => {
+		while (!res.destroyed) {
+			sent(chunk.length);
+			if (!res.write(chunk)) return void res.once('drain', more);
+		}
+	};
+	res.once('error', () => undefined);
+	more();
 }
 
 export async function startHome(idempotencyHeader = 'idempotency-key', port = 0): Promise<Home> {
@@ -35,6 +54,7 @@ export async function startHome(idempotencyHeader = 'idempotency-key', port = 0)
 		processed: [],
 		respond: () => 200,
 		delayMs: 0,
+		endlessBytes: 0,
 		async down() {
 			if (!server) return;
 			const closing = server;
@@ -58,8 +78,8 @@ export async function startHome(idempotencyHeader = 'idempotency-key', port = 0)
 					};
 					home.received.push(request);
 					const answer = home.respond(request);
-					const { status, headers } =
-						typeof answer === 'number' ? { status: answer, headers: {} } : answer;
+					const { status, headers, endless } =
+						typeof answer === 'number' ? { status: answer, headers: {}, endless: false } : answer;
 					if (status >= 200 && status < 300 && !seen.has(key)) {
 						seen.add(key);
 						home.processed.push(key);
@@ -68,6 +88,7 @@ export async function startHome(idempotencyHeader = 'idempotency-key', port = 0)
 					setTimeout(() => {
 						res.statusCode = status;
 						for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+						if (endless) return sendForever(res, (bytes) => (home.endlessBytes += bytes));
 						res.setHeader('Content-Type', 'application/json');
 						res.end(JSON.stringify({ ok: status < 300, path: req.url }));
 					}, home.delayMs).unref();

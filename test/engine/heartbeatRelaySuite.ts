@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import type { IDataObject } from 'n8n-workflow';
 
 import { clock } from '../../nodes/Heartbeat/helpers/clock';
+import { MAX_RESPONSE_BYTES } from '../../nodes/Heartbeat/helpers/drainer';
 import { runNode } from '../support/engine';
 import { waitFor } from '../support/process';
 import { startHome, type Home, type Received } from './heartbeatHome';
@@ -347,6 +348,17 @@ export function relaySuite(target: () => StoreUnderTest): void {
 	});
 
 	describe('relay: size limits', () => {
+		it('keeps the first 1 MB of an answer that never ends, and stops reading it', async () => {
+			await beat();
+			home.endlessBytes = 0;
+			home.respond = () => ({ status: 200, headers: {}, endless: true });
+			const answer = await relay('k-endless');
+			expect(answer).toMatchObject({ delivered: true, status: 200 });
+			expect(Buffer.byteLength(answer.body as string)).toBe(MAX_RESPONSE_BYTES);
+			// what was sent before the relay closed the connection: the cap plus socket buffers
+			expect(home.endlessBytes).toBeLessThan(64 * MAX_RESPONSE_BYTES);
+		});
+
 		it('refuses oversize parts as kind tooLarge (413) and other bad input as input (400), storing nothing', async () => {
 			await beat();
 			const cases: Array<[string, string, IDataObject, string, RegExp]> = [

@@ -8,8 +8,12 @@ import { Semaphore } from './semaphore';
 export interface DeliveryResponse {
 	status: number;
 	headers: Record<string, unknown>;
+	/** Home's answer, at most MAX_RESPONSE_BYTES of it. */
 	body: Buffer;
 }
+
+/** How much of home's answer is kept: the rest is not read, so an endless answer cannot fill memory. */
+export const MAX_RESPONSE_BYTES = 1_000_000;
 
 /** Thrown by a deliverer when home could not be reached at all (refused, reset, timed out, DNS). */
 export class ConnectionFailure extends Error {

@@ -8,7 +8,7 @@ import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import type { IExecuteFunctions, NodeEgressFilter } from 'n8n-workflow';
 
 import { redactText } from '../../../lib/redact';
-import { ConnectionFailure, type DeliveryResponse } from '../helpers/drainer';
+import { ConnectionFailure, MAX_RESPONSE_BYTES, type DeliveryResponse } from '../helpers/drainer';
 import type { RelayRequest } from '../storage/types';
 
 export interface DeliveryOptions {
@@ -66,9 +66,8 @@ async function exchange(
 		);
 		req.once('response', (response: IncomingMessage) => {
 			const chunks: Buffer[] = [];
-			response.on('data', (chunk: Buffer) => chunks.push(chunk));
-			response.once('error', reject);
-			response.once('end', () => {
+			let kept = 0;
+			const settle = () => {
 				const answer = {
 					status: response.statusCode ?? 0,
 					headers: response.headers,
@@ -76,7 +75,18 @@ async function exchange(
 				};
 				if (req.writableFinished || req.destroyed) resolve(answer);
 				else req.once('finish', () => resolve(answer)).once('close', () => resolve(answer));
+			};
+			response.on('data', (chunk: Buffer) => {
+				chunks.push(chunk.subarray(0, MAX_RESPONSE_BYTES - kept));
+				kept += chunks[chunks.length - 1].length;
+				if (kept < MAX_RESPONSE_BYTES) return;
+				// Home answered; the rest of a longer answer is not read (its connection is closed).
+				response.removeAllListeners('data');
+				response.destroy();
+				settle();
 			});
+			response.once('error', reject);
+			response.once('end', settle);
 		});
 		req.end(request.body ?? undefined);
 	}).finally(() => clearTimeout(timer));

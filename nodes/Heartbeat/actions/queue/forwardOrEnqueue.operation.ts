@@ -42,8 +42,6 @@ export const description: INodeProperties[] = [
 	idempotencyWindowField,
 ].map((field) => ({ ...field, displayOptions: showFor }));
 
-const MAX_RESPONSE_TEXT = 1_000_000;
-
 /** Why a request was queued instead of delivered now. */
 type QueueReason =
 	'offline' | 'noBaseUrl' | 'queueNotEmpty' | 'connectionFailure' | 'retryableStatus';
@@ -65,7 +63,7 @@ function relayResult(
 		source: request.source,
 		idempotencyKey: request.idempotencyKey,
 		headers: response ? (response.headers as IDataObject) : null,
-		body: response ? response.body.subarray(0, MAX_RESPONSE_TEXT).toString('utf8') : null,
+		body: response ? response.body.toString('utf8') : null,
 	};
 }
 
