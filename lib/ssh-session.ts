@@ -106,6 +106,11 @@ export function normalizeFingerprint(raw: string): string {
 
 const DEFAULT_READY_TIMEOUT_MS = 20_000;
 const DEFAULT_COMMAND_TIMEOUT_MS = 10 * 60_000;
+/**
+ * What `run` keeps of a command's output. The package's scripts print far less (a Caddy config of
+ * 5,000 routes is under 3 MiB); a server that prints more is stopped before it fills n8n's memory.
+ */
+export const MAX_RUN_OUTPUT_BYTES = 64 * 1024 * 1024;
 
 export class SshSession {
 	/** Why the connection ended under a running command, when ssh2 said (keepalive timeout, reset, …). */
@@ -305,8 +310,20 @@ export class SshSession {
 	async run(script: string, options: RunOptions = {}): Promise<RunResult> {
 		const { stdout, done } = await this.stream(script, options);
 		const chunks: Buffer[] = [];
-		stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
-		const result = await done;
+		let size = 0;
+		stdout.on('data', (chunk: Buffer) => {
+			size += chunk.length;
+			if (size <= MAX_RUN_OUTPUT_BYTES) chunks.push(chunk);
+			else stdout.destroy();
+		});
+		const tooMuch = () =>
+			new SshError(
+				`The command printed more than ${MAX_RUN_OUTPUT_BYTES / 1024 / 1024} MiB and was stopped`,
+			);
+		const result = await done.catch((error: unknown) => {
+			throw size > MAX_RUN_OUTPUT_BYTES ? tooMuch() : error;
+		});
+		if (size > MAX_RUN_OUTPUT_BYTES) throw tooMuch();
 		const stdoutText = Buffer.concat(chunks).toString('utf8');
 		return { ...result, stdout: scrubSecrets(stdoutText, secretsOf(this.target)) };
 	}

@@ -27,6 +27,16 @@ const behaviours: Record<string, Behaviour> = {
 	'drop-connection': (_channel, connection) => connection.end(),
 	// Runs until the client's timeout or cancel ends it.
 	hang: () => undefined,
+	// Prints until the client goes away.
+	flood: (channel) => {
+		const chunk = Buffer.alloc(1024 * 1024, 'y');
+		const more = () => {
+			while (channel.writable && channel.write(chunk));
+			if (channel.writable) channel.once('drain', more);
+		};
+		channel.on('error', () => undefined);
+		more();
+	},
 };
 
 /** Exec requests the server never answers at all. */
@@ -119,6 +129,15 @@ describe('SSH transport against a loopback ssh2 server', () => {
 			await expect(session.run('true')).rejects.toThrow(
 				`The SSH connection to 127.0.0.1:${server.target.port}`,
 			);
+		});
+	});
+
+	it('stops a command that prints without end, and the session goes on', async () => {
+		await withSession(async (session) => {
+			await expect(session.run('flood')).rejects.toThrow(
+				'The command printed more than 64 MiB and was stopped',
+			);
+			expect((await session.run('true')).code).toBe(0);
 		});
 	});
 
