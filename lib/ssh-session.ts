@@ -316,16 +316,19 @@ export class SshSession {
 			if (size <= MAX_RUN_OUTPUT_BYTES) chunks.push(chunk);
 			else stdout.destroy();
 		});
-		const tooMuch = () =>
-			new SshError(
+		// Stopping the command also fails `done`: the cut output is what to report, in either case.
+		const outcome = await done.then(
+			(result) => ({ result }),
+			(error: unknown) => ({ error }),
+		);
+		if (size > MAX_RUN_OUTPUT_BYTES) {
+			throw new SshError(
 				`The command printed more than ${MAX_RUN_OUTPUT_BYTES / 1024 / 1024} MiB and was stopped`,
 			);
-		const result = await done.catch((error: unknown) => {
-			throw size > MAX_RUN_OUTPUT_BYTES ? tooMuch() : error;
-		});
-		if (size > MAX_RUN_OUTPUT_BYTES) throw tooMuch();
+		}
+		if ('error' in outcome) throw outcome.error;
 		const stdoutText = Buffer.concat(chunks).toString('utf8');
-		return { ...result, stdout: scrubSecrets(stdoutText, secretsOf(this.target)) };
+		return { ...outcome.result, stdout: scrubSecrets(stdoutText, secretsOf(this.target)) };
 	}
 
 	/**

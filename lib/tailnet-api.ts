@@ -34,6 +34,10 @@ export async function tailscaleSettings(this: IExecuteFunctions): Promise<Tailsc
 	};
 }
 
+/** Service names in messages. */
+const TAILSCALE = 'Tailscale';
+const HEADSCALE = 'Headscale';
+
 const messageOf = (body: unknown) => {
 	const message = body && typeof body === 'object' ? (body as IDataObject).message : undefined;
 	return typeof message === 'string' ? message : undefined;
@@ -48,7 +52,7 @@ export async function tailscaleRequest(
 ): Promise<IDataObject> {
 	const { baseURL } = await tailscaleSettings.call(this);
 	return await restRequestOrFail.call(this, {
-		service: 'Tailscale',
+		service: TAILSCALE,
 		credential: 'tailscaleApi',
 		method,
 		baseURL,
@@ -65,7 +69,7 @@ export async function tailscaleList(
 	key: string,
 ): Promise<IDataObject[]> {
 	const body = await tailscaleRequest.call(this, 'GET', path);
-	return listIn(this, { service: 'Tailscale', method: 'GET', url: path }, body, key);
+	return listIn(this, { service: TAILSCALE, method: 'GET', url: path }, body, key);
 }
 
 export async function headscaleServerUrl(this: IExecuteFunctions): Promise<string> {
@@ -82,7 +86,7 @@ export async function headscaleRequest(
 ): Promise<IDataObject> {
 	const baseURL = await headscaleServerUrl.call(this);
 	return await restRequest.call(this, {
-		service: 'Headscale',
+		service: HEADSCALE,
 		credential: 'headscaleApi',
 		method,
 		baseURL,
@@ -100,7 +104,7 @@ export async function headscaleList(
 	qs?: IDataObject,
 ): Promise<IDataObject[]> {
 	const body = await headscaleRequest.call(this, 'GET', path, { qs });
-	return listIn(this, { service: 'Headscale', method: 'GET', url: path }, body, key);
+	return listIn(this, { service: HEADSCALE, method: 'GET', url: path }, body, key);
 }
 
 const TAG = /^tag:[a-z0-9][a-z0-9-]{0,62}$/i;
@@ -135,7 +139,7 @@ export async function createTailscaleAuthKey(
 	if (description) body.description = description;
 	const path = `/tailnet/${tailnet}/keys`;
 	const answer = await tailscaleRequest.call(this, 'POST', path, { body });
-	return withKey(this, { service: 'Tailscale', method: 'POST', url: path }, answer);
+	return withKey(this, { service: TAILSCALE, method: 'POST', url: path }, answer);
 }
 
 /** A minted key as answered; without its value the answer is of no use to anyone. */
@@ -186,7 +190,7 @@ export async function createHeadscalePreAuthKey(
 		aclTags: options.aclTags,
 	};
 	if (options.userName) body.user = await headscaleUserId.call(this, options.userName);
-	const request = { service: 'Headscale', method: 'POST' as const, url: '/api/v1/preauthkey' };
+	const request = { service: HEADSCALE, method: 'POST' as const, url: '/api/v1/preauthkey' };
 	const answer = await headscaleRequest.call(this, 'POST', request.url, { body });
 	return withKey(this, request, objectIn(this, request, answer, 'preAuthKey'));
 }

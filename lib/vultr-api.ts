@@ -19,6 +19,7 @@ import {
 export type VultrContext = RestContext;
 
 export const VULTR_CREDENTIAL = 'vultrApi';
+const SERVICE = 'Vultr';
 /** Vultr answers 429 above 30 requests per second (counted per source IP). */
 const REQUESTS_PER_SECOND = 30;
 const PAGE_SIZE = 500;
@@ -47,7 +48,7 @@ async function describeCall(
 ): Promise<RestRequest> {
 	const baseURL = await vultrBaseUrl.call(this);
 	return {
-		service: 'Vultr',
+		service: SERVICE,
 		credential: VULTR_CREDENTIAL,
 		method,
 		baseURL,
@@ -87,8 +88,18 @@ export async function vultrObject(
 	key: string,
 	call: VultrCall = {},
 ): Promise<IDataObject> {
-	const body = await vultrRequest.call(this, method, path, call);
-	return objectIn(this, { service: 'Vultr', method, url: path }, body, key);
+	return vultrObjectIn(this, method, path, await vultrRequest.call(this, method, path, call), key);
+}
+
+/** The object `key` of Vultr's answer to `method path`; any other answer is an upstream error. */
+export function vultrObjectIn(
+	context: VultrContext,
+	method: IHttpRequestMethods,
+	path: string,
+	body: unknown,
+	key: string,
+): IDataObject {
+	return objectIn(context, { service: SERVICE, method, url: path }, body, key);
 }
 
 /** Every item of a paginated list, following `meta.links.next` until it is empty. */
@@ -104,7 +115,7 @@ export async function vultrListAll(
 		const body = await vultrRequest.call(this, 'GET', path, {
 			qs: { ...qs, per_page: PAGE_SIZE, ...(cursor ? { cursor } : {}) },
 		});
-		items.push(...listIn(this, { service: 'Vultr', method: 'GET', url: path }, body, key));
+		items.push(...listIn(this, { service: SERVICE, method: 'GET', url: path }, body, key));
 		cursor = String(
 			((body.meta as IDataObject | undefined)?.links as IDataObject | undefined)?.next ?? '',
 		);

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
-import { KindedError } from '../../../lib/errors';
 
+import { KindedError } from '../../../lib/errors';
 import { sharedRateLimiter } from '../../../lib/rate-limiter';
 import { errorField } from '../../../lib/rest-request';
 import { fromProviderName } from '../helpers/names';

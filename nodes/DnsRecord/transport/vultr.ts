@@ -1,6 +1,6 @@
 import type { IDataObject, IHttpRequestMethods } from 'n8n-workflow';
-import { KindedError } from '../../../lib/errors';
 
+import { KindedError } from '../../../lib/errors';
 import { vultrCall, vultrListAll, vultrRequest, type VultrCall } from '../../../lib/vultr-api';
 import { fromProviderName, relativeName } from '../helpers/names';
 import {

@@ -3,6 +3,7 @@ export {
 	vultrCall,
 	vultrListAll,
 	vultrObject,
+	vultrObjectIn,
 	vultrRequest,
 	type VultrContext,
 } from '../../../lib/vultr-api';

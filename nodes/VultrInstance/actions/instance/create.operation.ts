@@ -22,8 +22,7 @@ import { summarizeInstance } from '../../helpers/instanceSummary';
 import { HOST_KEY_TAG_PREFIX, MANAGED_TAG } from '../../helpers/managed';
 import { buildUserData, type UserDataMode } from '../../helpers/userData';
 import { planTypeOptions } from '../common.descriptions';
-import { objectIn } from '../../../../lib/rest-request';
-import { vultrCall, vultrRequest } from '../../transport';
+import { vultrCall, vultrObjectIn, vultrRequest } from '../../transport';
 import { findManagedByLabel, readinessOptions, readinessPlanAt, waitForInstance } from './shared';
 import { quoted } from '../../../../lib/errors';
 
@@ -308,8 +307,8 @@ async function createOnce(
 				body: request.body,
 				safe: false,
 			});
-			const answered = { service: 'Vultr', method: 'POST' as const, url: '/instances' };
-			return { instance: objectIn(this, answered, body, 'instance'), recovered: false };
+			const instance = vultrObjectIn(this, 'POST', '/instances', body, 'instance');
+			return { instance, recovered: false };
 		} catch (error) {
 			// eslint-disable-next-line @n8n/community-nodes/require-node-api-error -- already a NodeApiError from the transport
 			if (!(error instanceof UncertainOutcomeError)) throw error;
